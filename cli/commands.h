@@ -1,0 +1,17 @@
+/* The CLI's subcommands. Each runs with argv[0] = its own name and returns the process exit
+ * code: 0 accepted/conforming, 1 findings or rejected, 2 usage or input error. */
+#ifndef BPFCHECK_CLI_COMMANDS_H
+#define BPFCHECK_CLI_COMMANDS_H
+
+enum { EXIT_OK = 0, EXIT_FINDINGS = 1, EXIT_USAGE = 2 };
+
+struct cli_command {
+	const char *name;
+	int (*run)(int argc, char **argv);
+	const char *summary;
+};
+
+/* The table of subcommands, ended by a NULL name (cli/main.c). */
+extern const struct cli_command cli_commands[];
+
+#endif

@@ -1,0 +1,47 @@
+/* bpfcheck: dispatch to a subcommand. No analysis logic lives in the CLI. */
+#include <stdio.h>
+#include <string.h>
+
+#include "commands.h"
+
+static int cmd_version(int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	printf("bpfcheck %s\n", BPFCHECK_VERSION);
+	return EXIT_OK;
+}
+
+const struct cli_command cli_commands[] = {
+    {"version", cmd_version, "print the version"},
+    {NULL, NULL, NULL},
+};
+
+static void usage(FILE *f)
+{
+	fprintf(f, "usage: bpfcheck <command> [options] FILE...\n\ncommands:\n");
+	for (const struct cli_command *c = cli_commands; c->name; c++)
+		fprintf(f, "  %-12s %s\n", c->name, c->summary);
+	fprintf(f, "\n'bpfcheck <command> --help' describes a command's options.\n"
+	           "exit codes: 0 accepted/conforming, 1 findings, 2 usage or input error\n");
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2) {
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "help") == 0) {
+		usage(stdout);
+		return EXIT_OK;
+	}
+	if (strcmp(argv[1], "--version") == 0)
+		return cmd_version(0, NULL);
+	for (const struct cli_command *c = cli_commands; c->name; c++)
+		if (strcmp(c->name, argv[1]) == 0)
+			return c->run(argc - 1, argv + 1);
+	fprintf(stderr, "bpfcheck: unknown command '%s'\n", argv[1]);
+	usage(stderr);
+	return EXIT_USAGE;
+}

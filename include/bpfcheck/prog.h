@@ -1,0 +1,99 @@
+/* Programs as every layer after loading sees them: decoded slots, maps, subprograms and source
+ * lines. Produced by the input readers (raw, assembly, .data, ELF), consumed read-only after. */
+#ifndef BPFCHECK_PROG_H
+#define BPFCHECK_PROG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "bpfcheck/isa.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+enum bpfc_map_kind {
+	BPFC_MAP_USER = 0, /* declared map (.maps, legacy maps section, --map) */
+	BPFC_MAP_DATA,     /* .data / .data.*: single-entry array, writable */
+	BPFC_MAP_RODATA,   /* .rodata / .rodata.*: single-entry array, read-only, contents known */
+	BPFC_MAP_BSS,      /* .bss: single-entry array, zero-initialised */
+	BPFC_MAP_KCONFIG,  /* .kconfig externs */
+};
+
+/* A map as the verifier needs it. In instructions, lddw src=5 (map_by_idx) imm=K names maps[K];
+ * src=6 (map_val_by_idx) imm=K, next_imm=OFF is the address of maps[K]'s value + OFF. */
+struct bpfc_map {
+	char *name;
+	uint32_t type; /* Linux enum bpf_map_type (BPF_MAP_TYPE_HASH = 1, ...) */
+	uint32_t key_size;
+	uint32_t value_size;
+	uint32_t max_entries;
+	uint32_t flags;
+	int32_t inner_map; /* index in the object's maps of the inner map template, -1 if none */
+	uint32_t pinning;
+	enum bpfc_map_kind kind;
+	uint8_t *data; /* initial contents for global data (value_size bytes), else NULL */
+	uint32_t btf_key_type_id;
+	uint32_t btf_value_type_id;
+};
+
+/* Source position of one instruction (from .BTF.ext line_info). Strings are owned by the object. */
+struct bpfc_line {
+	const char *file; /* NULL when the instruction has no line info */
+	const char *text; /* the source line's text, or NULL */
+	uint32_t line;
+	uint32_t col;
+};
+
+/* A function inside a program: the entry (funcs[0]) or a subprogram it reaches. */
+struct bpfc_func {
+	char *name;
+	uint32_t start; /* first slot, index into bpfc_prog.insns */
+	uint32_t end;   /* one past the last slot */
+};
+
+struct bpfc_prog {
+	char *name;    /* program name: ELF function symbol, or the input file's base name */
+	char *section; /* ELF section, NULL for non-ELF input */
+	char *type;    /* program type as bpftool spells it ("xdp", "socket_filter"), NULL if unknown */
+	struct isa_slot *insns;
+	size_t insn_cnt;         /* in slots; instruction indexes everywhere are slot indexes */
+	struct bpfc_line *lines; /* insn_cnt entries, or NULL without line info */
+	struct bpfc_func *funcs; /* funcs[0] is the program itself; then the subprograms it calls */
+	size_t func_cnt;
+	enum isa_byte_order byte_order;
+};
+
+struct bpfc_object {
+	char *path;
+	struct bpfc_prog *progs;
+	size_t prog_cnt;
+	struct bpfc_map *maps; /* shared by all programs of the object */
+	size_t map_cnt;
+	char *license;
+	uint32_t kern_version;
+	bool has_btf;
+	bool has_line_info;
+	void *priv; /* format-specific storage (strings, BTF, ...) */
+	void (*priv_free)(void *priv);
+};
+
+/* Allocates an empty object for path. NULL on allocation failure. */
+struct bpfc_object *bpfc_object_new(const char *path);
+
+/* Appends a program taking ownership of insns (malloc'd); returns it, or NULL on allocation failure.
+ * name/section/type are copied (section and type may be NULL). */
+struct bpfc_prog *bpfc_object_add_prog(struct bpfc_object *obj, const char *name, const char *section,
+                                       const char *type, struct isa_slot *insns, size_t insn_cnt);
+
+/* Appends a copy of *map (name and data are copied); returns its index, or -1 on allocation failure. */
+int bpfc_object_add_map(struct bpfc_object *obj, const struct bpfc_map *map);
+
+/* Frees the object, its programs, maps and private storage. Ignores NULL. */
+void bpfc_object_free(struct bpfc_object *obj);
+
+#ifdef __cplusplus
+}
+#endif
+#endif
