@@ -69,12 +69,13 @@ enum isa_dst_role { ISA_DST_NONE, ISA_DST_READ, ISA_DST_WRITE, ISA_DST_READWRITE
 #define ISA_SEM_LIST(X)                                                                                      \
 	X(WIDE_SLOT2, "wide_slot2")                                                                          \
 	X(ADD, "add")                                                                                        \
-	X(SUB, "sub") X(MUL, "mul") X(DIV, "div") X(SDIV, "sdiv") X(OR, "or") X(AND, "and") X(LSH, "lsh") X( \
-	    RSH, "rsh") X(NEG, "neg") X(MOD, "mod") X(SMOD, "smod") X(XOR, "xor") X(MOV, "mov")              \
-	    X(MOVSX, "movsx") X(ARSH, "arsh") X(LE, "le") X(BE, "be") X(BSWAP, "bswap") X(                   \
-	        ADDR_SPACE_CAST, "addr_space_cast") X(JA, "ja") X(JA32, "ja32") X(JEQ, "jeq") X(JGT, "jgt")  \
-	        X(JGE, "jge") X(JSET, "jset") X(JNE, "jne") X(JSGT, "jsgt") X(JSGE, "jsge") X(JLT, "jlt")    \
-	            X(JLE, "jle") X(JSLT, "jslt") X(JSLE, "jsle") X(CALL_HELPER, "call_helper")              \
+	X(SUB, "sub")                                                                                        \
+	X(MUL, "mul") X(DIV, "div") X(SDIV, "sdiv") X(OR, "or") X(AND, "and") X(LSH, "lsh") X(RSH, "rsh") X( \
+	    NEG, "neg") X(MOD, "mod") X(SMOD, "smod") X(XOR, "xor") X(MOV, "mov") X(MOVSX, "movsx")          \
+	    X(ARSH, "arsh") X(LE, "le") X(BE, "be") X(BSWAP, "bswap") X(ADDR_SPACE_CAST, "addr_space_cast")  \
+	        X(JA, "ja") X(JA32, "ja32") X(JEQ, "jeq") X(JGT, "jgt") X(JGE, "jge") X(JSET, "jset") X(     \
+	            JNE, "jne") X(JSGT, "jsgt") X(JSGE, "jsge") X(JLT, "jlt") X(JLE, "jle") X(JSLT, "jslt")  \
+	            X(JSLE, "jsle") X(CALL_HELPER, "call_helper")                                            \
 	                X(CALL_LOCAL, "call_local") X(CALL_BTF, "call_btf") X(EXIT, "exit")                  \
 	                    X(CALLX, "callx") X(MAY_GOTO, "may_goto") X(GOTOX, "gotox") X(LDX, "ldx")        \
 	                        X(LDXSX, "ldxsx") X(ST, "st") X(STX, "stx") X(LD_ABS, "ld_abs") X(           \
