@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "bpfcheck/isa.h"
+#include "bpfcheck/specs.h"
 
 static const char *spec_path(void)
 {
@@ -151,6 +152,20 @@ START_TEST(decode_both_byte_orders)
 }
 END_TEST
 
+START_TEST(embedded_spec_is_the_spec_file)
+{
+	size_t len;
+	const char *text = bpfc_spec_text("isa/isa.json", &len);
+	ck_assert_ptr_nonnull(text);
+	struct bpfc_error err;
+	struct isa_table *t;
+	ck_assert_int_eq(isa_table_parse(text, len, "embedded", &t, &err), 0);
+	ck_assert_uint_eq(t->entry_count, isa_table_default()->entry_count);
+	isa_table_free(t);
+	ck_assert_ptr_null(bpfc_spec_text("no/such.json", NULL));
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("isa_table");
@@ -160,6 +175,7 @@ int main(void)
 	tcase_add_test(tc, groups_and_counts);
 	tcase_add_test(tc, loader_rejects_bad_tables);
 	tcase_add_test(tc, decode_both_byte_orders);
+	tcase_add_test(tc, embedded_spec_is_the_spec_file);
 	suite_add_tcase(s, tc);
 	SRunner *sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
