@@ -13,6 +13,9 @@ static int cmd_version(int argc, char **argv)
 }
 
 const struct cli_command cli_commands[] = {
+    {"run", cmd_run, "execute a program on the reference interpreter and print r0"},
+    {"conformance", cmd_conformance, "run (or generate) a bpf_conformance suite against a runtime"},
+    {"plugin", cmd_plugin, "the reference interpreter as a bpf_conformance plugin"},
     {"version", cmd_version, "print the version"},
     {NULL, NULL, NULL},
 };
