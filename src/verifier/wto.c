@@ -42,10 +42,13 @@ struct builder {
 	uint32_t ftop;
 	uint64_t *toks;
 	uint32_t tok_cnt;
+	uint64_t steps; /* vertex visits + successor looks, against max_steps */
+	uint64_t max_steps;
 };
 
 static void push_visit(struct builder *bd, uint32_t v)
 {
+	bd->steps++;
 	bd->dfn[v] = ++bd->num;
 	bd->vstack[bd->vtop++] = v;
 	struct frame *fr = &bd->frames[bd->ftop++];
@@ -69,8 +72,9 @@ static void return_to_parent(struct builder *bd, uint64_t min)
 	}
 }
 
-/* Emits the tokens of one function (from its entry block) in Bourdoncle's prepend order. */
-static void bourdoncle(struct builder *bd, uint32_t entry)
+/* Emits the tokens of one function (from its entry block) in Bourdoncle's prepend order. Returns
+ * false when the step budget ran out (components re-visit their blocks once per nesting level). */
+static bool bourdoncle(struct builder *bd, uint32_t entry)
 {
 	const struct vf_cfg *cfg = bd->cfg;
 	push_visit(bd, entry);
@@ -79,6 +83,8 @@ static void bourdoncle(struct builder *bd, uint32_t entry)
 		uint32_t v = fr->v;
 		const struct vf_block *blk = &cfg->blocks[v];
 		if (fr->i < blk->succ_cnt) {
+			if (++bd->steps > bd->max_steps)
+				return false;
 			uint32_t w = vf_cfg_succ(cfg, v, fr->i++)->to;
 			if (bd->dfn[w] == 0) {
 				push_visit(bd, w);
@@ -116,6 +122,7 @@ static void bourdoncle(struct builder *bd, uint32_t entry)
 		bd->ftop--;
 		return_to_parent(bd, ret);
 	}
+	return true;
 }
 
 void vf_wto_free(struct vf_wto *wto)
@@ -174,13 +181,17 @@ static void place_tokens(struct vf_wto *w, struct builder *bd, uint32_t func, ui
 	}
 }
 
-int vf_wto_build(const struct vf_cfg *cfg, struct vf_wto **out, struct bpfc_error *err)
+int vf_wto_build(const struct vf_cfg *cfg, uint64_t max_steps, struct vf_wto **out, struct bpfc_error *err)
 {
 	*out = NULL;
 	uint32_t nb = cfg->block_cnt;
 	struct vf_wto *w = calloc(1, sizeof(*w));
 	struct builder bd = {.cfg = cfg};
+	bd.max_steps = max_steps ? max_steps
+	                         : VF_WTO_DEFAULT_STEPS_PER_ELEMENT * ((uint64_t)nb + cfg->edge_cnt) +
+	                               VF_WTO_DEFAULT_STEPS_BASE;
 	uint32_t *open = NULL;
+	int rc = BPFC_ERR_NOMEM;
 	if (!w)
 		goto nomem;
 	w->cfg = cfg;
@@ -209,10 +220,24 @@ int vf_wto_build(const struct vf_cfg *cfg, struct vf_wto **out, struct bpfc_erro
 	for (uint32_t f = 0; f < cfg->func_cnt; f++) {
 		w->func_off[f] = w->order_cnt;
 		bd.tok_cnt = 0;
-		bourdoncle(&bd, cfg->funcs[f].first_block);
+		if (!bourdoncle(&bd, cfg->funcs[f].first_block)) {
+			rc = bpfc_error_set(err, BPFC_ERR_LIMIT,
+			                    "weak topological order of function '%s': more than %" PRIu64
+			                    " steps (%" PRIu32 " blocks, %" PRIu32
+			                    " edges); loops nest too deeply",
+			                    cfg->funcs[f].name, bd.max_steps, nb, cfg->edge_cnt);
+			goto fail;
+		}
 		place_tokens(w, &bd, f, open);
 	}
 	w->func_off[cfg->func_cnt] = w->order_cnt;
+	if (w->loop_cnt < nb) { /* allocated for the worst case: give the rest back */
+		struct vf_loop *loops = realloc(w->loops, (w->loop_cnt ? w->loop_cnt : 1) * sizeof(*loops));
+		if (loops) {
+			w->bytes -= (size_t)(nb - (w->loop_cnt ? w->loop_cnt : 1)) * sizeof(*loops);
+			w->loops = loops;
+		}
+	}
 
 	/* Back edges: edges into a head from inside its component (a contiguous range of order). */
 	uint32_t cnt = 0;
@@ -250,14 +275,16 @@ int vf_wto_build(const struct vf_cfg *cfg, struct vf_wto **out, struct bpfc_erro
 	*out = w;
 	return BPFC_OK;
 nomem:
+	rc = bpfc_error_set(err, BPFC_ERR_NOMEM,
+	                    "out of memory building the weak topological order (%" PRIu32 " blocks)", nb);
+fail:
 	free(bd.dfn);
 	free(bd.vstack);
 	free(bd.frames);
 	free(bd.toks);
 	free(open);
 	vf_wto_free(w);
-	return bpfc_error_set(err, BPFC_ERR_NOMEM,
-	                      "out of memory building the weak topological order (%" PRIu32 " blocks)", nb);
+	return rc;
 }
 
 void vf_wto_format(const struct vf_wto *wto, uint32_t f, char *buf, size_t len)

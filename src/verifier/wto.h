@@ -38,10 +38,17 @@ struct vf_wto {
 	size_t bytes; /* memory held by the WTO */
 };
 
+/* Default step budget: STEPS_PER_ELEMENT * (blocks + edges) + STEPS_BASE. Bourdoncle's algorithm
+ * re-visits a component once per enclosing loop, O(depth * (blocks + edges)); the budget keeps a
+ * program with thousands of deeply nested large loops from running for hours. */
+#define VF_WTO_DEFAULT_STEPS_PER_ELEMENT 64u
+#define VF_WTO_DEFAULT_STEPS_BASE 100000000u
+
 /* Builds the WTO of every function of cfg (from each function's entry block, over intra-procedural
- * edges). Iterative: the explicit stacks are bounded by the block count. Returns BPFC_OK or
- * BPFC_ERR_NOMEM; *out is freed with vf_wto_free. */
-int vf_wto_build(const struct vf_cfg *cfg, struct vf_wto **out, struct bpfc_error *err);
+ * edges). Iterative: the explicit stacks are bounded by the block count. max_steps bounds the work
+ * (0: the default budget above). Returns BPFC_OK, BPFC_ERR_LIMIT (budget exhausted; err names the
+ * function) or BPFC_ERR_NOMEM; *out is freed with vf_wto_free. */
+int vf_wto_build(const struct vf_cfg *cfg, uint64_t max_steps, struct vf_wto **out, struct bpfc_error *err);
 
 /* Frees a WTO; ignores NULL. */
 void vf_wto_free(struct vf_wto *wto);

@@ -11,6 +11,18 @@
 #include "progbuild.h"
 #include "verifier/cfg.h"
 
+/* Check's ck_assert reports every passing check to the parent process (a system call). */
+#define REQUIRE_OP(a, op, b)                                                                                 \
+	do {                                                                                                 \
+		uint64_t a_ = (a), b_ = (b);                                                                 \
+		if (!(a_ op b_))                                                                             \
+			ck_abort_msg("%s:%d: %s %s %s (%llu vs %llu)", __FILE__, __LINE__, #a, #op, #b,      \
+			             (unsigned long long)a_, (unsigned long long)b_);                        \
+	} while (0)
+#define REQUIRE_EQ(a, b) REQUIRE_OP(a, ==, b)
+#define REQUIRE_LE(a, b) REQUIRE_OP(a, <=, b)
+#define REQUIRE_LT(a, b) REQUIRE_OP(a, <, b)
+
 /* The CFG of p, with its build findings in *fs (initialised here). */
 static struct vf_cfg *build(struct pb *p, struct bpfc_prog *prog, struct vf_findings *fs)
 {
@@ -746,15 +758,15 @@ START_TEST(random_programs)
 		struct vf_cfg *cfg = build(&p, &prog, &fs);
 		for (uint32_t b = 0; b < cfg->block_cnt; b++) {
 			const struct vf_block *blk = &cfg->blocks[b];
-			ck_assert_uint_le(blk->first, blk->last);
-			ck_assert_uint_lt(blk->last, blk->end);
-			ck_assert_uint_le(blk->succ_cnt, 2);
+			REQUIRE_LE(blk->first, blk->last);
+			REQUIRE_LT(blk->last, blk->end);
+			REQUIRE_LE(blk->succ_cnt, 2);
 			for (uint32_t s = blk->first; s < blk->end; s++)
-				ck_assert_uint_eq(cfg->block_of[s], b);
+				REQUIRE_EQ(cfg->block_of[s], b);
 			for (uint32_t i = 0; i < blk->succ_cnt; i++) {
 				const struct vf_edge *e = vf_cfg_succ(cfg, b, i);
-				ck_assert_uint_eq(e->from, b);
-				ck_assert_uint_eq(cfg->blocks[e->to].func, blk->func);
+				REQUIRE_EQ(e->from, b);
+				REQUIRE_EQ(cfg->blocks[e->to].func, blk->func);
 			}
 		}
 		vf_cfg_free(cfg);
