@@ -1,8 +1,8 @@
 /* Generates bpf_conformance .data tests from the ISA table: for every encoding a family of small
  * programs with edge values (0, 1, -1, INT32/INT64 MIN and MAX, shift counts 0/31/32/63/64,
  * division by zero, sign bits), the expected r0 computed by the oracle (oracle.c), never by the
- * interpreter. Programs are written as "-- raw" words (the bpf_conformance raw format) with the
- * instructions spelled out in comments. Platform-dependent encodings (map loads, BTF calls,
+ * interpreter. Programs are written as "-- raw" words (the bpf_conformance raw format), with
+ * their disassembly in uBPF syntax as comments. Platform-dependent encodings (map loads, BTF calls,
  * may_goto, gotox, arena casts) get no tests: their result is not defined by the ISA alone. */
 #define _GNU_SOURCE /* asprintf */
 #include <errno.h>
@@ -11,6 +11,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "bpfcheck/asm.h"
 #include "bpfcheck/conformance.h"
 #include "conformance/oracle.h"
 
@@ -104,10 +105,13 @@ static int write_test(struct gen *g, const struct prog *p, const uint8_t *mem, s
 	        g->t->groups[g->e->group].name);
 	fprintf(f, "# %s\n", what);
 	fprintf(f, "# Expected result computed by the independent oracle (src/conformance/oracle.c).\n");
-	fprintf(f, "# Program (opcode dst src off imm):\n");
-	for (size_t i = 0; i < p->n; i++)
-		fprintf(f, "#   %2zu: 0x%02x r%u r%u %+d %d\n", i, p->s[i].opcode, p->s[i].dst, p->s[i].src,
-		        p->s[i].off, p->s[i].imm);
+	fprintf(f, "# Program (uBPF syntax):\n");
+	for (size_t i = 0; i < p->n;) {
+		char text[128];
+		size_t used = isa_disasm_insn(g->t, p->s, p->n, i, ISA_DIALECT_UBPF, text, sizeof(text));
+		fprintf(f, "#   %2zu: %s\n", i, text);
+		i += used ? used : 1;
+	}
 	fprintf(f, "-- raw\n");
 	for (size_t i = 0; i < p->n; i++)
 		fprintf(f, "0x%016llx\n", (unsigned long long)isa_slot_to_word(&p->s[i]));

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "bpfcheck/conformance.h"
+#include "bpfcheck/specs.h"
 #include "testutil.h"
 
 #define SUITE BPFCHECK_TEST_SRC_DIR "/data/conformance"
@@ -184,6 +185,28 @@ START_TEST(json_report)
 		                 "base32");
 	}
 	ck_assert(seen);
+
+	/* every key the embedded schema requires is present, and no key it does not describe */
+	size_t len;
+	const char *text = bpfc_spec_text("conformance/result.schema.json", &len);
+	ck_assert_ptr_nonnull(text);
+	json_t *schema = json_loadb(text, len, 0, &je);
+	ck_assert_msg(schema != NULL, "%s", je.text);
+	json_t *req = json_object_get(schema, "required"), *props = json_object_get(schema, "properties");
+	json_t *k;
+	json_array_foreach(req, i, k)
+	    ck_assert_msg(json_object_get(j, json_string_value(k)), "missing %s", json_string_value(k));
+	const char *key;
+	json_t *val;
+	json_object_foreach(j, key, val)
+	    ck_assert_msg(json_object_get(props, key), "undocumented key %s", key);
+	json_t *test_schema = json_object_get(json_object_get(props, "tests"), "items");
+	json_t *first = json_array_get(tests, 0);
+	json_array_foreach(json_object_get(test_schema, "required"), i, k) ck_assert_msg(
+	    json_object_get(first, json_string_value(k)), "test entry lacks %s", json_string_value(k));
+	json_object_foreach(first, key, val) ck_assert_msg(
+	    json_object_get(json_object_get(test_schema, "properties"), key), "undocumented %s", key);
+	json_decref(schema);
 	json_decref(j);
 	tu_result_free(&r);
 }
