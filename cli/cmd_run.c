@@ -41,7 +41,10 @@ static void trace(void *ctx, size_t idx, const struct isa_slot *slot, const uint
 	char text[128];
 	(void)slot;
 	isa_disasm_insn(tr->t, tr->slots, tr->count, idx, ISA_DIALECT_LLVM, text, sizeof(text));
-	printf("%5zu: %-40s", idx, text);
+	bool changed = false;
+	for (int r = 0; r < 11; r++)
+		changed |= before[r] != after[r];
+	printf(changed ? "%5zu: %-40s" : "%5zu: %s", idx, text);
 	for (int r = 0; r < 11; r++)
 		if (before[r] != after[r])
 			printf(" r%d=0x%llx", r, (unsigned long long)after[r]);
