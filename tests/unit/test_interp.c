@@ -353,6 +353,12 @@ START_TEST(atomics)
 	ck_assert_uint_eq(atomic(0xc3, 0xf1, init, opnd, 0, 0), init);
 	/* load-acquire / store-release (Linux extension) behave as plain load and store here */
 	ck_assert_uint_eq(atomic(0xdb, 0x110, init, opnd, 0, 0), opnd);
+	ck_assert_uint_eq(atomic(0xcb, 0x110, init, opnd, 0, 0), 0xf0f0f0f0aaaa5555ull);
+	uint8_t mem[8] = {0x11, 0x22, 0x33, 0x44, 0x55, 0x66, 0x77, 0x88};
+	struct isa_slot acq[] = {S(0xc3, 0, 1, 4, 0x100), EXIT}; /* r0 = load_acquire((u32 *)(r1 + 4)) */
+	ck_assert_uint_eq(run_ok(acq, N(acq), mem, sizeof(mem)), 0x88776655ull);
+	acq[0] = S(0xd3, 0, 1, 7, 0x100);
+	ck_assert_uint_eq(run_ok(acq, N(acq), mem, sizeof(mem)), 0x88ull);
 }
 END_TEST
 
@@ -445,6 +451,10 @@ static int helpers(void *ctx, const struct isa_interp_call *call, uint64_t *ret,
 		*ret = call->args[0] + call->args[4];
 		return 0;
 	}
+	if (call->kind == ISA_CALL_BTF && call->id == 1234) {
+		*ret = 99;
+		return 0;
+	}
 	if (call->kind == ISA_CALL_HELPER && call->id == 9) {
 		/* reads 8 bytes the program points at in r1 */
 		uint8_t *m = isa_interp_mem_ptr(call->vm, call->args[0], 8, false);
@@ -479,6 +489,13 @@ START_TEST(helper_calls)
 	struct isa_slot m[] = {S(0x85, 0, 0, 0, 9), EXIT};
 	res = run(m, N(m), mem, sizeof(mem), &o);
 	ck_assert_uint_eq(res.r0, 0xab);
+	/* a call by BTF id (src=2) reaches the callback with its kind */
+	struct isa_slot btf[] = {S(0x85, 0, 2, 0, 1234), EXIT};
+	res = run(btf, N(btf), NULL, 0, &o);
+	ck_assert_int_eq(res.fault, ISA_FAULT_NONE);
+	ck_assert_uint_eq(res.r0, 99);
+	btf[0].imm = 5; /* helper 5 by BTF id is not helper 5 */
+	ck_assert_int_eq(run(btf, N(btf), NULL, 0, &o).fault, ISA_FAULT_HELPER);
 	/* refused and missing helpers fault with the helper's message */
 	p[1].imm = 77;
 	res = run(p, N(p), NULL, 0, &o);
@@ -629,6 +646,10 @@ START_TEST(fell_off_and_unsupported)
 	ck_assert_uint_eq(res.insn_idx, 2);
 	struct isa_slot g[] = {S(0x0d, 1, 0, 0, 0), EXIT}; /* gotox */
 	ck_assert_int_eq(run(g, N(g), NULL, 0, NULL).fault, ISA_FAULT_UNSUPPORTED);
+	struct isa_slot cast[] = {S(0xbf, 1, 2, 1, 1), EXIT}; /* addr_space_cast */
+	struct isa_interp_result res2 = run(cast, N(cast), NULL, 0, NULL);
+	ck_assert_int_eq(res2.fault, ISA_FAULT_UNSUPPORTED);
+	ck_assert_ptr_nonnull(strstr(res2.msg, "addr_space_cast"));
 }
 END_TEST
 
