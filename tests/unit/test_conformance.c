@@ -268,6 +268,16 @@ START_TEST(runner_against_own_plugin)
 	ck_assert(has_line(r.out, "9 passed, 0 failed, 0 skipped"));
 	tu_result_free(&r);
 	free(cmd);
+	/* through the wrapper the original runner uses (memory first, then options) */
+	ck_assert_int_ge(asprintf(&cmd, "env BPFCHECK='%s' '%s/scripts/bpfcheck-plugin'", BPFCHECK_CLI,
+	                          BPFCHECK_SOURCE_DIR),
+	                 0);
+	const char *wrapped[] = {"conformance", "--suite", SUITE, "--runtime", cmd, NULL};
+	r = tu_run_cli(wrapped, NULL);
+	ck_assert_msg(r.exit_code == 0, "%s", r.out);
+	ck_assert(has_line(r.out, "9 passed, 0 failed, 0 skipped"));
+	tu_result_free(&r);
+	free(cmd);
 }
 END_TEST
 
@@ -330,8 +340,14 @@ START_TEST(generated_tests_pass_and_catch_broken_runtime)
 	tu_result_free(&r);
 
 	/* the signed-modulo tests catch the broken runtime; the unsigned ones do not */
-	const char *broken[] = {"conformance",           "--suite",   out,           "--runtime",
-	                        BPFCHECK_BROKEN_RUNTIME, "--include", "^gen-(97|9c)-s?mod(32)?-[KX]-0[0-3][0-9]", NULL};
+	const char *broken[] = {"conformance",
+	                        "--suite",
+	                        out,
+	                        "--runtime",
+	                        BPFCHECK_BROKEN_RUNTIME,
+	                        "--include",
+	                        "^gen-(97|9c)-s?mod(32)?-[KX]-0[0-3][0-9]",
+	                        NULL};
 	r = tu_run_cli(broken, NULL);
 	ck_assert_int_eq(r.exit_code, 1);
 	ck_assert_uint_eq(count_prefix(r.out, "PASS ") + count_prefix(r.out, "FAIL "), 160);
