@@ -129,8 +129,9 @@ int isa_interp_load(const struct isa_slot *slots, size_t count, const struct isa
 void isa_interp_prog_free(struct isa_interp_prog *prog);
 
 /* Runs prog on mem (mem_len bytes, may be NULL/0; written to unless readonly_mem) from
- * instruction 0. The outcome, fault or not, goes to *res; the return value is BPFC_OK unless the
- * options are unusable (BPFC_ERR_USAGE) or memory runs out (BPFC_ERR_NOMEM). */
+ * instruction 0, in the byte order given to isa_interp_load (opts->byte_order is not consulted). The outcome,
+ * fault or not, goes to *res; the return value is BPFC_OK unless the options are unusable (BPFC_ERR_USAGE) or
+ * memory runs out (BPFC_ERR_NOMEM). */
 int isa_interp_run(const struct isa_interp_prog *prog, uint8_t *mem, size_t mem_len,
                    const struct isa_interp_opts *opts, struct isa_interp_result *res, struct bpfc_error *err);
 
