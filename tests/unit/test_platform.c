@@ -366,7 +366,7 @@ START_TEST(helpers_per_type)
 	ck_assert(!plat_helper_allowed(sf, 6, false));  /* ... not without */
 	ck_assert(!plat_helper_allowed(sf, 93, false)); /* spin_lock needs CAP_BPF */
 	ck_assert(plat_helper_allowed(kp, 113, true));  /* probe_read_kernel */
-	ck_assert(plat_helper_allowed(kp, 59, true));   /* override_return */
+	ck_assert(plat_helper_allowed(kp, 58, true));   /* override_return */
 	ck_assert(!plat_helper_allowed(tp, 58, true));  /* override_return: kprobes only */
 	ck_assert(!plat_helper_allowed(kp, 23, true));  /* redirect */
 	ck_assert(!plat_helper_allowed(kp, 0, true));   /* unspec */
