@@ -36,7 +36,8 @@ struct plat_platform {
 	uint8_t **type_store; /* access bits and helper bits per type */
 	struct plat_map_type *maps;
 	size_t map_count;
-	uint8_t **map_store;
+	uint8_t **map_store; /* map_store_len entries, NULL where a type lists no helpers */
+	size_t map_store_len;
 	struct plat_property *props;
 	size_t prop_count;
 	struct plat_privilege priv, unpriv;
@@ -521,6 +522,7 @@ static int parse_maps(struct plat_platform *p, struct pctx *c, json_t *root)
 	p->map_store = calloc(n, sizeof(*p->map_store));
 	if (!p->maps || !p->map_store)
 		return bpfc_error_set(c->err, BPFC_ERR_NOMEM, "out of memory loading map types");
+	p->map_store_len = n;
 	for (size_t i = 0; i < n; i++) {
 		json_t *o = json_array_get(arr, i);
 		struct plat_map_type *m = &p->maps[i];
@@ -1014,7 +1016,7 @@ void plat_platform_free(struct plat_platform *p)
 		free(p->layout_fields[i]);
 	for (size_t i = 0; i < p->type_count; i++)
 		free(p->type_store[i]);
-	for (size_t i = 0; i < p->map_count; i++)
+	for (size_t i = 0; i < p->map_store_len; i++)
 		free(p->map_store[i]);
 	free(p->layout_fields);
 	free(p->type_store);
