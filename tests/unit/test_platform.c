@@ -84,7 +84,7 @@ START_TEST(counts)
 	ck_assert_uint_ge(plat_helper_proto_count(plat), 200);
 	ck_assert_uint_eq(plat_prog_type_count(plat), 32);
 	ck_assert_uint_eq(plat_map_type_count(plat), 34);
-	ck_assert_uint_ge(plat_property_count(plat), 46);
+	ck_assert_uint_ge(plat_property_count(plat), 47);
 }
 END_TEST
 
