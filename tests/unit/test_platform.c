@@ -336,6 +336,44 @@ START_TEST(kprobe_and_unmodelled)
 }
 END_TEST
 
+/* sock_ops stores only to reply and sk_txhash; bpf_sock allows narrow reads of family but not of mark. */
+START_TEST(sock_ops_and_bpf_sock)
+{
+	const struct plat_prog_type *so = plat_prog_type_by_name(plat, "sock_ops");
+	const struct plat_ctx_field *f;
+	ck_assert_int_eq(plat_ctx_access(so, 4, 4, true, true, &f), PLAT_CTX_OK);
+	ck_assert_str_eq(f->name, "reply");
+	ck_assert_int_eq(plat_ctx_access(so, 8, 4, true, true, &f), PLAT_CTX_DENIED);
+	ck_assert_int_eq(plat_ctx_access(so, 8, 4, false, true, &f), PLAT_CTX_OK);
+	ck_assert_int_eq(plat_ctx_access(so, 0, 4, true, true, &f), PLAT_CTX_DENIED); /* op */
+	ck_assert_int_eq(plat_ctx_access(so, 0, 2, false, true, &f), PLAT_CTX_BAD_SIZE);
+	ck_assert_int_eq(plat_ctx_access(so, 192, 8, false, true, &f), PLAT_CTX_OK);
+	ck_assert_str_eq(f->name, "skb_data");
+	ck_assert_int_eq(f->kind, PLAT_FIELD_PACKET);
+	const struct plat_prog_type *cs = plat_prog_type_by_name(plat, "cgroup_sock");
+	ck_assert_int_eq(plat_ctx_access(cs, 4, 1, false, true, &f), PLAT_CTX_OK);        /* family */
+	ck_assert_int_eq(plat_ctx_access(cs, 16, 1, false, true, &f), PLAT_CTX_BAD_SIZE); /* mark */
+	ck_assert_int_eq(plat_ctx_access(cs, 16, 4, true, true, &f), PLAT_CTX_OK);
+	ck_assert_int_eq(plat_ctx_access(cs, 4, 4, true, true, &f), PLAT_CTX_DENIED);
+	/* bpf_sock_addr: 8-byte access to user_ip6 (offset 8) */
+	const struct plat_prog_type *sa = plat_prog_type_by_name(plat, "cgroup_sock_addr");
+	ck_assert_int_eq(plat_ctx_access(sa, 8, 8, true, true, &f), PLAT_CTX_OK);
+	ck_assert_str_eq(f->name, "user_ip6");
+	ck_assert_int_eq(plat_ctx_access(sa, 28, 4, true, true, &f), PLAT_CTX_DENIED); /* family */
+	/* helper sets follow the kernel's *_func_proto switches */
+	const struct plat_prog_type *cg = plat_prog_type_by_name(plat, "cgroup_skb");
+	ck_assert(plat_helper_allowed(cg, plat_helper_by_name(plat, "sk_lookup_tcp")->id, true));
+	ck_assert(plat_helper_allowed(cg, plat_helper_by_name(plat, "get_local_storage")->id, false));
+	ck_assert(!plat_helper_allowed(cg, plat_helper_by_name(plat, "get_retval")->id, true));
+	ck_assert(!plat_helper_allowed(so, plat_helper_by_name(plat, "get_retval")->id, true));
+	ck_assert(plat_helper_allowed(so, plat_helper_by_name(plat, "get_local_storage")->id, true));
+	ck_assert(plat_helper_allowed(cs, plat_helper_by_name(plat, "get_retval")->id, true));
+	ck_assert(!plat_helper_allowed(cs, plat_helper_by_name(plat, "skc_to_tcp_sock")->id, true));
+	ck_assert(plat_helper_allowed(plat_prog_type_by_name(plat, "sched_cls"),
+	                              plat_helper_by_name(plat, "skc_to_tcp_sock")->id, true));
+}
+END_TEST
+
 START_TEST(return_ranges)
 {
 	const struct plat_prog_type *t = plat_prog_type_by_name(plat, "cgroup_skb");
@@ -704,6 +742,7 @@ static Suite *platform_suite(void)
 	tcase_add_test(lk, xdp_md_access);
 	tcase_add_test(lk, sk_buff_rules_per_type);
 	tcase_add_test(lk, kprobe_and_unmodelled);
+	tcase_add_test(lk, sock_ops_and_bpf_sock);
 	tcase_add_test(lk, return_ranges);
 	tcase_add_test(lk, helpers_per_type);
 	tcase_add_test(lk, map_type_names);
