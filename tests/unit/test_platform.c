@@ -330,6 +330,13 @@ START_TEST(kprobe_and_unmodelled)
 	ck_assert_int_eq(plat_ctx_access(kp, 112, 4, false, true, &f), PLAT_CTX_OK);
 	ck_assert_int_eq(plat_ctx_access(kp, 112, 8, true, true, &f), PLAT_CTX_DENIED);
 	ck_assert_int_eq(plat_ctx_access(kp, 168, 8, false, true, &f), PLAT_CTX_NO_FIELD);
+	const struct plat_prog_type *tp = plat_prog_type_by_name(plat, "tracepoint");
+	ck_assert_int_eq(plat_ctx_access(tp, 0, 8, false, true, &f),
+	                 PLAT_CTX_NO_FIELD); /* hidden pt_regs pointer */
+	ck_assert_int_eq(plat_ctx_access(tp, 8, 4, false, true, &f), PLAT_CTX_OK);
+	ck_assert_int_eq(plat_ctx_access(tp, 2040, 8, false, true, &f), PLAT_CTX_OK);
+	ck_assert_int_eq(plat_ctx_access(tp, 2048, 1, false, true, &f), PLAT_CTX_NO_FIELD);
+	ck_assert_int_eq(plat_ctx_access(tp, 8, 4, true, true, &f), PLAT_CTX_DENIED);
 	const struct plat_prog_type *ext = plat_prog_type_by_name(plat, "ext");
 	ck_assert_ptr_null(ext->ctx);
 	ck_assert_int_eq(plat_ctx_access(ext, 0, 8, false, true, &f), PLAT_CTX_UNMODELLED);
