@@ -699,6 +699,93 @@ START_TEST(bad_maps_and_properties_rejected)
 }
 END_TEST
 
+/* Replaces the first occurrence of from in the embedded file name with to; NULL if absent. */
+static char *mutate(const char *name, const char *from, const char *to)
+{
+	const char *text = bpfc_spec_text(name, NULL);
+	const char *at = text ? strstr(text, from) : NULL;
+	if (!at)
+		return NULL;
+	size_t n = strlen(text) - strlen(from) + strlen(to) + 1;
+	char *out = malloc(n);
+	ck_assert_ptr_nonnull(out);
+	snprintf(out, n, "%.*s%s%s", (int)(at - text), text, to, at + strlen(from));
+	return out;
+}
+
+/* Small edits of the real files must be caught by the loader, with a message saying where. */
+START_TEST(mutated_real_files_rejected)
+{
+	static const struct {
+		const char *file, *from, *to, *want;
+	} cases[] = {
+	    {"platforms/linux/helpers.json", "\"ret\": \"map_value_or_null\"",
+	     "\"ret\": \"map_value_or_nul\"",
+	     "helper 1 (map_lookup_elem): unknown return kind \"map_value_or_nul\""},
+	    {"platforms/linux/helpers.json", "\"size_arg\": 2", "\"size_arg\": 1",
+	     "is not a later const_size argument"},
+	    {"platforms/linux/helpers.json", "{\"id\": 2, \"name\": \"map_update_elem\"",
+	     "{\"id\": 1, \"name\": \"map_update_elem\"",
+	     "helper 1 (map_update_elem): id already used by map_lookup_elem"},
+	    {"platforms/linux/prog_types.json", "\"kind\": \"packet\"", "\"kind\": \"pointer\"",
+	     "unknown field kind \"pointer\""},
+	    {"platforms/linux/prog_types.json", "\"csum_diff\", \"xdp_adjust_head\"",
+	     "\"csum_diff\", \"xdp_adjust_had\"", "helper set xdp: helpers[2] is not a helper name"},
+	    {"platforms/linux/prog_types.json", "\"name\": \"kprobe\", \"id\": 2",
+	     "\"name\": \"kprobe\", \"id\": 1",
+	     "program type kprobe: duplicates program type 1 (socket_filter)"},
+	    {"platforms/linux/map_types.json", "\"name\": \"array\", \"id\": 2",
+	     "\"name\": \"array\", \"id\": 64", "\"id\" must be an integer from 0 to 63"},
+	    {"platforms/linux/map_types.json", "\"tail_call\": [\"prog_array\"]",
+	     "\"tail_call\": [\"prog_aray\"]", "helper_map_types: tail_call: entry 0 is not a map type name"},
+	    {"properties/properties.json", "\"category\": \"terminates\"", "\"category\": \"terminate\"",
+	     "property VF-UNREACHABLE: unknown category \"terminate\""},
+	    {"properties/properties.json", "\"id\": \"VF-FALL-OFF-END\"", "\"id\": \"VF-UNREACHABLE\"",
+	     "property VF-UNREACHABLE: defined twice"},
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char *text = mutate(cases[i].file, cases[i].from, cases[i].to);
+		ck_assert_msg(text != NULL, "case %zu: pattern not found in %s", i, cases[i].file);
+		const char *h = strstr(cases[i].file, "helpers") ? text : NULL;
+		const char *t = strstr(cases[i].file, "prog_types") ? text : NULL;
+		const char *m = strstr(cases[i].file, "map_types") ? text : NULL;
+		const char *pr = strstr(cases[i].file, "properties") ? text : NULL;
+		struct plat_platform *p = NULL;
+		struct bpfc_error err;
+		ck_assert_int_eq(plat_platform_parse("linux", h, t, m, pr, &p, &err), BPFC_ERR_INPUT);
+		ck_assert_msg(strstr(err.msg, cases[i].file) && strstr(err.msg, cases[i].want),
+		              "case %zu: %s", i, err.msg);
+		free(text);
+	}
+}
+END_TEST
+
+/* Every truncation of every file is rejected without crashing (run under ASan in CI). */
+START_TEST(truncated_files_rejected)
+{
+	static const char *const files[] = {"platforms/linux/helpers.json", "platforms/linux/map_types.json",
+	                                    "platforms/linux/prog_types.json", "properties/properties.json"};
+	for (size_t k = 0; k < 4; k++) {
+		size_t len;
+		const char *text = bpfc_spec_text(files[k], &len);
+		char *buf = malloc(len + 1);
+		ck_assert_ptr_nonnull(buf);
+		for (size_t cut = 0; cut < len - 2; cut += 997) {
+			memcpy(buf, text, cut);
+			buf[cut] = '\0';
+			const char *in[4] = {NULL, NULL, NULL, NULL};
+			in[k] = buf;
+			struct plat_platform *p = NULL;
+			struct bpfc_error err;
+			ck_assert_int_eq(plat_platform_parse("linux", in[0], in[2], in[1], in[3], &p, &err),
+			                 BPFC_ERR_INPUT);
+			ck_assert_ptr_null(p);
+		}
+		free(buf);
+	}
+}
+END_TEST
+
 START_TEST(unknown_platform)
 {
 	struct plat_platform *p = (void *)1;
@@ -764,6 +851,8 @@ static Suite *platform_suite(void)
 	tcase_add_test(bad, bad_helpers_rejected);
 	tcase_add_test(bad, bad_prog_types_rejected);
 	tcase_add_test(bad, bad_maps_and_properties_rejected);
+	tcase_add_test(bad, mutated_real_files_rejected);
+	tcase_add_test(bad, truncated_files_rejected);
 	tcase_add_test(bad, unknown_platform);
 	tcase_add_test(bad, shared_linux_platform);
 	suite_add_tcase(s, bad);
