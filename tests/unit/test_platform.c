@@ -1,6 +1,7 @@
 /* The platform description: the embedded Linux files load and validate, lookups answer the
  * kernel's facts, and broken descriptions are rejected with messages naming file and entry. */
 #include <check.h>
+#include <dirent.h>
 #include <jansson.h>
 #include <pthread.h>
 #include <stdlib.h>
@@ -8,6 +9,7 @@
 
 #include "bpfcheck/platform.h"
 #include "bpfcheck/specs.h"
+#include "testutil.h"
 
 static struct plat_platform *plat;
 
@@ -548,6 +550,52 @@ START_TEST(property_catalogue)
 }
 END_TEST
 
+/* Every rule id the library's sources report ("VF-..." / "ISA-..." string literals under src/ and
+ * cli/) has an entry in the catalogue, so reports can always explain their findings. */
+static void check_ids_in_dir(const char *dir, int *files)
+{
+	DIR *d = opendir(dir);
+	if (!d)
+		return;
+	struct dirent *e;
+	while ((e = readdir(d))) {
+		size_t n = strlen(e->d_name);
+		if (e->d_name[0] == '.')
+			continue;
+		char path[4096];
+		snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
+		if (n > 2 && (strcmp(e->d_name + n - 2, ".c") == 0 || strcmp(e->d_name + n - 2, ".h") == 0)) {
+			char *text = tu_read_file(path, NULL);
+			ck_assert_ptr_nonnull(text);
+			(*files)++;
+			for (char *q = text; (q = strchr(q, '"')) != NULL; q++) {
+				if (strncmp(q + 1, "VF-", 3) != 0 && strncmp(q + 1, "ISA-", 4) != 0)
+					continue;
+				size_t len = strspn(q + 1, "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-");
+				if (q[1 + len] != '"' || q[len] == '-')
+					continue; /* a prefix being built, not a whole id */
+				char id[64];
+				snprintf(id, sizeof(id), "%.*s", (int)(len < 63 ? len : 63), q + 1);
+				ck_assert_msg(plat_property_find(plat, id) != NULL,
+				              "%s uses rule id %s, missing from properties.json", path, id);
+			}
+			free(text);
+		} else if (!strchr(e->d_name, '.')) {
+			check_ids_in_dir(path, files);
+		}
+	}
+	closedir(d);
+}
+
+START_TEST(source_rule_ids_catalogued)
+{
+	int files = 0;
+	check_ids_in_dir(BPFCHECK_SOURCE_DIR "/src", &files);
+	check_ids_in_dir(BPFCHECK_SOURCE_DIR "/cli", &files);
+	ck_assert_int_gt(files, 5);
+}
+END_TEST
+
 /* ---- rejected descriptions ---- */
 
 static void expect_reject(const char *helpers, const char *progs, const char *maps, const char *props,
@@ -845,6 +893,7 @@ static Suite *platform_suite(void)
 	tcase_add_test(lk, map_rules);
 	tcase_add_test(lk, map_helper_compatibility);
 	tcase_add_test(lk, property_catalogue);
+	tcase_add_test(lk, source_rule_ids_catalogued);
 	suite_add_tcase(s, lk);
 	TCase *bad = tcase_create("validation");
 	tcase_add_test(bad, minimal_description_loads);
