@@ -746,6 +746,77 @@ START_TEST(trace_callback)
 }
 END_TEST
 
+/* Random programs (half from table entries with random fields, half raw random words) on random
+ * memory never crash, never exceed the budget, and every outcome is a known fault or an exit. */
+START_TEST(random_programs_are_contained)
+{
+	const struct isa_table *t = isa_table_default();
+	uint64_t seed = 0x9e3779b97f4a7c15ull;
+#define RND() (seed ^= seed << 13, seed ^= seed >> 7, seed ^= seed << 17, seed)
+	size_t exits = 0, faults[ISA_FAULT_COUNT] = {0};
+	for (int iter = 0; iter < 20000; iter++) {
+		struct isa_slot p[16];
+		size_t n = 1 + RND() % 16;
+		for (size_t i = 0; i < n; i++) {
+			uint64_t r = RND();
+			if (iter % 2) {
+				isa_slot_from_word(r, &p[i]);
+				continue;
+			}
+			const struct isa_entry *e = &t->entries[r % t->entry_count];
+			p[i] = (struct isa_slot){.opcode = e->opcode,
+			                         .dst = (uint8_t)(RND() % 11),
+			                         .src = (uint8_t)(RND() % 11),
+			                         .off = (int16_t)((RND() % 5) - 2),
+			                         .imm = (int32_t)(RND() % 7) - 3};
+			if (e->match_field == ISA_FIELD_SRC)
+				p[i].src = (uint8_t)e->match_value;
+			if (e->match_field == ISA_FIELD_OFF)
+				p[i].off = (int16_t)e->match_value;
+			if (e->match_field == ISA_FIELD_IMM)
+				p[i].imm = e->match_value;
+			if (RND() % 16 == 0) {
+				p[i].off = (int16_t)RND();
+				p[i].imm = (int32_t)RND();
+			} else { /* mostly well-formed, so execution gets somewhere */
+				if (e->rule[ISA_FIELD_DST] == ISA_RULE_ZERO)
+					p[i].dst = 0;
+				if (e->rule[ISA_FIELD_SRC] == ISA_RULE_ZERO)
+					p[i].src = 0;
+				if (e->rule[ISA_FIELD_OFF] == ISA_RULE_ZERO)
+					p[i].off = 0;
+				if (e->rule[ISA_FIELD_IMM] == ISA_RULE_ZERO)
+					p[i].imm = 0;
+				if (e->wide && i + 1 < n)
+					p[++i] = S(0, 0, 0, 0, (int32_t)RND());
+			}
+		}
+		if (RND() % 2)
+			p[n - 1] = EXIT;
+		uint8_t mem[24];
+		for (size_t i = 0; i < sizeof(mem); i++)
+			mem[i] = (uint8_t)RND();
+		struct isa_interp_opts o = {.max_insns = 500, .max_call_depth = 3, .may_goto_budget = 3};
+		struct isa_interp_result res = run(p, n, mem, RND() % 2 ? sizeof(mem) : 0, &o);
+		ck_assert_uint_le(res.executed, 500);
+		ck_assert_int_lt(res.fault, ISA_FAULT_COUNT);
+		if (res.fault == ISA_FAULT_NONE)
+			exits++;
+		else
+			ck_assert_msg(res.msg[0] != '\0', "fault %d without a message", res.fault);
+		faults[res.fault]++;
+	}
+		fprintf(stderr, "%s=%zu ", isa_interp_fault_name((enum isa_interp_fault)k), faults[k]);
+#undef RND
+	/* the generator reaches the interesting outcomes, not only invalid programs */
+	ck_assert_uint_gt(exits, 500);
+	ck_assert_uint_gt(faults[ISA_FAULT_MEMORY], 500);
+	ck_assert_uint_gt(faults[ISA_FAULT_INVALID_INSN], 5000);
+	ck_assert_uint_gt(faults[ISA_FAULT_BUDGET] + faults[ISA_FAULT_CALL_DEPTH], 20);
+	ck_assert_uint_gt(faults[ISA_FAULT_PACKET] + faults[ISA_FAULT_HELPER], 20);
+}
+END_TEST
+
 static Suite *interp_suite(void)
 {
 	Suite *s = suite_create("interp");
@@ -774,6 +845,7 @@ static Suite *interp_suite(void)
 	tcase_add_test(tc, every_table_entry_loads);
 	tcase_add_test(tc, prog_reuse_and_usage_errors);
 	tcase_add_test(tc, trace_callback);
+	tcase_add_test(tc, random_programs_are_contained);
 	suite_add_tcase(s, tc);
 	return s;
 }
