@@ -806,7 +806,6 @@ START_TEST(random_programs_are_contained)
 			ck_assert_msg(res.msg[0] != '\0', "fault %d without a message", res.fault);
 		faults[res.fault]++;
 	}
-		fprintf(stderr, "%s=%zu ", isa_interp_fault_name((enum isa_interp_fault)k), faults[k]);
 #undef RND
 	/* the generator reaches the interesting outcomes, not only invalid programs */
 	ck_assert_uint_gt(exits, 500);
