@@ -437,6 +437,55 @@ START_TEST(hex_and_groups_library)
 }
 END_TEST
 
+static struct bpfc_conf_case run_text(const char *text)
+{
+	char *path = tu_write_temp(text, strlen(text), ".data");
+	ck_assert_ptr_nonnull(path);
+	struct bpfc_conf_case c;
+	struct bpfc_error err;
+	ck_assert_int_eq(bpfc_conf_run_file(path, NULL, &c, &err), BPFC_OK);
+	unlink(path);
+	free(path);
+	return c;
+}
+
+START_TEST(verdicts_of_odd_test_files)
+{
+	/* the assembler rejects the program and an error is expected: PASS */
+	struct bpfc_conf_case c = run_text("-- asm\nnosuchinsn %r0\nexit\n-- error\nanything\n");
+	ck_assert_int_eq(c.status, BPFC_CONF_PASS);
+	ck_assert_ptr_nonnull(strstr(c.detail, "rejected by the assembler"));
+	bpfc_conf_case_free(&c);
+	/* ... and a result is expected: ERROR (the test cannot run) */
+	c = run_text("-- asm\nnosuchinsn %r0\nexit\n-- result\n0x1\n");
+	ck_assert_int_eq(c.status, BPFC_CONF_ERROR);
+	ck_assert_ptr_nonnull(strstr(c.detail, "cannot assemble"));
+	bpfc_conf_case_free(&c);
+	/* a value where an error is expected: FAIL */
+	c = run_text("-- asm\nmov %r0, 1\nexit\n-- error\nx\n");
+	ck_assert_int_eq(c.status, BPFC_CONF_FAIL);
+	ck_assert(c.got_value && c.got == 1);
+	bpfc_conf_case_free(&c);
+	/* an invalid instruction where a result is expected: FAIL with the reason */
+	c = run_text("-- raw\n0x0000000100000095\n-- result\n0x0\n");
+	ck_assert_int_eq(c.status, BPFC_CONF_FAIL);
+	ck_assert_ptr_nonnull(strstr(c.detail, "invalid_insn"));
+	bpfc_conf_case_free(&c);
+	/* nothing expected: SKIP; an unparsable file: ERROR */
+	c = run_text("-- asm\nexit\n");
+	ck_assert_int_eq(c.status, BPFC_CONF_SKIP);
+	bpfc_conf_case_free(&c);
+	c = run_text("-- asm\nexit\n-- result\nnot-a-number\n");
+	ck_assert_int_eq(c.status, BPFC_CONF_ERROR);
+	bpfc_conf_case_free(&c);
+	/* a program that never ends is stopped by the budget and reported */
+	c = run_text("-- asm\nja -1\nexit\n-- result\n0x0\n");
+	ck_assert_int_eq(c.status, BPFC_CONF_FAIL);
+	ck_assert_ptr_nonnull(strstr(c.detail, "budget"));
+	bpfc_conf_case_free(&c);
+}
+END_TEST
+
 static Suite *conformance_suite(void)
 {
 	Suite *s = suite_create("conformance");
@@ -454,6 +503,7 @@ static Suite *conformance_suite(void)
 	tcase_add_test(tc, generated_tests_pass_and_catch_broken_runtime);
 	tcase_add_test(tc, proc_run_library);
 	tcase_add_test(tc, hex_and_groups_library);
+	tcase_add_test(tc, verdicts_of_odd_test_files);
 	suite_add_tcase(s, tc);
 	return s;
 }
