@@ -78,6 +78,7 @@ enum isa_dst_role { ISA_DST_NONE, ISA_DST_READ, ISA_DST_WRITE, ISA_DST_READWRITE
 	X(AND, "and") \
 	X(LSH, "lsh") \
 	X(RSH, "rsh") \
+	X(NEG, "neg") \
 	X(MOD, "mod") \
 	X(SMOD, "smod") \
 	X(XOR, "xor") \
@@ -94,6 +95,7 @@ enum isa_dst_role { ISA_DST_NONE, ISA_DST_READ, ISA_DST_WRITE, ISA_DST_READWRITE
 	X(JGT, "jgt") \
 	X(JGE, "jge") \
 	X(JSET, "jset") \
+	X(JNE, "jne") \
 	X(JSGT, "jsgt") \
 	X(JSGE, "jsge") \
 	X(JLT, "jlt") \
@@ -112,13 +114,16 @@ enum isa_dst_role { ISA_DST_NONE, ISA_DST_READ, ISA_DST_WRITE, ISA_DST_READWRITE
 	X(ST, "st") \
 	X(STX, "stx") \
 	X(LD_ABS, "ld_abs") \
+	X(LD_IND, "ld_ind") \
 	X(ATOMIC_ADD, "atomic_add") \
 	X(ATOMIC_FETCH_ADD, "atomic_fetch_add") \
 	X(ATOMIC_OR, "atomic_or") \
+	X(ATOMIC_FETCH_OR, "atomic_fetch_or") \
 	X(ATOMIC_AND, "atomic_and") \
 	X(ATOMIC_FETCH_AND, "atomic_fetch_and") \
 	X(ATOMIC_XOR, "atomic_xor") \
 	X(ATOMIC_FETCH_XOR, "atomic_fetch_xor") \
+	X(ATOMIC_XCHG, "atomic_xchg") \
 	X(ATOMIC_CMPXCHG, "atomic_cmpxchg") \
 	X(LOAD_ACQUIRE, "load_acquire") \
 	X(STORE_RELEASE, "store_release") \
@@ -127,7 +132,8 @@ enum isa_dst_role { ISA_DST_NONE, ISA_DST_READ, ISA_DST_WRITE, ISA_DST_READWRITE
 	X(LDDW_MAP_VAL_FD, "lddw_map_val_fd") \
 	X(LDDW_VAR_ADDR, "lddw_var_addr") \
 	X(LDDW_CODE_ADDR, "lddw_code_addr") \
-	X(LDDW_MAP_IDX, "lddw_map_idx")
+	X(LDDW_MAP_IDX, "lddw_map_idx") \
+	X(LDDW_MAP_VAL_IDX, "lddw_map_val_idx")
 // clang-format on
 
 enum isa_sem {
