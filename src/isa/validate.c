@@ -26,8 +26,9 @@ const char *isa_check_id(enum isa_check c)
 enum op_kind { OP_UNKNOWN = 0, OP_BARE_SLOT2, OP_DIRECT, OP_MATCH, OP_LOOKUP };
 enum jump_kind { JUMP_NONE = 0, JUMP_OFF, JUMP_IMM };
 
-/* Gate results per entry, as bits. */
-enum { GATE_NONSTANDARD = 1, GATE_GROUP = 2, GATE_CPU = 4 };
+/* Gate results per entry, as bits. GATE_HIDDEN: an extension told apart from standard encodings
+ * of its opcode only by a field value; outside its profile the value is simply not allowed. */
+enum { GATE_NONSTANDARD = 1, GATE_GROUP = 2, GATE_CPU = 4, GATE_HIDDEN = 8 };
 
 /* What the hot loop needs about one encoding. The first 8 bytes of a slot (opcode, dst, src,
  * off; padding masked out) are checked as one word: zmask has all-ones over fields that must be
@@ -112,8 +113,13 @@ static bool accepted_extension(const struct isa_validate_opts *o, const struct i
 
 static uint8_t entry_gate(const struct vctx *c, const struct isa_entry *e)
 {
-	if (!e->standard && !accepted_extension(c->o, e))
+	if (!e->standard && !accepted_extension(c->o, e)) {
+		const struct isa_entry *first = &c->t->entries[c->t->first[e->opcode]];
+		for (unsigned k = 0; k < c->t->count[e->opcode]; k++)
+			if (first[k].standard && e->match_field != ISA_FIELD_NONE)
+				return GATE_HIDDEN;
 		return GATE_NONSTANDARD; /* one root cause: the group/cpu gates are not asked too */
+	}
 	uint8_t g = 0;
 	if (c->o->restrict_groups && !(c->v->allowed_groups & ((isa_group_mask)1 << e->group)))
 		g |= GATE_GROUP;
@@ -163,9 +169,15 @@ static void check_field_rule(struct vctx *c, size_t i, const struct isa_slot *s,
 }
 
 /* The slow path for a slot whose encoding is known but something about it is not allowed. */
+static void no_matching_entry(struct vctx *c, size_t i, const struct isa_slot *s);
+
 static void report_entry(struct vctx *c, size_t i, const struct isa_slot *s, const struct isa_entry *e,
                          uint8_t gate)
 {
+	if (gate & GATE_HIDDEN) {
+		no_matching_entry(c, i, s);
+		return;
+	}
 	for (int f = 0; f < ISA_FIELD_COUNT; f++)
 		check_field_rule(c, i, s, e, (enum isa_field)f, e->rule[f]);
 	if (gate & GATE_NONSTANDARD)
@@ -186,18 +198,52 @@ static bool is_wide2(const struct vctx *c, size_t t)
 	return c->wide2[t / 8] & (1u << (t % 8));
 }
 
-/* The entries sharing an opcode are told apart by one field; no entry matched it. */
+static bool entry_accepted(const struct isa_validate_opts *o, const struct isa_entry *e)
+{
+	return e->standard || accepted_extension(o, e);
+}
+
+/* A field value as the unsigned number of its width, for ordering selector values. */
+static uint64_t field_unsigned(int field, int64_t v)
+{
+	switch (field) {
+	case ISA_FIELD_OFF: return (uint16_t)v;
+	case ISA_FIELD_IMM: return (uint32_t)v;
+	default: return (uint64_t)v;
+	}
+}
+
+/* The entries sharing an opcode are told apart by one field and no entry (of the profile)
+ * matched it. When the opcode has a base encoding (selector 0) and the value is below every
+ * other selector, it reads as a stray non-zero in a field the base encoding does not use
+ * (mov with offset 1: ISA-RESERVED-FIELD); otherwise as a wrong selector (sdiv offset 2, atomic
+ * imm 0x02, lddw src 7: ISA-BAD-OFFSET/IMM/SRC). */
 static void no_matching_entry(struct vctx *c, size_t i, const struct isa_slot *s)
 {
 	const struct isa_table *t = c->t;
 	const struct isa_entry *first = &t->entries[t->first[s->opcode]];
 	unsigned n = t->count[s->opcode];
 	int mf = first->match_field;
+	int64_t val = mf >= 0 ? isa_slot_field(s, (enum isa_field)mf) : 0;
+	const struct isa_entry *base = NULL;
+	uint64_t min_nonzero = UINT64_MAX;
+	for (unsigned k = 0; k < n; k++) {
+		if (!entry_accepted(c->o, &first[k]) || first[k].match_field != mf)
+			continue;
+		uint64_t sel = field_unsigned(mf, first[k].match_value);
+		if (sel == 0)
+			base = &first[k];
+		else if (sel < min_nonzero)
+			min_nonzero = sel;
+	}
 	enum isa_check check = mf == ISA_FIELD_SRC   ? ISA_CHECK_BAD_SRC
 	                       : mf == ISA_FIELD_OFF ? ISA_CHECK_BAD_OFFSET
 	                       : mf == ISA_FIELD_IMM ? ISA_CHECK_BAD_IMM
 	                                             : ISA_CHECK_UNKNOWN_OPCODE;
-	add_finding(c, i, s, check, first, mf, mf >= 0 ? isa_slot_field(s, (enum isa_field)mf) : 0, 0, false);
+	if (base && mf >= 0 && field_unsigned(mf, val) < min_nonzero)
+		add_finding(c, i, s, ISA_CHECK_RESERVED_FIELD, base, mf, val, 0, false);
+	else
+		add_finding(c, i, s, check, first, mf, val, 0, false);
 	/* The other fields are still checked where every encoding of the opcode agrees on them. */
 	for (int f = 0; f < ISA_FIELD_COUNT; f++) {
 		if (f == mf)
@@ -248,6 +294,11 @@ static void build_tables(struct vctx *c, struct op_info *ops)
 		ei->gate = entry_gate(c, e);
 		ei->cpu = e->cpu;
 		ei->group_bit = (isa_group_mask)1 << e->group;
+		if (ei->gate & GATE_HIDDEN) {
+			ei->cpu = 0;
+			ei->group_bit = 0;
+			ei->jump = JUMP_NONE;
+		}
 	}
 	for (unsigned op = 0; op < 256; op++) {
 		struct op_info *oi = &ops[op];
@@ -587,14 +638,37 @@ static void expected_values(const struct isa_validation *v, uint8_t opcode, int 
 	}
 }
 
+/* When the offending selector value is an extension the profile does not accept, says so. */
+static void extension_note(const struct isa_validation *v, const struct isa_finding *f, char *buf, size_t len)
+{
+	const struct isa_table *t = v->table;
+	uint8_t opcode = f->raw[0];
+	const struct isa_entry *e = &t->entries[t->first[opcode]];
+	buf[0] = 0;
+	if (f->wide_second || f->field < 0)
+		return;
+	for (unsigned k = 0; k < t->count[opcode]; k++) {
+		if (e[k].standard || e[k].match_field != f->field || e[k].match_value != f->value)
+			continue;
+		snprintf(buf, len, "; %s %" PRId64 " selects %s, a %s extension outside RFC 9669%s",
+		         isa_field_name((enum isa_field)f->field), f->value, e[k].mnemonic,
+		         e[k].platform ? e[k].platform : "platform",
+		         e[k].platform && strcmp(e[k].platform, "linux") == 0
+		             ? " (accepted under the linux profile)"
+		             : "");
+		return;
+	}
+}
+
 char *isa_finding_message(const struct isa_validation *v, const struct isa_finding *f, char *buf, size_t len)
 {
 	uint8_t opcode = f->raw[0];
-	char name[96], val[32], list[640], groups[256];
+	char name[96], val[32], list[640], groups[256], note[256];
 	const struct isa_entry *e = f->entry;
 	if (!len)
 		return buf;
 	format_value(f->field, f->value, val, sizeof(val));
+	extension_note(v, f, note, sizeof(note));
 	switch ((enum isa_check)f->check) {
 	case ISA_CHECK_UNKNOWN_OPCODE:
 		if (e && e->sem == ISA_SEM_WIDE_SLOT2)
@@ -615,8 +689,8 @@ char *isa_finding_message(const struct isa_validation *v, const struct isa_findi
 			         "found %s",
 			         f->aux, field_label(f->field), val);
 		else
-			snprintf(buf, len, "%s: %s is not used by this encoding and must be 0, found %s",
-			         insn_name(f, opcode, name, sizeof(name)), field_label(f->field), val);
+			snprintf(buf, len, "%s: %s is not used by this encoding and must be 0, found %s%s",
+			         insn_name(f, opcode, name, sizeof(name)), field_label(f->field), val, note);
 		break;
 	case ISA_CHECK_BAD_REGISTER:
 		snprintf(buf, len, "%s: %s is r%" PRId64 ", expected a register r0..r10",
@@ -626,9 +700,9 @@ char *isa_finding_message(const struct isa_validation *v, const struct isa_findi
 	case ISA_CHECK_BAD_OFFSET:
 	case ISA_CHECK_BAD_SRC:
 		expected_values(v, opcode, f->field, list, sizeof(list));
-		snprintf(buf, len, "%s: %s %s matches no encoding; expected %s",
+		snprintf(buf, len, "%s: %s %s matches no encoding; expected %s%s",
 		         insn_name(f, opcode, name, sizeof(name)), field_label(f->field), val,
-		         list[0] ? list : "none under this profile");
+		         list[0] ? list : "none under this profile", note);
 		break;
 	case ISA_CHECK_JUMP_OUT_OF_RANGE:
 		snprintf(buf, len,

@@ -37,6 +37,10 @@ START_TEST(detect_by_content_then_extension)
 	ck_assert_int_eq(bpfc_input_detect("x.bin", (const uint8_t *)"\177ELF\2\1", 6), BPFC_FORMAT_ELF);
 	ck_assert_int_eq(bpfc_input_detect("x", mov_exit, sizeof(mov_exit)), BPFC_FORMAT_RAW);
 	ck_assert_int_eq(bpfc_input_detect("x.s", mov_exit, sizeof(mov_exit)), BPFC_FORMAT_RAW);
+	/* .data is text by definition; DEL and UTF-8 in comments do not make text binary. */
+	ck_assert_int_eq(bpfc_input_detect("x.data", mov_exit, sizeof(mov_exit)), BPFC_FORMAT_DATA);
+	const char *del = "# RFC 9669 \302\247 4.1 \177\n-- asm\nexit\n";
+	ck_assert_int_eq(bpfc_input_detect("x", (const uint8_t *)del, strlen(del)), BPFC_FORMAT_DATA);
 	const char *data = "# t\n-- asm\nexit\n-- result\n0\n";
 	ck_assert_int_eq(bpfc_input_detect("x.txt", (const uint8_t *)data, strlen(data)), BPFC_FORMAT_DATA);
 	const char *text = "r0 = 0\nexit\n";
