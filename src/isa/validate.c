@@ -40,6 +40,7 @@ struct einfo {
 	uint32_t imm_zmask;
 	int32_t match_value;
 	isa_group_mask group_bit;
+	uint16_t idx; /* index of the entry in the table */
 	uint8_t gate, jump, cpu;
 };
 
@@ -63,6 +64,7 @@ static uint64_t slot_word_mask(uint8_t dst, uint8_t src, uint16_t off)
 
 /* What the hot loop needs about one opcode. */
 struct op_info {
+	struct einfo e0; /* a copy of the first encoding's: the common case needs one load */
 	uint16_t first;
 	uint8_t count; /* entries searched in the hot loop (0: the slow path decides) */
 	uint8_t kind;
@@ -291,6 +293,7 @@ static void build_tables(struct vctx *c, struct op_info *ops)
 		ei->imm_zmask = e->rule[ISA_FIELD_IMM] == ISA_RULE_ZERO ? 0xffffffffu : 0;
 		ei->match_value = e->match_field == ISA_FIELD_NONE ? 0 : e->match_value;
 		ei->jump = (uint8_t)jump_kind_of(e->sem);
+		ei->idx = (uint16_t)k;
 		ei->gate = entry_gate(c, e);
 		ei->cpu = e->cpu;
 		ei->group_bit = (isa_group_mask)1 << e->group;
@@ -326,6 +329,7 @@ static void build_tables(struct vctx *c, struct op_info *ops)
 			oi->kind = OP_LOOKUP; /* mixed discriminators: isa_lookup decides */
 		if (oi->kind != OP_DIRECT && oi->kind != OP_MATCH)
 			oi->count = 0;
+		oi->e0 = c->ei[oi->first];
 	}
 }
 
@@ -339,7 +343,9 @@ static inline const struct einfo *find_einfo(const struct einfo *eis, const stru
 	key = ki == ISA_FIELD_OFF ? s->off : key;
 	key = ki == ISA_FIELD_SRC ? s->src : key;
 	key = ki == ISA_FIELD_DST ? s->dst : key;
-	for (unsigned k = op->first, end = op->first + op->count; k < end; k++)
+	if (__builtin_expect(op->count != 0 && op->e0.match_value == key, 1))
+		return &op->e0;
+	for (unsigned k = op->first + 1u, end = op->first + op->count; k < end; k++)
 		if (eis[k].match_value == key)
 			return &eis[k];
 	return NULL;
@@ -376,7 +382,7 @@ static void resolve_forward(struct vctx *c, const struct op_info *ops)
 			target--; /* i was advanced past the second slot */
 		size_t self = op->wide ? i - 1 : i;
 		if (target > (int64_t)self && (uint64_t)target < c->n && is_wide2(c, (size_t)target))
-			add_finding(c, self, s, ISA_CHECK_JUMP_INTO_WIDE, &c->t->entries[ei - c->ei],
+			add_finding(c, self, s, ISA_CHECK_JUMP_INTO_WIDE, &c->t->entries[ei->idx],
 			            ei->jump == JUMP_IMM ? ISA_FIELD_IMM : ISA_FIELD_OFF, target, target - 1,
 			            false);
 	}
@@ -453,26 +459,26 @@ static void validate_loop(struct vctx *c, const struct op_info *ops)
 		used |= ei->group_bit;
 		cpu_needed = ei->cpu > cpu_needed ? ei->cpu : cpu_needed;
 		if (__builtin_expect(bad != 0, 0))
-			report_entry(c, i, s, &t->entries[ei - eis], ei->gate);
+			report_entry(c, i, s, &t->entries[ei->idx], ei->gate);
 		if (ei->jump) {
 			unsigned jk = ei->jump;
 			int64_t delta = jk == JUMP_IMM ? (int64_t)s->imm : (int64_t)s->off;
 			int64_t target = (int64_t)i + 1 + delta;
 			if (__builtin_expect(target < 0 || (uint64_t)target >= count, 0)) {
-				add_finding(c, i, s, ISA_CHECK_JUMP_OUT_OF_RANGE, &t->entries[ei - eis],
+				add_finding(c, i, s, ISA_CHECK_JUMP_OUT_OF_RANGE, &t->entries[ei->idx],
 				            jk == JUMP_OFF ? ISA_FIELD_OFF : ISA_FIELD_IMM, target, delta,
 				            false);
 			} else if ((uint64_t)target > i) {
 				/* Whether it lands in a second slot is known when that slot is reached. */
 				fwd[target / 8] |= (uint8_t)(1u << (target % 8));
 			} else if (__builtin_expect((wide2[target / 8] >> (target % 8)) & 1, 0)) {
-				add_finding(c, i, s, ISA_CHECK_JUMP_INTO_WIDE, &t->entries[ei - eis],
+				add_finding(c, i, s, ISA_CHECK_JUMP_INTO_WIDE, &t->entries[ei->idx],
 				            jk == JUMP_OFF ? ISA_FIELD_OFF : ISA_FIELD_IMM, target,
 				            target - 1, false);
 			}
 		}
 		if (__builtin_expect(op->wide, 0))
-			i += wide_tail(c, i, s, &t->entries[ei - eis]);
+			i += wide_tail(c, i, s, &t->entries[ei->idx]);
 	}
 	c->v->groups_used |= used;
 	c->v->cpu_needed = cpu_needed;
