@@ -75,9 +75,17 @@ struct vf_tnum vf_tnum_meet(struct vf_tnum a, struct vf_tnum b, bool *empty)
 	return TN((a.value | b.value) & ~mu, mu);
 }
 
+/* Bits that became unknown make every bit above the lowest of them unknown: a loop counter
+ * then stabilises in one step instead of one bit per iteration, and low known bits (alignment)
+ * survive. */
 struct vf_tnum vf_tnum_widen(struct vf_tnum a, struct vf_tnum b)
 {
-	return vf_tnum_join(a, b);
+	struct vf_tnum j = vf_tnum_join(a, b);
+	uint64_t grown = j.mask & ~a.mask;
+	if (!grown)
+		return j;
+	uint64_t mu = j.mask | ~((1ULL << __builtin_ctzll(grown)) - 1);
+	return TN(j.value & ~mu, mu);
 }
 
 bool vf_tnum_leq(struct vf_tnum a, struct vf_tnum b)

@@ -32,8 +32,9 @@ int64_t vf_tnum_smin(struct vf_tnum a);
 int64_t vf_tnum_smax(struct vf_tnum a);
 
 /* Lattice: join (union of the sets, over-approximated), meet (intersection; *empty set when
- * the known bits conflict, the returned value is then meaningless), order. A tnum has finite
- * height (at most 64 strict increases), so join is also its widening. */
+ * the known bits conflict, the returned value is then meaningless), order. widen: the join,
+ * and when bits became unknown every higher bit too (a tnum has finite height, but climbing it
+ * one bit per loop iteration is slow); low known bits survive. */
 struct vf_tnum vf_tnum_join(struct vf_tnum a, struct vf_tnum b);
 struct vf_tnum vf_tnum_meet(struct vf_tnum a, struct vf_tnum b, bool *empty);
 struct vf_tnum vf_tnum_widen(struct vf_tnum a, struct vf_tnum b);
