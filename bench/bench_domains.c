@@ -52,13 +52,14 @@ static void bench_alu(const char *name, const enum isa_sem *sems, int nsems, lon
 		sink += r.u64.hi;
 	}
 	double dt = now() - t0;
-	printf("scalar alu %-28s %10.2f M ops/s  (%.0f ns/op)\n", name, (double)iters / dt / 1e6, dt / (double)iters * 1e9);
+	printf("scalar alu %-28s %10.2f M ops/s  (%.0f ns/op)\n", name, (double)iters / dt / 1e6,
+	       dt / (double)iters * 1e9);
 }
 
 static void bench_branch(long iters)
 {
-	static const enum isa_sem jumps[] = {ISA_SEM_JEQ, ISA_SEM_JNE,  ISA_SEM_JGT,  ISA_SEM_JGE,
-	                                     ISA_SEM_JLT, ISA_SEM_JLE,  ISA_SEM_JSGT, ISA_SEM_JSGE,
+	static const enum isa_sem jumps[] = {ISA_SEM_JEQ,  ISA_SEM_JNE,  ISA_SEM_JGT,  ISA_SEM_JGE,
+	                                     ISA_SEM_JLT,  ISA_SEM_JLE,  ISA_SEM_JSGT, ISA_SEM_JSGE,
 	                                     ISA_SEM_JSLT, ISA_SEM_JSLE, ISA_SEM_JSET};
 	double t0 = now();
 	for (long i = 0; i < iters; i++) {
@@ -67,8 +68,8 @@ static void bench_branch(long iters)
 		sink += br.outcome;
 	}
 	double dt = now() - t0;
-	printf("branch refinement (both sides, all jumps) %10.2f M ops/s  (%.0f ns/op)\n", (double)iters / dt / 1e6,
-	       dt / (double)iters * 1e9);
+	printf("branch refinement (both sides, all jumps) %10.2f M ops/s  (%.0f ns/op)\n",
+	       (double)iters / dt / 1e6, dt / (double)iters * 1e9);
 }
 
 static void bench_zone(uint32_t n)
@@ -100,7 +101,8 @@ static void bench_zone(uint32_t n)
 		}
 	}
 	double dt = now() - t0;
-	printf("zone n=%-2u add_constraint (incremental closure) %9.2f M ops/s  (%.0f ns/op, %.0f%% tightened)\n",
+	printf("zone n=%-2u add_constraint (incremental closure) %9.2f M ops/s  (%.0f ns/op, %.0f%% "
+	       "tightened)\n",
 	       n, (double)done / dt / 1e6, dt / (double)done * 1e9, 100.0 * (double)tightened / (double)done);
 
 	for (uint32_t v = 1; v < n; v++) {
@@ -141,10 +143,10 @@ int main(void)
 {
 	for (int i = 0; i < NVALS; i++)
 		vals[i] = random_scalar();
-	static const enum isa_sem all[] = {ISA_SEM_ADD, ISA_SEM_SUB,  ISA_SEM_MUL,  ISA_SEM_DIV, ISA_SEM_SDIV,
-	                                   ISA_SEM_MOD, ISA_SEM_SMOD, ISA_SEM_OR,   ISA_SEM_AND, ISA_SEM_XOR,
-	                                   ISA_SEM_LSH, ISA_SEM_RSH,  ISA_SEM_ARSH, ISA_SEM_NEG, ISA_SEM_MOV,
-	                                   ISA_SEM_MOVSX, ISA_SEM_BE};
+	static const enum isa_sem all[] = {
+	    ISA_SEM_ADD,  ISA_SEM_SUB, ISA_SEM_MUL, ISA_SEM_DIV,   ISA_SEM_SDIV, ISA_SEM_MOD,
+	    ISA_SEM_SMOD, ISA_SEM_OR,  ISA_SEM_AND, ISA_SEM_XOR,   ISA_SEM_LSH,  ISA_SEM_RSH,
+	    ISA_SEM_ARSH, ISA_SEM_NEG, ISA_SEM_MOV, ISA_SEM_MOVSX, ISA_SEM_BE};
 	static const enum isa_sem add[] = {ISA_SEM_ADD}, mul[] = {ISA_SEM_MUL}, and[] = {ISA_SEM_AND};
 	static const enum isa_sem shifts[] = {ISA_SEM_LSH, ISA_SEM_RSH, ISA_SEM_ARSH};
 	bench_alu("all ops mixed (32/64)", all, (int)(sizeof(all) / sizeof(all[0])), 2000000);

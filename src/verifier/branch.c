@@ -24,9 +24,9 @@ int vf_cmp_of_sem(enum isa_sem sem)
 enum vf_cmp vf_cmp_negate(enum vf_cmp op)
 {
 	static const enum vf_cmp neg[] = {
-	    [VF_CMP_EQ] = VF_CMP_NE,   [VF_CMP_NE] = VF_CMP_EQ,   [VF_CMP_UGT] = VF_CMP_ULE,
-	    [VF_CMP_UGE] = VF_CMP_ULT, [VF_CMP_ULT] = VF_CMP_UGE, [VF_CMP_ULE] = VF_CMP_UGT,
-	    [VF_CMP_SGT] = VF_CMP_SLE, [VF_CMP_SGE] = VF_CMP_SLT, [VF_CMP_SLT] = VF_CMP_SGE,
+	    [VF_CMP_EQ] = VF_CMP_NE,   [VF_CMP_NE] = VF_CMP_EQ,    [VF_CMP_UGT] = VF_CMP_ULE,
+	    [VF_CMP_UGE] = VF_CMP_ULT, [VF_CMP_ULT] = VF_CMP_UGE,  [VF_CMP_ULE] = VF_CMP_UGT,
+	    [VF_CMP_SGT] = VF_CMP_SLE, [VF_CMP_SGE] = VF_CMP_SLT,  [VF_CMP_SLT] = VF_CMP_SGE,
 	    [VF_CMP_SLE] = VF_CMP_SGT, [VF_CMP_SET] = VF_CMP_NSET, [VF_CMP_NSET] = VF_CMP_SET,
 	};
 	return neg[op];

@@ -115,8 +115,8 @@ static bool reduce_once(struct vf_scalar *s)
 	/* 64 -> 32: the low halves of a range that stays within one 2^32 block */
 	s->u32 = vf_urange_meet(s->u32, vf_urange_trunc(s->u64, 32));
 	if (s->s64.lo >> 32 == s->s64.hi >> 32)
-		s->u32 = vf_urange_meet(s->u32, (struct vf_urange){(uint64_t)s->s64.lo & LOW32,
-		                                                   (uint64_t)s->s64.hi & LOW32});
+		s->u32 = vf_urange_meet(
+		    s->u32, (struct vf_urange){(uint64_t)s->s64.lo & LOW32, (uint64_t)s->s64.hi & LOW32});
 	s->s32 = vf_srange_meet(s->s32, vf_srange_of_urange(s->u32, 32));
 	s->u32 = vf_urange_meet(s->u32, vf_urange_of_srange(s->s32, 32));
 	if (any_empty(s))
@@ -249,8 +249,9 @@ bool vf_scalar_leq(const struct vf_scalar *a, const struct vf_scalar *b)
 		return true;
 	if (vf_scalar_is_bottom(b))
 		return false;
-	return vf_tnum_leq(a->var, b->var) && vf_urange_leq(a->u64, b->u64) && vf_srange_leq(a->s64, b->s64) &&
-	       vf_urange_leq(a->u32, b->u32) && vf_srange_leq(a->s32, b->s32);
+	return vf_tnum_leq(a->var, b->var) && vf_urange_leq(a->u64, b->u64) &&
+	       vf_srange_leq(a->s64, b->s64) && vf_urange_leq(a->u32, b->u32) &&
+	       vf_srange_leq(a->s32, b->s32);
 }
 
 bool vf_scalar_eq(const struct vf_scalar *a, const struct vf_scalar *b)

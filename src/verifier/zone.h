@@ -53,7 +53,8 @@ int vf_zone_assign_interval(struct vf_zone *z, uint32_t x, int64_t lo, int64_t h
 /* Lattice. join: constraints both imply (pointwise max over the common variables). widen:
  * a's constraints that b still satisfies (the rest dropped; not closed, so chains of widenings
  * terminate). meet: both sets of constraints, closed. narrow: a's bounds, with b's where a has
- * none, closed. leq: every constraint of b is implied by a. out is initialised and aliases neither a nor b. */
+ * none, closed. leq: every constraint of b is implied by a. out is initialised and aliases neither a nor b.
+ */
 int vf_zone_join(struct vf_zone *out, const struct vf_zone *a, const struct vf_zone *b);
 int vf_zone_widen(struct vf_zone *out, const struct vf_zone *a, const struct vf_zone *b);
 int vf_zone_meet(struct vf_zone *out, const struct vf_zone *a, const struct vf_zone *b);

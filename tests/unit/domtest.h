@@ -42,11 +42,11 @@ static inline uint64_t dt_value(uint64_t *st)
 	uint64_t r = dt_rand(st);
 	int delta = (int)(dt_rand(st) % 9) - 4;
 	switch (r % 6) {
-	case 0: return r >> 56;                                  /* small */
-	case 1: return (uint64_t)delta;                          /* around 0 */
-	case 2: return edges[(r >> 8) % 16] + (uint64_t)delta;   /* around a boundary */
-	case 3: return (uint64_t)(int64_t)(int32_t)(r >> 16);    /* a sign-extended 32-bit value */
-	case 4: return (r >> 20) & 0xffffffff;                   /* a zero-extended 32-bit value */
+	case 0: return r >> 56;                                /* small */
+	case 1: return (uint64_t)delta;                        /* around 0 */
+	case 2: return edges[(r >> 8) % 16] + (uint64_t)delta; /* around a boundary */
+	case 3: return (uint64_t)(int64_t)(int32_t)(r >> 16);  /* a sign-extended 32-bit value */
+	case 4: return (r >> 20) & 0xffffffff;                 /* a zero-extended 32-bit value */
 	default: return dt_rand(st);
 	}
 }
@@ -99,14 +99,16 @@ static inline struct vf_scalar dt_scalar(uint64_t *st, uint64_t *seeds, unsigned
 	switch (how) {
 	case 0: break; /* the join itself (constants when n == 1) */
 	case 1: {      /* unsigned range grown */
-		uint64_t grow_lo = dt_rand(st) >> (dt_rand(st) % 64), grow_hi = dt_rand(st) >> (dt_rand(st) % 64);
+		uint64_t grow_lo = dt_rand(st) >> (dt_rand(st) % 64),
+		         grow_hi = dt_rand(st) >> (dt_rand(st) % 64);
 		w = vf_scalar_unknown();
 		w.u64.lo = s.u64.lo > grow_lo ? s.u64.lo - grow_lo : 0;
 		w.u64.hi = s.u64.hi < UINT64_MAX - grow_hi ? s.u64.hi + grow_hi : UINT64_MAX;
 		break;
 	}
 	case 2: { /* signed range grown */
-		uint64_t g1 = dt_rand(st) >> (1 + dt_rand(st) % 63), g2 = dt_rand(st) >> (1 + dt_rand(st) % 63);
+		uint64_t g1 = dt_rand(st) >> (1 + dt_rand(st) % 63),
+		         g2 = dt_rand(st) >> (1 + dt_rand(st) % 63);
 		w = vf_scalar_unknown();
 		w.s64.lo = s.s64.lo > INT64_MIN + (int64_t)g1 ? s.s64.lo - (int64_t)g1 : INT64_MIN;
 		w.s64.hi = s.s64.hi < INT64_MAX - (int64_t)g2 ? s.s64.hi + (int64_t)g2 : INT64_MAX;
@@ -147,13 +149,16 @@ static inline uint64_t dt_member(uint64_t *st, const struct vf_scalar *s, const 
 		switch (r % 6) {
 		case 0: return seeds[(r >> 8) % n];
 		case 1: x = dt_tnum_member(st, s->var); break;
-		case 2: x = s->u64.lo + (s->u64.hi - s->u64.lo == UINT64_MAX ? dt_rand(st)
-		                                                              : dt_rand(st) % (s->u64.hi - s->u64.lo + 1));
+		case 2:
+			x = s->u64.lo + (s->u64.hi - s->u64.lo == UINT64_MAX
+			                     ? dt_rand(st)
+			                     : dt_rand(st) % (s->u64.hi - s->u64.lo + 1));
 			break;
 		case 3: x = (r >> 8) & 1 ? s->u64.lo : s->u64.hi; break;
 		case 4: x = (uint64_t)((r >> 8) & 1 ? s->s64.lo : s->s64.hi); break;
-		default: x = (s->var.value | (dt_rand(st) & s->var.mask & 0xffffffff00000000ULL)) |
-		             ((s->u32.lo + dt_rand(st) % (s->u32.hi - s->u32.lo + 1)) & 0xffffffff);
+		default:
+			x = (s->var.value | (dt_rand(st) & s->var.mask & 0xffffffff00000000ULL)) |
+			    ((s->u32.lo + dt_rand(st) % (s->u32.hi - s->u32.lo + 1)) & 0xffffffff);
 		}
 		if (vf_scalar_contains(s, x))
 			return x;

@@ -45,11 +45,12 @@ START_TEST(refinement_sound)
 			if (!vf_scalar_contains(rd, x) || !vf_scalar_contains(rs, y) ||
 			    br.outcome == (jumps_ ? VF_NEVER : VF_ALWAYS)) {
 				char s1[256], s2[256], s3[256], s4[256];
-				ck_abort_msg("%s%s: dst %s src %s x=%#llx y=%#llx %s; outcome %d; refined %s / %s",
-				             isa_sem_name(sem), is64 ? "" : "32", vf_scalar_str(&a, s1, 256),
-				             vf_scalar_str(&b, s2, 256), (unsigned long long)x, (unsigned long long)y,
-				             jumps_ ? "taken" : "not taken", br.outcome, vf_scalar_str(rd, s3, 256),
-				             vf_scalar_str(rs, s4, 256));
+				ck_abort_msg(
+				    "%s%s: dst %s src %s x=%#llx y=%#llx %s; outcome %d; refined %s / %s",
+				    isa_sem_name(sem), is64 ? "" : "32", vf_scalar_str(&a, s1, 256),
+				    vf_scalar_str(&b, s2, 256), (unsigned long long)x, (unsigned long long)y,
+				    jumps_ ? "taken" : "not taken", br.outcome, vf_scalar_str(rd, s3, 256),
+				    vf_scalar_str(rs, s4, 256));
 			}
 		}
 	}
@@ -130,7 +131,8 @@ START_TEST(precision)
 	ck_assert_uint_eq(br.taken_dst.var.mask & 0xffffffff, 0xf);
 	ck_assert_uint_eq(br.taken_dst.u64.hi, 0xffffffff00000009ULL);
 	/* 32-bit signed compare of a value whose upper half is fixed */
-	br = branch(ISA_SEM_JSGT, false, vf_scalar_urange(0x700000000ULL, 0x7ffffffffULL), vf_scalar_const(-1));
+	br = branch(ISA_SEM_JSGT, false, vf_scalar_urange(0x700000000ULL, 0x7ffffffffULL),
+	            vf_scalar_const(-1));
 	ck_assert_int_eq(br.taken_dst.s32.lo, 0);
 	ck_assert_uint_eq(br.taken_dst.u64.hi, 0x77fffffffULL);
 	/* assume / negate / swap helpers */

@@ -19,17 +19,21 @@ struct opdesc {
 };
 
 static const struct opdesc ops[] = {
-    {ISA_SEM_ADD, true, 0},    {ISA_SEM_ADD, false, 0},   {ISA_SEM_SUB, true, 0},    {ISA_SEM_SUB, false, 0},
-    {ISA_SEM_MUL, true, 0},    {ISA_SEM_MUL, false, 0},   {ISA_SEM_DIV, true, 0},    {ISA_SEM_DIV, false, 0},
-    {ISA_SEM_SDIV, true, 0},   {ISA_SEM_SDIV, false, 0},  {ISA_SEM_MOD, true, 0},    {ISA_SEM_MOD, false, 0},
-    {ISA_SEM_SMOD, true, 0},   {ISA_SEM_SMOD, false, 0},  {ISA_SEM_OR, true, 0},     {ISA_SEM_OR, false, 0},
-    {ISA_SEM_AND, true, 0},    {ISA_SEM_AND, false, 0},   {ISA_SEM_XOR, true, 0},    {ISA_SEM_XOR, false, 0},
-    {ISA_SEM_LSH, true, 0},    {ISA_SEM_LSH, false, 0},   {ISA_SEM_RSH, true, 0},    {ISA_SEM_RSH, false, 0},
-    {ISA_SEM_ARSH, true, 0},   {ISA_SEM_ARSH, false, 0},  {ISA_SEM_NEG, true, 0},    {ISA_SEM_NEG, false, 0},
-    {ISA_SEM_MOV, true, 0},    {ISA_SEM_MOV, false, 0},   {ISA_SEM_MOVSX, true, 8},  {ISA_SEM_MOVSX, true, 16},
-    {ISA_SEM_MOVSX, true, 32}, {ISA_SEM_MOVSX, false, 8}, {ISA_SEM_MOVSX, false, 16}, {ISA_SEM_LE, false, 16},
-    {ISA_SEM_LE, false, 32},   {ISA_SEM_LE, false, 64},   {ISA_SEM_BE, false, 16},   {ISA_SEM_BE, false, 32},
-    {ISA_SEM_BE, false, 64},   {ISA_SEM_BSWAP, true, 16}, {ISA_SEM_BSWAP, true, 32}, {ISA_SEM_BSWAP, true, 64},
+    {ISA_SEM_ADD, true, 0},    {ISA_SEM_ADD, false, 0},    {ISA_SEM_SUB, true, 0},
+    {ISA_SEM_SUB, false, 0},   {ISA_SEM_MUL, true, 0},     {ISA_SEM_MUL, false, 0},
+    {ISA_SEM_DIV, true, 0},    {ISA_SEM_DIV, false, 0},    {ISA_SEM_SDIV, true, 0},
+    {ISA_SEM_SDIV, false, 0},  {ISA_SEM_MOD, true, 0},     {ISA_SEM_MOD, false, 0},
+    {ISA_SEM_SMOD, true, 0},   {ISA_SEM_SMOD, false, 0},   {ISA_SEM_OR, true, 0},
+    {ISA_SEM_OR, false, 0},    {ISA_SEM_AND, true, 0},     {ISA_SEM_AND, false, 0},
+    {ISA_SEM_XOR, true, 0},    {ISA_SEM_XOR, false, 0},    {ISA_SEM_LSH, true, 0},
+    {ISA_SEM_LSH, false, 0},   {ISA_SEM_RSH, true, 0},     {ISA_SEM_RSH, false, 0},
+    {ISA_SEM_ARSH, true, 0},   {ISA_SEM_ARSH, false, 0},   {ISA_SEM_NEG, true, 0},
+    {ISA_SEM_NEG, false, 0},   {ISA_SEM_MOV, true, 0},     {ISA_SEM_MOV, false, 0},
+    {ISA_SEM_MOVSX, true, 8},  {ISA_SEM_MOVSX, true, 16},  {ISA_SEM_MOVSX, true, 32},
+    {ISA_SEM_MOVSX, false, 8}, {ISA_SEM_MOVSX, false, 16}, {ISA_SEM_LE, false, 16},
+    {ISA_SEM_LE, false, 32},   {ISA_SEM_LE, false, 64},    {ISA_SEM_BE, false, 16},
+    {ISA_SEM_BE, false, 32},   {ISA_SEM_BE, false, 64},    {ISA_SEM_BSWAP, true, 16},
+    {ISA_SEM_BSWAP, true, 32}, {ISA_SEM_BSWAP, true, 64},
 };
 #define NOPS (int)(sizeof(ops) / sizeof(ops[0]))
 
@@ -53,7 +57,8 @@ START_TEST(reduction_keeps_members)
 		for (unsigned k = 0; k < n; k++)
 			if (!vf_scalar_contains(&s, seeds[k])) {
 				char b[256];
-				ck_abort_msg("seed %#llx lost: %s", (unsigned long long)seeds[k], vf_scalar_str(&s, b, 256));
+				ck_abort_msg("seed %#llx lost: %s", (unsigned long long)seeds[k],
+				             vf_scalar_str(&s, b, 256));
 			}
 		struct vf_scalar again = vf_scalar_reduce(s);
 		ck_assert(vf_scalar_eq(&again, &s)); /* idempotent */
@@ -100,7 +105,8 @@ START_TEST(lattice_sound)
 	unsigned na, nb;
 	for (int i = 0; i < 20000; i++) {
 		struct vf_scalar a = dt_scalar(&st, sa, &na), b = dt_scalar(&st, sb, &nb);
-		struct vf_scalar j = vf_scalar_join(&a, &b), w = vf_scalar_widen(&a, &b), m = vf_scalar_meet(&a, &b);
+		struct vf_scalar j = vf_scalar_join(&a, &b), w = vf_scalar_widen(&a, &b),
+		                 m = vf_scalar_meet(&a, &b);
 		ck_assert(vf_scalar_leq(&a, &j) && vf_scalar_leq(&b, &j));
 		ck_assert(vf_scalar_leq(&a, &w) && vf_scalar_leq(&b, &w));
 		ck_assert(vf_scalar_leq(&m, &a) && vf_scalar_leq(&m, &b));

@@ -59,12 +59,14 @@ START_TEST(ops_sound)
 			uint64_t x = dt_tnum_member(&st, a), y = dt_tnum_member(&st, b);
 			uint64_t c = conc(op, x, y, k);
 			if (!vf_tnum_contains(r, c))
-				ck_abort_msg("op %d: a=(%#llx,%#llx) b=(%#llx,%#llx) x=%#llx y=%#llx k=%u -> %#llx not in "
+				ck_abort_msg("op %d: a=(%#llx,%#llx) b=(%#llx,%#llx) x=%#llx y=%#llx k=%u -> "
+				             "%#llx not in "
 				             "(%#llx,%#llx)",
 				             op, (unsigned long long)a.value, (unsigned long long)a.mask,
 				             (unsigned long long)b.value, (unsigned long long)b.mask,
-				             (unsigned long long)x, (unsigned long long)y, k, (unsigned long long)c,
-				             (unsigned long long)r.value, (unsigned long long)r.mask);
+				             (unsigned long long)x, (unsigned long long)y, k,
+				             (unsigned long long)c, (unsigned long long)r.value,
+				             (unsigned long long)r.mask);
 		}
 	}
 }
@@ -82,7 +84,8 @@ START_TEST(width_and_lattice_sound)
 		ck_assert(vf_tnum_contains(vf_tnum_sext(a, bi), dt_sext(x, bi)));
 		ck_assert(vf_tnum_contains(vf_tnum_bswap(vf_tnum_cast(a, sw / 8), sw), dt_bswap(x, sw)));
 		ck_assert(vf_tnum_contains(vf_tnum_subreg(a), (uint32_t)x));
-		ck_assert(vf_tnum_contains(vf_tnum_with_subreg(a, vf_tnum_subreg(b)), (x & ~0xffffffffULL) | (uint32_t)y));
+		ck_assert(vf_tnum_contains(vf_tnum_with_subreg(a, vf_tnum_subreg(b)),
+		                           (x & ~0xffffffffULL) | (uint32_t)y));
 		struct vf_tnum j = vf_tnum_join(a, b);
 		ck_assert(vf_tnum_contains(j, x) && vf_tnum_contains(j, y));
 		ck_assert(vf_tnum_leq(a, j) && vf_tnum_leq(b, j));

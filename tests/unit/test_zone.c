@@ -9,8 +9,8 @@
 #include "domtest.h"
 #include "verifier/zone.h"
 
-#define K 6    /* variables 1..K, 0 is ZERO */
-#define S 96   /* concrete assignments tracked */
+#define K 6  /* variables 1..K, 0 is ZERO */
+#define S 96 /* concrete assignments tracked */
 #define RUNS 400
 #define STEPS 60
 
@@ -198,7 +198,8 @@ START_TEST(operations_sound)
 			}
 			}
 			if (c.n > 0)
-				ck_assert_msg(!vf_zone_is_bottom(&z), "%s: bottom with %d members", what, c.n);
+				ck_assert_msg(!vf_zone_is_bottom(&z), "%s: bottom with %d members", what,
+				              c.n);
 			check_all(&z, &c, what);
 			check_closed(&z);
 			checks += c.n;
