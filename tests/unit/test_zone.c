@@ -104,7 +104,7 @@ static void cset_union(uint64_t *st, struct cset *c, const struct cset *c2)
 
 START_TEST(operations_sound)
 {
-	uint64_t st = 0x20e5;
+	uint64_t st = dt_seed(0x20e5);
 	static struct cset c, c2;
 	struct vf_zone z, z2, out;
 	ck_assert_int_eq(vf_zone_init(&z), 0);
