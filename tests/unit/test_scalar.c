@@ -284,17 +284,62 @@ START_TEST(reduction_precision)
 	s = vf_scalar_reduce(s);
 	ck_assert_uint_eq(s.u64.lo, 0x500000010ULL);
 	ck_assert_uint_eq(s.u64.hi, 0x500000020ULL);
+	uint64_t v;
 	/* contradictions are bottom */
 	s = vf_scalar_urange(0, 10);
 	s.var = vf_tnum_const(0x100);
 	s = vf_scalar_reduce(s);
 	ck_assert(vf_scalar_is_bottom(&s));
+	/* range bounds move onto members of the known bits: [10, 12] with bits 0b?00 is 12 */
+	s = vf_scalar_urange(10, 12);
+	s.var = (struct vf_tnum){0, 0xc};
+	s = vf_scalar_reduce(s);
+	ck_assert(vf_scalar_is_const(&s, &v) && v == 12);
+	s = vf_scalar_srange(-7, 7);
+	s.var = (struct vf_tnum){0, ~7ULL}; /* a multiple of 8 */
+	s = vf_scalar_reduce(s);
+	ck_assert(vf_scalar_is_const(&s, &v) && v == 0);
 	/* a singleton range is the constant */
 	s = vf_scalar_urange(42, 42);
-	uint64_t v;
 	ck_assert(vf_scalar_is_const(&s, &v) && v == 42);
 	char buf[200];
 	ck_assert_str_eq(vf_scalar_str(&s, buf, sizeof(buf)), "42");
+}
+END_TEST
+
+/* i = 0; while (i < 10) i += 4;  the head's fixpoint with widening, then one narrowing step */
+START_TEST(loop_fixpoint)
+{
+	struct vf_scalar entry = vf_scalar_const(0), head = entry, four = vf_scalar_const(4),
+	                 ten = vf_scalar_const(10);
+	int iterations = 0;
+	for (;;) {
+		ck_assert_int_lt(++iterations, 8);
+		struct vf_scalar i = head, bound = ten;
+		ck_assert(vf_scalar_assume(VF_CMP_ULT, true, &i, &bound));
+		struct vf_scalar body = vf_scalar_alu(ISA_SEM_ADD, true, &i, &four, 0);
+		struct vf_scalar next = vf_scalar_join(&entry, &body);
+		if (vf_scalar_leq(&next, &head))
+			break;
+		head = vf_scalar_widen(&head, &next);
+	}
+	/* stable, and the alignment survived widening */
+	ck_assert_uint_eq(head.var.mask & 3, 0);
+	ck_assert_uint_eq(head.var.value & 3, 0);
+	struct vf_scalar i = head, bound = ten;
+	ck_assert(vf_scalar_assume(VF_CMP_ULT, true, &i, &bound));
+	struct vf_scalar body = vf_scalar_alu(ISA_SEM_ADD, true, &i, &four, 0);
+	struct vf_scalar next = vf_scalar_join(&entry, &body);
+	struct vf_scalar narrowed = vf_scalar_narrow(&head, &next);
+	ck_assert_uint_eq(narrowed.u64.lo, 0);
+	ck_assert_uint_eq(narrowed.u64.hi, 12);
+	ck_assert_uint_eq(narrowed.var.mask & 3, 0);
+	/* after the loop (i >= 10): i in [10, 12], a multiple of 4, so 12 */
+	struct vf_scalar out = narrowed;
+	bound = ten;
+	ck_assert(vf_scalar_assume(VF_CMP_UGE, true, &out, &bound));
+	uint64_t v;
+	ck_assert(vf_scalar_is_const(&out, &v) && v == 12);
 }
 END_TEST
 
@@ -343,6 +388,7 @@ int main(void)
 	tcase_add_test(tc, precision);
 	tcase_add_test(tc, reduction_precision);
 	tcase_add_test(tc, join_widen_narrow);
+	tcase_add_test(tc, loop_fixpoint);
 	suite_add_tcase(s, tc);
 	SRunner *sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
