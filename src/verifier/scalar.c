@@ -105,9 +105,9 @@ static bool bounds_onto(uint64_t *lo, uint64_t *hi, struct vf_tnum t, uint64_t f
 	return true;
 }
 
-static bool urange_onto(struct vf_urange *r, struct vf_tnum t, uint64_t flip)
+static bool urange_onto(struct vf_urange *r, struct vf_tnum t)
 {
-	return bounds_onto(&r->lo, &r->hi, t, flip) && r->lo <= r->hi;
+	return bounds_onto(&r->lo, &r->hi, t, 0) && r->lo <= r->hi;
 }
 
 /* A signed range of width 32 or 64, its bounds seen as raw bits of that width. */
@@ -128,8 +128,8 @@ static bool reduce_once(struct vf_scalar *s)
 	bool empty = false;
 	struct vf_tnum t = s->var, t32 = vf_tnum_subreg(t);
 	/* known bits -> ranges: each bound moves onto the nearest member of the tnum */
-	if (!urange_onto(&s->u64, t, 0) || !srange_onto(&s->s64, t, 1ULL << 63) ||
-	    !urange_onto(&s->u32, t32, 0) || !srange_onto(&s->s32, t32, 1ULL << 31))
+	if (!urange_onto(&s->u64, t) || !srange_onto(&s->s64, t, 1ULL << 63) || !urange_onto(&s->u32, t32) ||
+	    !srange_onto(&s->s32, t32, 1ULL << 31))
 		return false;
 	/* signed <-> unsigned, per width */
 	s->u64 = vf_urange_meet(s->u64, vf_urange_of_srange(s->s64, 64));
