@@ -680,6 +680,7 @@ static int raw_directive(struct ctx *c, const struct asm_tok *toks, size_t n)
 		               "src<<12 | dst<<8 | opcode)",
 		               (int)toks[0].len, toks[0].s);
 	struct isa_slot s;
+	memset(&s, 0, sizeof(s));
 	isa_slot_from_word((uint64_t)v, &s);
 	return push_slot(c, &s);
 }
