@@ -69,7 +69,6 @@ struct attempt {
 	uint32_t col;
 	char msg[240];
 	const struct asm_tok *want; /* mismatch: the template token expected at pos (NULL: end of line) */
-	enum isa_dialect d;
 };
 
 struct match {
