@@ -103,6 +103,8 @@ static bool punct_is(const struct asm_tok *t, const char *s)
 
 static bool lit_eq(const struct asm_tok *a, const struct asm_tok *b)
 {
+	if (a->kind == ASM_TK_NUM && b->kind == ASM_TK_NUM)
+		return a->num == b->num && !a->overflow && !b->overflow;
 	return a->kind == b->kind && a->len == b->len && strncasecmp(a->s, b->s, a->len) == 0;
 }
 

@@ -338,6 +338,14 @@ START_TEST(llvm_dialect)
 	ck_assert_uint_eq(w[12], 0x0000001000000000ull);
 	ck_assert_uint_eq(w[13], 0x00000000000000ffull);
 	ck_assert_uint_eq(w[14], 0x0000000000000095ull);
+
+	/* llvm-objdump's "ld_pseudo r1, 0x1, 0x3" for a pseudo wide load (src 1, imm 3). */
+	n = words_of("ld_pseudo\tr1, 0x1, 0x3\nld_pseudo r2, 6, 7", ISA_DIALECT_LLVM, w, 32);
+	ck_assert_uint_eq(n, 4);
+	ck_assert_uint_eq(w[0], 0x0000000300001118ull);
+	ck_assert_uint_eq(w[1], 0);
+	ck_assert_uint_eq(w[2], 0x0000000700006218ull);
+	fails_with("ld_pseudo r1, 0x7, 0x3", ISA_DIALECT_LLVM, "expected");
 }
 END_TEST
 
