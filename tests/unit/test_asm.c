@@ -415,7 +415,12 @@ START_TEST(error_messages)
 	fails_with("x:\nexit\nx: exit", ISA_DIALECT_UBPF,
 	           "t.s:3:1: duplicate label 'x' (first defined on line 1)");
 	fails_with("exit\nmov %r0, @1", ISA_DIALECT_UBPF, "t.s:2:10: unexpected character '@'");
-	fails_with("mov %r0, 0x1g", ISA_DIALECT_UBPF, "malformed number");
+	fails_with("mov %r0, 0x1g", ISA_DIALECT_UBPF, "t.s:1:10: malformed number '0x1g'");
+	fails_with("exit\x01", ISA_DIALECT_UBPF, "t.s:1:5: unexpected character (byte 0x01)");
+	char many[400] = "mov %r0";
+	for (int i = 0; i < 70; i++)
+		strcat(many, ", 1");
+	fails_with(many, ISA_DIALECT_UBPF, "too many tokens on one line (at most 64)");
 	fails_with("foo r1", ISA_DIALECT_LLVM, "t.s:1:1: unknown instruction 'foo r1'");
 	fails_with("if r1 > 5 got +3", ISA_DIALECT_LLVM, "t.s:1:11: expected 'goto', got 'got'");
 	fails_with("r1 = bswap64 r2", ISA_DIALECT_LLVM,
