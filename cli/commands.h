@@ -11,6 +11,8 @@ struct cli_command {
 	const char *summary;
 };
 
+int cmd_isa(int argc, char **argv);
+int cmd_disasm(int argc, char **argv);
 int cmd_run(int argc, char **argv);
 int cmd_conformance(int argc, char **argv);
 int cmd_plugin(int argc, char **argv);
