@@ -54,6 +54,7 @@ static void trace(void *ctx, size_t idx, const struct isa_slot *slot, const uint
 int cmd_run(int argc, char **argv)
 {
 	const char *file = NULL, *mem_hex = NULL, *mem_file = NULL, *program = NULL;
+	struct bpfc_input_opts io = {0};
 	bool verbose = false;
 	unsigned long long budget = 0;
 	for (int i = 1; i < argc; i++) {
@@ -69,6 +70,35 @@ int cmd_run(int argc, char **argv)
 			mem_file = argv[++i];
 		} else if (strcmp(a, "--program") == 0 && i + 1 < argc) {
 			program = argv[++i];
+		} else if (strcmp(a, "--big-endian") == 0) {
+			io.byte_order = ISA_BIG_ENDIAN;
+		} else if (strcmp(a, "--dialect") == 0 && i + 1 < argc) {
+			const char *d = argv[++i];
+			io.dialect = strcmp(d, "llvm") == 0   ? ISA_DIALECT_LLVM
+			             : strcmp(d, "ubpf") == 0 ? ISA_DIALECT_UBPF
+			                                      : ISA_DIALECT_AUTO;
+			if (io.dialect == ISA_DIALECT_AUTO && strcmp(d, "auto") != 0) {
+				fprintf(stderr, "bpfcheck run: --dialect is llvm, ubpf or auto, not '%s'\n",
+				        d);
+				return EXIT_USAGE;
+			}
+		} else if (strcmp(a, "--format") == 0 && i + 1 < argc) {
+			const char *fm = argv[++i];
+			static const enum bpfc_format fmts[] = {BPFC_FORMAT_AUTO, BPFC_FORMAT_RAW,
+			                                        BPFC_FORMAT_ASM, BPFC_FORMAT_DATA,
+			                                        BPFC_FORMAT_ELF};
+			bool found = false;
+			for (size_t k = 0; k < sizeof(fmts) / sizeof(fmts[0]) && !found; k++)
+				if (strcmp(fm, bpfc_format_name(fmts[k])) == 0) {
+					io.format = fmts[k];
+					found = true;
+				}
+			if (!found) {
+				fprintf(stderr,
+				        "bpfcheck run: --format is raw, asm, data, elf or auto, not '%s'\n",
+				        fm);
+				return EXIT_USAGE;
+			}
 		} else if (strcmp(a, "--max-insns") == 0 && i + 1 < argc) {
 			char *end;
 			budget = strtoull(argv[++i], &end, 0);
@@ -111,7 +141,7 @@ int cmd_run(int argc, char **argv)
 		fprintf(stderr, "bpfcheck run: --mem-file: %s\n", err.msg);
 		goto out;
 	}
-	struct bpfc_input_opts io = {.program = program};
+	io.program = program;
 	if (bpfc_input_load(file, &io, &obj, &err) != BPFC_OK) {
 		fprintf(stderr, "bpfcheck run: %s\n", err.msg);
 		goto out;

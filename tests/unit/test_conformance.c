@@ -309,6 +309,20 @@ START_TEST(run_command)
 	r = tu_run_cli(missing, NULL);
 	ck_assert_int_eq(r.exit_code, 2);
 	tu_result_free(&r);
+	/* a big-endian program: be16 is the identity, and memory is read big-endian */
+	static const uint8_t be[] = {0xb7, 0x00, 0x00, 0x00, 0x00, 0x00, 0x12, 0x34, 0xdc, 0x00, 0x00,
+	                             0x00, 0x00, 0x00, 0x00, 0x10, 0x69, 0x31, 0x00, 0x00, 0x00, 0x00,
+	                             0x00, 0x00, 0x0f, 0x03, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x95,
+	                             0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00}; /* r0 = 0x1234; be16 r0; r3 =
+	                                                                           *(u16 *)r1; r0 += r3 */
+	char *bin = tu_write_temp(be, sizeof(be), ".bin");
+	const char *bigend[] = {"run", "--big-endian", bin, "--mem", "01 02", NULL};
+	r = tu_run_cli(bigend, NULL);
+	ck_assert_msg(r.exit_code == 0, "%s", r.err);
+	ck_assert_str_eq(r.out, "0x1336\n");
+	tu_result_free(&r);
+	unlink(bin);
+	free(bin);
 	const char *badmem[] = {"run", SUITE "/add64.data", "--mem", "xyz", NULL};
 	r = tu_run_cli(badmem, NULL);
 	ck_assert_int_eq(r.exit_code, 2);
