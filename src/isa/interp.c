@@ -1,8 +1,8 @@
 /* The reference interpreter (RFC 9669). The program is decoded once into an array of internal
- * operations (the table's semantic tag refined by width and operand source), so the hot loop
- * never consults the table. Every arithmetic step is written on unsigned integers: signed
- * division, INT_MIN / -1 and shifts by any count have defined results here, never host traps
- * or C undefined behaviour. */
+ * operations (the table's semantic tag refined by width, and for le/be by the program's byte
+ * order) with operands and jump targets resolved, so the hot loop never consults the table. Every arithmetic
+ * step is written on unsigned integers: signed division, INT_MIN / -1 and shifts by any count have defined
+ * results here, never host traps or C undefined behaviour. */
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,7 +10,7 @@
 
 #include "bpfcheck/interp.h"
 
-/* Internal operations: one per (semantic tag, width, operand source) the loop distinguishes. */
+/* Internal operations: one per (semantic tag, width) the loop distinguishes; K or X is a flag. */
 enum op {
 	OP_INVALID = 0,
 	OP_ADD64,
