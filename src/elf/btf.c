@@ -475,62 +475,62 @@ static void sb_add(struct sbuf *sb, const char *fmt, ...)
 		sb->pos += (size_t)n;
 }
 
-/* The base name of a type and the declarator suffix (pointers, arrays), e.g. "int" + " *[4]".
- * Function pointers print as "void *" style approximations: "int (*)(...)". */
-static void type_c(const struct btf *btf, uint32_t id, struct sbuf *sb)
+/* A C declaration of type id with an optional declarator name: "int b[3]", "struct s *p",
+ * "int (*p)[4]". Built inside-out: pointers prefix the declarator, arrays suffix it. */
+static void type_c(const struct btf *btf, uint32_t id, const char *name, struct sbuf *sb)
 {
-	char suffix[128] = "";
-	size_t slen = 0;
+	char decl[256], tmp[256];
+	snprintf(decl, sizeof(decl), "%s", name ? name : "");
+	bool last_ptr = false;
+	const char *quals = "";
 	for (int depth = 0; depth < BTF_MAX_CHAIN; depth++) {
 		enum btf_kind k = btf_kind(btf, id);
-		const char *name = btf_name(btf, id);
+		const char *tn = btf_name(btf, id);
+		const char *kw = NULL;
 		uint32_t elem, n;
 		switch (k) {
-		case BTF_K_UNKN: sb_add(sb, "void%s", suffix); return;
 		case BTF_K_PTR:
-			if (slen + 2 < sizeof(suffix)) {
-				memmove(suffix + 1, suffix, slen + 1);
-				suffix[0] = '*';
-				slen++;
-			}
+			snprintf(tmp, sizeof(tmp), "*%s", decl);
+			memcpy(decl, tmp, sizeof(decl));
+			last_ptr = true;
 			id = btf_size_or_type(btf, id);
 			continue;
 		case BTF_K_ARRAY:
 			btf_array(btf, id, &elem, &n);
-			slen += (size_t)snprintf(suffix + slen, sizeof(suffix) - slen, "[%u]", n);
-			if (slen >= sizeof(suffix))
-				slen = sizeof(suffix) - 1;
+			snprintf(tmp, sizeof(tmp), last_ptr ? "(%s)[%u]" : "%s[%u]", decl, n);
+			memcpy(decl, tmp, sizeof(decl));
+			last_ptr = false;
 			id = elem;
 			continue;
 		case BTF_K_CONST:
 		case BTF_K_VOLATILE:
 		case BTF_K_RESTRICT:
-			sb_add(sb, "%s ",
-			       k == BTF_K_CONST      ? "const"
-			       : k == BTF_K_VOLATILE ? "volatile"
-			                             : "restrict");
+			if (!last_ptr && !*quals)
+				quals = k == BTF_K_CONST ? "const " : k == BTF_K_VOLATILE ? "volatile " : "";
 			id = btf_size_or_type(btf, id);
 			continue;
 		case BTF_K_TYPE_TAG:
 		case BTF_K_VAR:
 		case BTF_K_DECL_TAG: id = btf_size_or_type(btf, id); continue;
-		case BTF_K_STRUCT:
-		case BTF_K_UNION:
+		case BTF_K_FUNC_PROTO:
+			snprintf(tmp, sizeof(tmp), last_ptr ? "(%s)(...)" : "%s(...)", decl);
+			memcpy(decl, tmp, sizeof(decl));
+			last_ptr = false;
+			id = btf_size_or_type(btf, id);
+			continue;
+		case BTF_K_STRUCT: kw = "struct"; break;
+		case BTF_K_UNION: kw = "union"; break;
 		case BTF_K_ENUM:
-		case BTF_K_ENUM64:
-			sb_add(sb, "%s %s%s%s",
-			       k == BTF_K_STRUCT  ? "struct"
-			       : k == BTF_K_UNION ? "union"
-			                          : "enum",
-			       *name ? name : "(anon)", suffix[0] ? " " : "", suffix);
-			return;
-		case BTF_K_FWD:
-			sb_add(sb, "%s %s%s%s", btf_kflag(btf, id) ? "union" : "struct", name,
-			       suffix[0] ? " " : "", suffix);
-			return;
-		case BTF_K_FUNC_PROTO: sb_add(sb, "func_proto%s%s", suffix[0] ? " " : "", suffix); return;
-		default: sb_add(sb, "%s%s%s", name, suffix[0] ? " " : "", suffix); return;
+		case BTF_K_ENUM64: kw = "enum"; break;
+		case BTF_K_FWD: kw = btf_kflag(btf, id) ? "union" : "struct"; break;
+		default: break;
 		}
+		const char *base = k == BTF_K_UNKN ? "void" : tn;
+		if (kw)
+			sb_add(sb, "%s%s %s%s%s", quals, kw, *tn ? tn : "(anon)", *decl ? " " : "", decl);
+		else
+			sb_add(sb, "%s%s%s%s", quals, base, *decl ? " " : "", decl);
+		return;
 	}
 	sb_add(sb, "<type loop>");
 }
@@ -540,7 +540,7 @@ size_t btf_type_to_c(const struct btf *btf, uint32_t id, char *buf, size_t len)
 	struct sbuf sb = {buf, len, 0};
 	if (len)
 		buf[0] = '\0';
-	type_c(btf, id, &sb);
+	type_c(btf, id, NULL, &sb);
 	if (len && sb.pos >= len)
 		buf[len - 1] = '\0';
 	return sb.pos;
@@ -553,9 +553,9 @@ size_t btf_decl_to_c(const struct btf *btf, uint32_t id, char *buf, size_t len)
 		buf[0] = '\0';
 	enum btf_kind k = btf_kind(btf, id);
 	if (k != BTF_K_STRUCT && k != BTF_K_UNION && k != BTF_K_ENUM && k != BTF_K_ENUM64) {
-		type_c(btf, id, &sb);
+		type_c(btf, id, NULL, &sb);
 	} else {
-		type_c(btf, id, &sb);
+		type_c(btf, id, NULL, &sb);
 		sb_add(&sb, " {\n");
 		struct btf_member m;
 		for (uint32_t i = 0; btf_member(btf, id, i, &m); i++) {
@@ -564,8 +564,7 @@ size_t btf_decl_to_c(const struct btf *btf, uint32_t id, char *buf, size_t len)
 				continue;
 			}
 			sb_add(&sb, "\t");
-			type_c(btf, m.type, &sb);
-			sb_add(&sb, " %s", m.name);
+			type_c(btf, m.type, m.name, &sb);
 			if (m.bitfield_size)
 				sb_add(&sb, " : %u", m.bitfield_size);
 			sb_add(&sb, "; /* offset %u", m.bit_offset / 8);

@@ -203,6 +203,13 @@ static int check_header(struct ctx *c)
 	if (eh.e_shentsize != sizeof(Elf64_Shdr))
 		return fail(c, "section header entry size %u (expected %zu)", eh.e_shentsize,
 		            sizeof(Elf64_Shdr));
+	/* e_shnum 0 means the count is in section 0's header: at least that one must fit. */
+	size_t raw_shnum = eh.e_shnum ? eh.e_shnum : 1;
+	if (eh.e_shoff > c->len || raw_shnum > (c->len - eh.e_shoff) / sizeof(Elf64_Shdr))
+		return fail(c,
+		            "section header table (offset 0x%llx, %zu entries) is past the end of the file "
+		            "(%zu bytes)",
+		            (unsigned long long)eh.e_shoff, raw_shnum, c->len);
 	size_t shnum, shstrndx;
 	if (elf_getshdrnum(c->elf, &shnum) || elf_getshdrstrndx(c->elf, &shstrndx))
 		return fail(c, "cannot read the section count or section-name table index: %s",
