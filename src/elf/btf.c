@@ -479,7 +479,7 @@ static void sb_add(struct sbuf *sb, const char *fmt, ...)
  * "int (*p)[4]". Built inside-out: pointers prefix the declarator, arrays suffix it. */
 static void type_c(const struct btf *btf, uint32_t id, const char *name, struct sbuf *sb)
 {
-	char decl[256], tmp[256];
+	char decl[256], tmp[300]; /* tmp holds decl plus at most "()[4294967295]" */
 	snprintf(decl, sizeof(decl), "%s", name ? name : "");
 	bool last_ptr = false;
 	const char *quals = "";
@@ -492,6 +492,7 @@ static void type_c(const struct btf *btf, uint32_t id, const char *name, struct 
 		case BTF_K_PTR:
 			snprintf(tmp, sizeof(tmp), "*%s", decl);
 			memcpy(decl, tmp, sizeof(decl));
+			decl[sizeof(decl) - 1] = '\0';
 			last_ptr = true;
 			id = btf_size_or_type(btf, id);
 			continue;
@@ -499,6 +500,7 @@ static void type_c(const struct btf *btf, uint32_t id, const char *name, struct 
 			btf_array(btf, id, &elem, &n);
 			snprintf(tmp, sizeof(tmp), last_ptr ? "(%s)[%u]" : "%s[%u]", decl, n);
 			memcpy(decl, tmp, sizeof(decl));
+			decl[sizeof(decl) - 1] = '\0';
 			last_ptr = false;
 			id = elem;
 			continue;
@@ -515,6 +517,7 @@ static void type_c(const struct btf *btf, uint32_t id, const char *name, struct 
 		case BTF_K_FUNC_PROTO:
 			snprintf(tmp, sizeof(tmp), last_ptr ? "(%s)(...)" : "%s(...)", decl);
 			memcpy(decl, tmp, sizeof(decl));
+			decl[sizeof(decl) - 1] = '\0';
 			last_ptr = false;
 			id = btf_size_or_type(btf, id);
 			continue;
