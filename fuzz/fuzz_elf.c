@@ -25,7 +25,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		for (size_t k = 0; k < p->insn_cnt; k++) {
 			sink += p->insns[k].opcode;
 			if (p->lines && p->lines[k].file)
-				sink += strlen(p->lines[k].file) + (p->lines[k].text ? strlen(p->lines[k].text) : 0);
+				sink += strlen(p->lines[k].file) +
+				        (p->lines[k].text ? strlen(p->lines[k].text) : 0);
 		}
 		for (size_t f = 0; f < p->func_cnt; f++)
 			if (p->funcs[f].end > p->insn_cnt || p->funcs[f].start > p->funcs[f].end)

@@ -98,6 +98,7 @@ struct ctx {
 	int kconfig_map;
 	struct btf *target_btf;
 	struct btf_ext *ext;
+	void *sections_table;
 	struct bpfc_object *obj;
 	struct elf_priv *priv;
 };
@@ -1381,16 +1382,13 @@ static int load_programs(struct ctx *c)
 			continue;
 		if (c->opts && c->opts->program && strcmp(c->opts->program, f->name) != 0)
 			continue;
-		char type[64];
 		const char *t = NULL;
 		if (c->opts && c->opts->prog_type) {
 			t = c->opts->prog_type;
 		} else {
-			int m = elf_section_prog_type(secname, type, sizeof(type), c->err);
-			if (m < 0)
+			if (!c->sections_table && !(c->sections_table = elf_sections_table_load(c->err)))
 				return c->err->code;
-			if (m > 0)
-				t = type;
+			t = elf_sections_table_type(c->sections_table, secname);
 		}
 		int rc = build_program(c, i, t);
 		if (rc)
@@ -1421,6 +1419,7 @@ static void ctx_free(struct ctx *c)
 	free(c->msyms);
 	btf_free(c->target_btf);
 	btfext_free(c->ext);
+	elf_sections_table_free(c->sections_table);
 	if (c->elf)
 		elf_end(c->elf);
 	free(c->image);
