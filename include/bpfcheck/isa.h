@@ -66,35 +66,75 @@ enum isa_field {
 enum isa_dst_role { ISA_DST_NONE, ISA_DST_READ, ISA_DST_WRITE, ISA_DST_READWRITE, ISA_DST_BASE };
 
 /* Semantic tags: the operation an encoding performs; name strings match specs/isa "sem". */
-#define ISA_SEM_LIST(X)                                                                                      \
-	X(WIDE_SLOT2, "wide_slot2")                                                                          \
-	X(ADD, "add")                                                                                        \
-	X(SUB, "sub")                                                                                        \
-	X(MUL, "mul") X(DIV, "div") X(SDIV, "sdiv") X(OR, "or") X(AND, "and") X(LSH, "lsh") X(RSH, "rsh") X( \
-	    NEG, "neg") X(MOD, "mod") X(SMOD, "smod") X(XOR, "xor") X(MOV, "mov") X(MOVSX, "movsx")          \
-	    X(ARSH, "arsh") X(LE, "le") X(BE, "be") X(BSWAP, "bswap") X(ADDR_SPACE_CAST, "addr_space_cast")  \
-	        X(JA, "ja") X(JA32, "ja32") X(JEQ, "jeq") X(JGT, "jgt") X(JGE, "jge") X(JSET, "jset") X(     \
-	            JNE, "jne") X(JSGT, "jsgt") X(JSGE, "jsge") X(JLT, "jlt") X(JLE, "jle") X(JSLT, "jslt")  \
-	            X(JSLE, "jsle") X(CALL_HELPER, "call_helper")                                            \
-	                X(CALL_LOCAL, "call_local") X(CALL_BTF, "call_btf") X(EXIT, "exit")                  \
-	                    X(CALLX, "callx") X(MAY_GOTO, "may_goto") X(GOTOX, "gotox") X(LDX, "ldx")        \
-	                        X(LDXSX, "ldxsx") X(ST, "st") X(STX, "stx") X(LD_ABS, "ld_abs") X(           \
-	                            LD_IND, "ld_ind") X(ATOMIC_ADD, "atomic_add")                            \
-	                            X(ATOMIC_FETCH_ADD, "atomic_fetch_add") X(ATOMIC_OR, "atomic_or") X(     \
-	                                ATOMIC_FETCH_OR, "atomic_fetch_or") X(ATOMIC_AND, "atomic_and")      \
-	                                X(ATOMIC_FETCH_AND, "atomic_fetch_and") X(ATOMIC_XOR, "atomic_xor")  \
-	                                    X(ATOMIC_FETCH_XOR, "atomic_fetch_xor") X(ATOMIC_XCHG,           \
-	                                                                              "atomic_xchg")         \
-	                                        X(ATOMIC_CMPXCHG, "atomic_cmpxchg")                          \
-	                                            X(LOAD_ACQUIRE, "load_acquire")                          \
-	                                                X(STORE_RELEASE, "store_release") X(LDDW, "lddw")    \
-	                                                    X(LDDW_MAP_FD, "lddw_map_fd")                    \
-	                                                        X(LDDW_MAP_VAL_FD, "lddw_map_val_fd")        \
-	                                                            X(LDDW_VAR_ADDR, "lddw_var_addr")        \
-	                                                                X(LDDW_CODE_ADDR, "lddw_code_addr")  \
-	                                                                    X(LDDW_MAP_IDX, "lddw_map_idx")  \
-	                                                                        X(LDDW_MAP_VAL_IDX,          \
-	                                                                          "lddw_map_val_idx")
+// clang-format off
+#define ISA_SEM_LIST(X) \
+	X(WIDE_SLOT2, "wide_slot2") \
+	X(ADD, "add") \
+	X(SUB, "sub") \
+	X(MUL, "mul") \
+	X(DIV, "div") \
+	X(SDIV, "sdiv") \
+	X(OR, "or") \
+	X(AND, "and") \
+	X(LSH, "lsh") \
+	X(RSH, "rsh") \
+	X(NEG, "neg") \
+	X(MOD, "mod") \
+	X(SMOD, "smod") \
+	X(XOR, "xor") \
+	X(MOV, "mov") \
+	X(MOVSX, "movsx") \
+	X(ARSH, "arsh") \
+	X(LE, "le") \
+	X(BE, "be") \
+	X(BSWAP, "bswap") \
+	X(ADDR_SPACE_CAST, "addr_space_cast") \
+	X(JA, "ja") \
+	X(JA32, "ja32") \
+	X(JEQ, "jeq") \
+	X(JGT, "jgt") \
+	X(JGE, "jge") \
+	X(JSET, "jset") \
+	X(JNE, "jne") \
+	X(JSGT, "jsgt") \
+	X(JSGE, "jsge") \
+	X(JLT, "jlt") \
+	X(JLE, "jle") \
+	X(JSLT, "jslt") \
+	X(JSLE, "jsle") \
+	X(CALL_HELPER, "call_helper") \
+	X(CALL_LOCAL, "call_local") \
+	X(CALL_BTF, "call_btf") \
+	X(EXIT, "exit") \
+	X(CALLX, "callx") \
+	X(MAY_GOTO, "may_goto") \
+	X(GOTOX, "gotox") \
+	X(LDX, "ldx") \
+	X(LDXSX, "ldxsx") \
+	X(ST, "st") \
+	X(STX, "stx") \
+	X(LD_ABS, "ld_abs") \
+	X(LD_IND, "ld_ind") \
+	X(ATOMIC_ADD, "atomic_add") \
+	X(ATOMIC_FETCH_ADD, "atomic_fetch_add") \
+	X(ATOMIC_OR, "atomic_or") \
+	X(ATOMIC_FETCH_OR, "atomic_fetch_or") \
+	X(ATOMIC_AND, "atomic_and") \
+	X(ATOMIC_FETCH_AND, "atomic_fetch_and") \
+	X(ATOMIC_XOR, "atomic_xor") \
+	X(ATOMIC_FETCH_XOR, "atomic_fetch_xor") \
+	X(ATOMIC_XCHG, "atomic_xchg") \
+	X(ATOMIC_CMPXCHG, "atomic_cmpxchg") \
+	X(LOAD_ACQUIRE, "load_acquire") \
+	X(STORE_RELEASE, "store_release") \
+	X(LDDW, "lddw") \
+	X(LDDW_MAP_FD, "lddw_map_fd") \
+	X(LDDW_MAP_VAL_FD, "lddw_map_val_fd") \
+	X(LDDW_VAR_ADDR, "lddw_var_addr") \
+	X(LDDW_CODE_ADDR, "lddw_code_addr") \
+	X(LDDW_MAP_IDX, "lddw_map_idx") \
+	X(LDDW_MAP_VAL_IDX, "lddw_map_val_idx")
+// clang-format on
 
 enum isa_sem {
 #define ISA_SEM_ENUM(name, str) ISA_SEM_##name,
