@@ -36,6 +36,9 @@
  * programs together, loading stops with BPFC_ERR_LIMIT. The kernel's own limit is 1M per program. */
 #define MAX_OBJECT_SLOTS (1u << 24)
 
+/* Largest global data section (.data/.rodata/.bss) loaded as a map with its contents. */
+#define MAX_DATA_SECTION (64u << 20)
+
 #define MAP_TYPE_ARRAY 2
 #define MAP_F_RDONLY_PROG 0x80
 #define MAP_F_MMAPABLE 0x400
@@ -659,9 +662,13 @@ static int load_data_maps(struct ctx *c)
 		struct esec *s = &c->secs[i];
 		if (s->kind != SK_DATA && s->kind != SK_RODATA && s->kind != SK_BSS)
 			continue;
-		if (s->sh.sh_size > UINT32_MAX)
-			return fail(c, "section '%s' is %llu bytes, too large for a global data map", s->name,
-			            (unsigned long long)s->sh.sh_size);
+		/* .bss takes no room in the file, so its size is not bounded by it: cap what we allocate. */
+		if (s->sh.sh_size > MAX_DATA_SECTION)
+			return bpfc_error_set(
+			    c->err, BPFC_ERR_LIMIT,
+			    "%s: section '%s' is %llu bytes; global data sections over %u bytes are not "
+			    "loaded",
+			    c->path, s->name, (unsigned long long)s->sh.sh_size, MAX_DATA_SECTION);
 		struct bpfc_map m = {.name = (char *)s->name,
 		                     .type = MAP_TYPE_ARRAY,
 		                     .key_size = 4,

@@ -770,6 +770,12 @@ START_TEST(malformed_maps_and_symbols)
 	rel[0].r_info = ELF64_R_INFO(sym_index(b.data, "LICENSE"), ELF64_R_TYPE(rel[0].r_info));
 	expect_error(&b, "in section 'license', which is not a map, global data or code section");
 	memcpy(b.data, orig.data, orig.len);
+	/* .bss takes no room in the file: a huge size is refused, not allocated. */
+	sec_named(b.data, ".bss")->sh_size = 1ull << 31;
+	expect_error(
+	    &b,
+	    "section '.bss' is 2147483648 bytes; global data sections over 67108864 bytes are not loaded");
+	memcpy(b.data, orig.data, orig.len);
 	/* A function symbol running past its section. */
 	Elf64_Shdr *st = sec_named(b.data, ".symtab");
 	Elf64_Sym *syms = (Elf64_Sym *)(b.data + st->sh_offset);
