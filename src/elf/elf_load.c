@@ -106,7 +106,7 @@ struct ctx {
 	int kconfig_map;
 	struct btf *target_btf;
 	struct btf_ext *ext;
-	void *sections_table;
+	const void *sections_table;
 	uint32_t loaded_slots; /* slots in all programs built so far */
 	struct bpfc_object *obj;
 	struct elf_priv *priv;
@@ -1410,7 +1410,7 @@ static int load_programs(struct ctx *c)
 		if (c->opts && c->opts->prog_type) {
 			t = c->opts->prog_type;
 		} else {
-			if (!c->sections_table && !(c->sections_table = elf_sections_table_load(c->err)))
+			if (!c->sections_table && !(c->sections_table = elf_sections_table(c->err)))
 				return c->err->code;
 			t = elf_sections_table_type(c->sections_table, secname);
 		}
@@ -1443,7 +1443,6 @@ static void ctx_free(struct ctx *c)
 	free(c->msyms);
 	btf_free(c->target_btf);
 	btfext_free(c->ext);
-	elf_sections_table_free(c->sections_table);
 	if (c->elf)
 		elf_end(c->elf);
 	free(c->image);
