@@ -11,6 +11,8 @@ struct cli_command {
 	const char *summary;
 };
 
+int cmd_isa(int argc, char **argv);
+int cmd_disasm(int argc, char **argv);
 int cmd_list(int argc, char **argv);
 
 /* The table of subcommands, ended by a NULL name (cli/main.c). */
