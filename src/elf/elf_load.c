@@ -900,12 +900,23 @@ static int load_code(struct ctx *c)
 	return 0;
 }
 
+/* The function holding instruction insn of section sec; funcs are sorted by (section, start) and
+ * do not overlap, so a binary search finds the last one starting at or before it. */
 static struct efunc *func_at(struct ctx *c, uint32_t sec, uint32_t insn)
 {
-	for (size_t k = 0; k < c->func_cnt; k++)
-		if (c->funcs[k].sec == sec && c->funcs[k].start <= insn && insn < c->funcs[k].end)
-			return &c->funcs[k];
-	return NULL;
+	size_t lo = 0, hi = c->func_cnt;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		const struct efunc *f = &c->funcs[mid];
+		if (f->sec < sec || (f->sec == sec && f->start <= insn))
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo == 0)
+		return NULL;
+	struct efunc *f = &c->funcs[lo - 1];
+	return f->sec == sec && insn < f->end ? f : NULL;
 }
 
 /* ---- relocations ---- */
@@ -1181,7 +1192,17 @@ static int fill_lines(struct ctx *c, struct bpfc_prog *p, const struct linker *l
 			continue;
 		const struct bpfc_line *cur = NULL;
 		struct bpfc_line tmp;
-		uint32_t r = 0;
+		/* Records are sorted (check_line_info): start at the last one at or before f->start. */
+		uint32_t lo = 0, hi = ls->cnt;
+		while (lo < hi) {
+			uint32_t mid = lo + (hi - lo) / 2;
+			if (btfext_word(c->ext, ls->recs + (size_t)mid * c->ext->line.rec_size, 0) / 8 <=
+			    f->start)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		uint32_t r = lo ? lo - 1 : 0;
 		for (uint32_t k = f->start; k < f->end; k++) {
 			/* Records are sorted by instruction: advance to the last one at or before k. */
 			while (r < ls->cnt) {
