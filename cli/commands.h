@@ -13,6 +13,7 @@ struct cli_command {
 
 int cmd_isa(int argc, char **argv);
 int cmd_disasm(int argc, char **argv);
+int cmd_list(int argc, char **argv);
 int cmd_run(int argc, char **argv);
 int cmd_conformance(int argc, char **argv);
 int cmd_plugin(int argc, char **argv);
