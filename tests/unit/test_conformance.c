@@ -314,7 +314,7 @@ START_TEST(run_command)
 	                             0x00, 0x00, 0x00, 0x00, 0x10, 0x69, 0x31, 0x00, 0x00, 0x00, 0x00,
 	                             0x00, 0x00, 0x0f, 0x03, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x95,
 	                             0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00}; /* r0 = 0x1234; be16 r0; r3 =
-	                                                                           *(u16 *)r1; r0 += r3 */
+	                                                                         *(u16 *)r1; r0 += r3 */
 	char *bin = tu_write_temp(be, sizeof(be), ".bin");
 	const char *bigend[] = {"run", "--big-endian", bin, "--mem", "01 02", NULL};
 	r = tu_run_cli(bigend, NULL);
