@@ -11,6 +11,8 @@ struct cli_command {
 	const char *summary;
 };
 
+int cmd_list(int argc, char **argv);
+
 /* The table of subcommands, ended by a NULL name (cli/main.c). */
 extern const struct cli_command cli_commands[];
 

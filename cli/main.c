@@ -14,6 +14,7 @@ static int cmd_version(int argc, char **argv)
 
 const struct cli_command cli_commands[] = {
     {"version", cmd_version, "print the version"},
+    {"list", cmd_list, "list the programs, maps and externs of eBPF ELF objects"},
     {NULL, NULL, NULL},
 };
 

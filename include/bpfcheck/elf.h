@@ -28,6 +28,18 @@ int elf_is_elf(const uint8_t *data, size_t len);
 int elf_load_object(const char *path, const uint8_t *data, size_t len, const struct bpfc_elf_opts *opts,
                     struct bpfc_object **out, struct bpfc_error *err);
 
+/* Program type (as bpftool spells it) for an ELF section name, by libbpf's conventions in
+ * specs/platforms/linux/sections.json; the longest matching prefix wins. Returns 1 and fills
+ * type (NUL-terminated, truncated to len) when a rule matches, 0 when none does, -1 with err
+ * filled when the embedded table is missing or broken. */
+int elf_section_prog_type(const char *section, char *type, size_t len, struct bpfc_error *err);
+
+/* Linux map type name as bpftool spells it ("hash", "array_of_maps"), or NULL if unknown. */
+const char *elf_map_type_name(uint32_t type);
+
+/* Name of a CO-RE relocation kind ("field_byte_offset", ...), "unknown" if out of range. */
+const char *elf_core_kind_name(uint32_t kind);
+
 #ifdef __cplusplus
 }
 #endif

@@ -63,6 +63,39 @@ struct bpfc_prog {
 	struct bpfc_func *funcs; /* funcs[0] is the program itself; then the subprograms it calls */
 	size_t func_cnt;
 	enum isa_byte_order byte_order;
+	uint32_t sec_off; /* ELF input: byte offset of insns[0] in its section */
+};
+
+struct btf;
+
+enum bpfc_extern_kind {
+	BPFC_EXTERN_KCONFIG, /* extern in .kconfig: a value of the KCONFIG map */
+	BPFC_EXTERN_KSYM,    /* extern in .ksyms: a kernel variable or kfunc, resolved at load time */
+};
+
+/* An extern the object refers to (libbpf's __kconfig / __ksym). */
+struct bpfc_extern {
+	const char *name;
+	enum bpfc_extern_kind kind;
+	bool is_func;         /* a kfunc (.ksyms function): calls to it are call src=2 imm=0 */
+	bool weak;            /* declared __weak: may be missing at load time */
+	uint32_t btf_type_id; /* VAR or FUNC in the object's BTF, 0 if unknown */
+	uint32_t size;        /* bytes it occupies in the KCONFIG map (kconfig only) */
+	uint32_t offset;      /* its offset in the KCONFIG map value (kconfig only) */
+};
+
+/* A CO-RE relocation (.BTF.ext core_relo) on one instruction of one program. */
+struct bpfc_core_relo {
+	uint32_t prog;         /* index into bpfc_object.progs */
+	uint32_t insn;         /* slot index in that program */
+	uint32_t kind;         /* Linux enum bpf_core_relo_kind (0 = field byte offset, ...) */
+	uint32_t type_id;      /* local BTF type id of the root type */
+	const char *type_name; /* "struct task_struct" */
+	const char *access;    /* access string as emitted ("0:1:2") */
+	const char *spec;      /* readable access ("task_struct.pid") */
+	bool resolved;         /* value was computed (and patched into the instruction) */
+	uint64_t value;        /* the resolved value */
+	const char *reason;    /* why it could not be resolved, NULL when resolved */
 };
 
 struct bpfc_object {
@@ -75,7 +108,13 @@ struct bpfc_object {
 	uint32_t kern_version;
 	bool has_btf;
 	bool has_line_info;
-	void *priv; /* format-specific storage (strings, BTF, ...) */
+	const struct btf *btf;             /* parsed .BTF, or NULL (owned by priv) */
+	const struct bpfc_extern *externs; /* owned by priv */
+	size_t extern_cnt;
+	const struct bpfc_core_relo *core_relos; /* owned by priv */
+	size_t core_relo_cnt;
+	size_t core_unresolved; /* CO-RE relocations that could not be resolved */
+	void *priv;             /* format-specific storage (strings, BTF, ...) */
 	void (*priv_free)(void *priv);
 };
 

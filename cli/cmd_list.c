@@ -1,0 +1,162 @@
+/* bpfcheck list: what an ELF object holds (programs, maps, externs, BTF, line info, CO-RE). */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bpfcheck/elf.h"
+#include "commands.h"
+#include "common/fileio.h"
+
+#define MAX_INPUT_BYTES (512u << 20)
+
+static void list_usage(FILE *f)
+{
+	fprintf(f, "usage: bpfcheck list [options] FILE.o...\n"
+	           "Lists the programs, maps and externs of eBPF ELF objects.\n\n"
+	           "  --section NAME    only programs in ELF section NAME\n"
+	           "  --program NAME    only the program (function) NAME\n"
+	           "  --type TYPE       program type for every program (default: from the section name)\n"
+	           "  --btf FILE        target BTF for CO-RE relocations (default: the object's own BTF)\n"
+	           "  --verbose         also list each program's functions and every CO-RE relocation\n"
+	           "  --help            this text\n\n"
+	           "exit codes: 0 listed, 2 usage error or an object that cannot be loaded\n");
+}
+
+static const char *map_kind_name(enum bpfc_map_kind k)
+{
+	switch (k) {
+	case BPFC_MAP_USER: return "";
+	case BPFC_MAP_DATA: return "data";
+	case BPFC_MAP_RODATA: return "rodata";
+	case BPFC_MAP_BSS: return "bss";
+	case BPFC_MAP_KCONFIG: return "kconfig";
+	}
+	return "";
+}
+
+static void print_object(const struct bpfc_object *obj, int verbose)
+{
+	printf("%s: %zu program%s, %zu map%s, BTF %s, line info %s", obj->path, obj->prog_cnt,
+	       obj->prog_cnt == 1 ? "" : "s", obj->map_cnt, obj->map_cnt == 1 ? "" : "s",
+	       obj->has_btf ? "yes" : "no", obj->has_line_info ? "yes" : "no");
+	if (obj->license)
+		printf(", license \"%s\"", obj->license);
+	if (obj->kern_version)
+		printf(", version 0x%x", obj->kern_version);
+	printf("\n");
+	if (obj->prog_cnt) {
+		printf("programs:\n  %-28s %-24s %-16s %6s  %s\n", "SECTION", "NAME", "TYPE", "INSNS",
+		       "CALLS");
+		for (size_t i = 0; i < obj->prog_cnt; i++) {
+			const struct bpfc_prog *p = &obj->progs[i];
+			printf("  %-28s %-24s %-16s %6zu ", p->section ? p->section : "-", p->name,
+			       p->type ? p->type : "?", p->insn_cnt);
+			for (size_t f = 1; f < p->func_cnt; f++)
+				printf(" %s%s", p->funcs[f].name, f + 1 < p->func_cnt ? "," : "");
+			printf("\n");
+			for (size_t f = 0; verbose && f < p->func_cnt; f++)
+				printf("      func %-24s insns %u..%u\n", p->funcs[f].name, p->funcs[f].start,
+				       p->funcs[f].end);
+		}
+	}
+	if (obj->map_cnt) {
+		printf("maps:\n  %-24s %-20s %6s %6s %8s  %s\n", "NAME", "TYPE", "KEY", "VALUE", "ENTRIES",
+		       "KIND");
+		for (size_t i = 0; i < obj->map_cnt; i++) {
+			const struct bpfc_map *m = &obj->maps[i];
+			const char *tn = elf_map_type_name(m->type);
+			char tbuf[32];
+			if (!tn) {
+				snprintf(tbuf, sizeof(tbuf), "type %u", m->type);
+				tn = tbuf;
+			}
+			printf("  %-24s %-20s %6u %6u %8u  %s", m->name, tn, m->key_size, m->value_size,
+			       m->max_entries, map_kind_name(m->kind));
+			if (m->inner_map >= 0 && (size_t)m->inner_map < obj->map_cnt)
+				printf("inner=%s", obj->maps[m->inner_map].name);
+			printf("\n");
+		}
+	}
+	if (obj->extern_cnt) {
+		printf("externs:\n");
+		for (size_t i = 0; i < obj->extern_cnt; i++) {
+			const struct bpfc_extern *e = &obj->externs[i];
+			printf("  %-24s %s%s%s\n", e->name,
+			       e->kind == BPFC_EXTERN_KCONFIG ? "kconfig" : "ksym",
+			       e->is_func ? " function" : "", e->weak ? " weak" : "");
+		}
+	}
+	if (obj->core_relo_cnt) {
+		printf("CO-RE relocations: %zu, %zu resolved against %s, %zu unresolved\n",
+		       obj->core_relo_cnt, obj->core_relo_cnt - obj->core_unresolved,
+		       "the object's own BTF or --btf", obj->core_unresolved);
+		for (size_t i = 0; i < obj->core_relo_cnt; i++) {
+			const struct bpfc_core_relo *r = &obj->core_relos[i];
+			if (!verbose && r->resolved)
+				continue;
+			printf("  %s insn %u: %s %s", obj->progs[r->prog].name, r->insn,
+			       elf_core_kind_name(r->kind), r->spec ? r->spec : r->type_name);
+			if (r->resolved)
+				printf(" = %llu\n", (unsigned long long)r->value);
+			else
+				printf(": unresolved: %s\n", r->reason);
+		}
+	}
+}
+
+int cmd_list(int argc, char **argv)
+{
+	static const struct option longopts[] = {{"section", required_argument, NULL, 's'},
+	                                         {"program", required_argument, NULL, 'p'},
+	                                         {"type", required_argument, NULL, 't'},
+	                                         {"btf", required_argument, NULL, 'b'},
+	                                         {"verbose", no_argument, NULL, 'v'},
+	                                         {"help", no_argument, NULL, 'h'},
+	                                         {NULL, 0, NULL, 0}};
+	struct bpfc_elf_opts opts = {0};
+	int verbose = 0, c;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "s:p:t:b:vh", longopts, NULL)) != -1) {
+		switch (c) {
+		case 's': opts.section = optarg; break;
+		case 'p': opts.program = optarg; break;
+		case 't': opts.prog_type = optarg; break;
+		case 'b': opts.btf_path = optarg; break;
+		case 'v': verbose = 1; break;
+		case 'h': list_usage(stdout); return EXIT_OK;
+		default: list_usage(stderr); return EXIT_USAGE;
+		}
+	}
+	if (optind >= argc) {
+		fprintf(stderr, "bpfcheck list: no input file\n");
+		list_usage(stderr);
+		return EXIT_USAGE;
+	}
+	int rc = EXIT_OK;
+	for (int i = optind; i < argc; i++) {
+		struct bpfc_error err;
+		uint8_t *buf = NULL;
+		size_t len = 0;
+		struct bpfc_object *obj = NULL;
+		if (bpfc_read_file(argv[i], MAX_INPUT_BYTES, &buf, &len, &err) == 0) {
+			if (!elf_is_elf(buf, len))
+				bpfc_error_set(&err, BPFC_ERR_INPUT,
+				               "%s: not an ELF object (list reads eBPF ELF objects)",
+				               argv[i]);
+			else
+				elf_load_object(argv[i], buf, len, &opts, &obj, &err);
+		}
+		free(buf);
+		if (!obj) {
+			fprintf(stderr, "bpfcheck list: error: %s\n", err.msg);
+			rc = EXIT_USAGE;
+			continue;
+		}
+		if (i > optind)
+			printf("\n");
+		print_object(obj, verbose);
+		bpfc_object_free(obj);
+	}
+	return rc;
+}

@@ -1,0 +1,36 @@
+/* Pieces of the ELF loader shared between its files. Internal to src/elf. */
+#ifndef BPFCHECK_ELF_INTERNAL_H
+#define BPFCHECK_ELF_INTERNAL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "bpfcheck/btf.h"
+#include "bpfcheck/error.h"
+#include "bpfcheck/prog.h"
+
+/* A string pool owned by the object (messages, readable CO-RE specs). */
+struct elf_strpool {
+	char **strs;
+	size_t cnt, cap;
+};
+
+/* Adds a printf-formatted string to the pool; NULL on allocation failure. */
+const char *elf_pool_printf(struct elf_strpool *pool, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+void elf_pool_free(struct elf_strpool *pool);
+
+/* Resolves one CO-RE relocation of the given kind on prog->insns[r->insn] against local BTF, or
+ * target BTF when target is not NULL; patches the instruction when it can. Fills r->resolved,
+ * value, spec and reason (strings in pool). Never fails on what it cannot resolve. */
+void elf_core_resolve(const struct btf *local, const struct btf *target, struct bpfc_prog *prog,
+                      struct bpfc_core_relo *r, struct elf_strpool *pool);
+
+/* The section-name table (specs/platforms/linux/sections.json), parsed once per load; NULL with
+ * err filled if missing or broken. */
+void *elf_sections_table_load(struct bpfc_error *err);
+void elf_sections_table_free(void *table);
+/* Program type for a section name (longest matching rule), or NULL; owned by the table. */
+const char *elf_sections_table_type(void *table, const char *section);
+
+#endif
