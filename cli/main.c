@@ -15,6 +15,8 @@ static int cmd_version(int argc, char **argv)
 const struct cli_command cli_commands[] = {
     {"version", cmd_version, "print the version"},
     {"list", cmd_list, "list the programs, maps and externs of eBPF ELF objects"},
+    {"isa", cmd_isa, "check every instruction against the ISA (RFC 9669) and list the groups used"},
+    {"disasm", cmd_disasm, "disassemble programs (with source lines when available)"},
     {NULL, NULL, NULL},
 };
 
