@@ -92,14 +92,14 @@ struct vf_disj {
 	bool dirty;
 };
 
-struct vf_head {
+struct vf_ahead {
 	struct vf_disj *d;
 	uint32_t cnt, cap;
 	uint32_t visits;
 	bool queued;
 };
 
-struct vf_loop {
+struct vf_aloop {
 	uint32_t head;
 	bool seen;     /* a back edge was checked */
 	bool proven;
@@ -107,7 +107,7 @@ struct vf_loop {
 	char why[160]; /* best explanation when not proven */
 };
 
-struct vf_ctx {
+struct vf_actx {
 	const struct bpfc_prog *prog;
 	const struct isa_table *isa;
 	const struct bpfc_map *maps;
@@ -120,10 +120,10 @@ struct vf_ctx {
 	const struct isa_entry **ent;
 	uint8_t *kind;      /* per slot: bit0 head, bit1 loop head (widening point), bit2 wide second */
 	uint32_t *head_of;  /* per slot: index+1 into heads */
-	struct vf_head *heads;
+	struct vf_ahead *heads;
 	uint32_t head_cnt;
 	uint32_t *loop_of; /* per slot: index+1 into loops */
-	struct vf_loop *loops;
+	struct vf_aloop *loops;
 	uint32_t loop_cnt;
 	uint64_t *thr;
 	size_t thr_cnt;
@@ -152,19 +152,19 @@ struct vf_succ {
 /* Runs one instruction (slot idx) on st. Returns the number of successors written to out
  * (0: the path ends; for ordinary instructions one successor, the state itself in out[0].st).
  * Findings are emitted only when ctx->report is set. */
-int vf_transfer(struct vf_ctx *ctx, uint32_t idx, struct vf_state *st, struct vf_succ out[2]);
+int vf_transfer(struct vf_actx *ctx, uint32_t idx, struct vf_state *st, struct vf_succ out[2]);
 
 /* Emits a finding (once per slot and property, only in the reporting pass). Returns it, or NULL
  * when suppressed. */
-struct vf_finding *vf_report(struct vf_ctx *ctx, uint32_t idx, const char *prop, bool warn_if_privileged,
+struct vf_finding *vf_report(struct vf_actx *ctx, uint32_t idx, const char *prop, bool warn_if_privileged,
                              const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 
 /* Text of a register's abstract value ("map_value_or_null(map=counters, value_size=8)"). */
-void vf_describe_reg(const struct vf_ctx *ctx, const struct vf_reg *r, char *buf, size_t len);
+void vf_describe_reg(const struct vf_actx *ctx, const struct vf_reg *r, char *buf, size_t len);
 /* Adds register regno's value (and where it came from) to a finding. */
-void vf_finding_reg(struct vf_ctx *ctx, struct vf_finding *f, const struct vf_state *st, int regno);
+void vf_finding_reg(struct vf_actx *ctx, struct vf_finding *f, const struct vf_state *st, int regno);
 /* Text of the whole state (registers and initialised stack), for -v and dumps. */
-void vf_describe_state(const struct vf_ctx *ctx, const struct vf_state *st, char *buf, size_t len);
+void vf_describe_state(const struct vf_actx *ctx, const struct vf_state *st, char *buf, size_t len);
 
 const char *vf_rtype_name(unsigned t);
 

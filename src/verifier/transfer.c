@@ -23,7 +23,7 @@ static uint64_t prop_hash(const char *p)
 	return h;
 }
 
-static bool seen_before(struct vf_ctx *ctx, uint32_t idx, const char *prop)
+static bool seen_before(struct vf_actx *ctx, uint32_t idx, const char *prop)
 {
 	uint64_t key = ((uint64_t)idx << 20) ^ (prop_hash(prop) & 0xfffff) ^ (prop_hash(prop) << 40);
 	if (key == 0)
@@ -59,7 +59,7 @@ static bool seen_before(struct vf_ctx *ctx, uint32_t idx, const char *prop)
 	return false;
 }
 
-static const char *func_of(const struct vf_ctx *ctx, uint32_t idx)
+static const char *func_of(const struct vf_actx *ctx, uint32_t idx)
 {
 	const struct bpfc_prog *p = ctx->prog;
 	for (size_t i = 0; i < p->func_cnt; i++)
@@ -68,7 +68,7 @@ static const char *func_of(const struct vf_ctx *ctx, uint32_t idx)
 	return p->func_cnt ? NULL : p->name;
 }
 
-struct vf_finding *vf_report(struct vf_ctx *ctx, uint32_t idx, const char *prop, bool warn_if_privileged,
+struct vf_finding *vf_report(struct vf_actx *ctx, uint32_t idx, const char *prop, bool warn_if_privileged,
                              const char *fmt, ...)
 {
 	if (!ctx->report || seen_before(ctx, idx, prop))
@@ -83,7 +83,7 @@ struct vf_finding *vf_report(struct vf_ctx *ctx, uint32_t idx, const char *prop,
 	return f;
 }
 
-static void note_reg(struct vf_ctx *ctx, struct vf_finding *f, const struct vf_state *st, int regno)
+static void note_reg(struct vf_actx *ctx, struct vf_finding *f, const struct vf_state *st, int regno)
 {
 	if (f)
 		vf_finding_reg(ctx, f, st, regno);
@@ -96,12 +96,12 @@ static struct vf_frame *cur_frame(struct vf_state *st)
 	return st->fr[st->nframes - 1];
 }
 
-static const struct bpfc_map *map_of(const struct vf_ctx *ctx, const struct vf_reg *r)
+static const struct bpfc_map *map_of(const struct vf_actx *ctx, const struct vf_reg *r)
 {
 	return r->map < ctx->map_cnt ? &ctx->maps[r->map] : NULL;
 }
 
-static const char *map_name(const struct vf_ctx *ctx, const struct vf_reg *r)
+static const char *map_name(const struct vf_actx *ctx, const struct vf_reg *r)
 {
 	const struct bpfc_map *m = map_of(ctx, r);
 	return m && m->name ? m->name : "?";
@@ -214,7 +214,7 @@ static void ptr_off_range(const struct vf_reg *r, int64_t extra, int64_t *lo, in
 		*hi = INT64_MAX;
 }
 
-static bool check_init(struct vf_ctx *ctx, struct vf_state *st, uint32_t idx, int regno)
+static bool check_init(struct vf_actx *ctx, struct vf_state *st, uint32_t idx, int regno)
 {
 	if (st->r[regno].type != VT_UNINIT)
 		return true;
@@ -271,7 +271,7 @@ static void stack_mark(struct vf_frame *fr, int64_t lo, int64_t n, uint8_t kind)
 		fr->sb[i + VF_STACK_SIZE] = kind;
 }
 
-static void note_depth(struct vf_ctx *ctx, struct vf_state *st, uint32_t idx, struct vf_frame *fr, int64_t lo)
+static void note_depth(struct vf_actx *ctx, struct vf_state *st, uint32_t idx, struct vf_frame *fr, int64_t lo)
 {
 	uint32_t d = (uint32_t)(-lo);
 	if (d <= fr->depth)
@@ -305,7 +305,7 @@ static const char *bound_prop(const struct access *a, const char *prop)
 	return a->helper ? "VF-HELPER-ARG" : prop;
 }
 
-static void access_stack(struct vf_ctx *ctx, struct vf_state *st, struct access *a, struct vf_reg *p)
+static void access_stack(struct vf_actx *ctx, struct vf_state *st, struct access *a, struct vf_reg *p)
 {
 	int64_t lo, hi;
 	ptr_off_range(p, a->off, &lo, &hi);
@@ -378,7 +378,7 @@ static void access_stack(struct vf_ctx *ctx, struct vf_state *st, struct access 
 	}
 }
 
-static void access_sized(struct vf_ctx *ctx, struct vf_state *st, struct access *a, struct vf_reg *p,
+static void access_sized(struct vf_actx *ctx, struct vf_state *st, struct access *a, struct vf_reg *p,
                          uint64_t region, const char *prop, const char *what)
 {
 	int64_t lo, hi;
@@ -406,7 +406,7 @@ static void access_sized(struct vf_ctx *ctx, struct vf_state *st, struct access 
 		a->loaded.v = size_range((unsigned)a->size_hi);
 }
 
-static void access_ctx(struct vf_ctx *ctx, struct vf_state *st, struct access *a, struct vf_reg *p)
+static void access_ctx(struct vf_actx *ctx, struct vf_state *st, struct access *a, struct vf_reg *p)
 {
 	vf_reg_unknown(&a->loaded);
 	const struct vf_progtype *pt = ctx->pt;
@@ -483,7 +483,7 @@ static void access_ctx(struct vf_ctx *ctx, struct vf_state *st, struct access *a
 	a->loaded.v = size_range((unsigned)(size > 8 ? 8 : size));
 }
 
-static void access_pkt(struct vf_ctx *ctx, struct vf_state *st, struct access *a, struct vf_reg *p)
+static void access_pkt(struct vf_actx *ctx, struct vf_state *st, struct access *a, struct vf_reg *p)
 {
 	vf_reg_unknown(&a->loaded);
 	if (a->size_hi <= 8 && a->size_hi)
@@ -513,7 +513,7 @@ static void access_pkt(struct vf_ctx *ctx, struct vf_state *st, struct access *a
 }
 
 /* Checks an access through register a->regno and computes the loaded value. */
-static void access_mem(struct vf_ctx *ctx, struct vf_state *st, struct access *a)
+static void access_mem(struct vf_actx *ctx, struct vf_state *st, struct access *a)
 {
 	struct vf_reg *p = &st->r[a->regno];
 	vf_reg_unknown(&a->loaded);
@@ -611,7 +611,7 @@ static bool ptr_arith_ok_type(uint8_t t)
 	return t == VT_STACK || t == VT_MAP_VALUE || t == VT_MEM || t == VT_PKT || t == VT_PKT_META || t == VT_CTX;
 }
 
-static void do_ptr_arith(struct vf_ctx *ctx, struct vf_state *st, uint32_t idx, int dst, struct vf_reg *ptr,
+static void do_ptr_arith(struct vf_actx *ctx, struct vf_state *st, uint32_t idx, int dst, struct vf_reg *ptr,
                          const struct vf_reg *sc, unsigned sem, bool is64, int ptr_reg, int sc_reg)
 {
 	struct vf_reg res = *ptr;
@@ -685,7 +685,7 @@ static void do_ptr_arith(struct vf_ctx *ctx, struct vf_state *st, uint32_t idx, 
 	st->r[dst] = res;
 }
 
-static void do_alu(struct vf_ctx *ctx, struct vf_state *st, uint32_t idx, const struct isa_slot *s,
+static void do_alu(struct vf_actx *ctx, struct vf_state *st, uint32_t idx, const struct isa_slot *s,
                    const struct isa_entry *e)
 {
 	bool is64 = e->cls == ISA_CLS_ALU64;
@@ -985,7 +985,7 @@ static bool is_zero_const(const struct vf_reg *r)
 
 /* A pointer compared with 0 or with another pointer; refines taken (cond true) and fall (false).
  * Returns false if this is not a pointer comparison. */
-static bool pointer_cond(struct vf_ctx *ctx, uint32_t idx, struct vf_state *taken, struct vf_state *fall,
+static bool pointer_cond(struct vf_actx *ctx, uint32_t idx, struct vf_state *taken, struct vf_state *fall,
                          unsigned sem, int ra, int rb, bool imm_zero, bool is32, bool *t_ok, bool *f_ok)
 {
 	struct vf_reg *A = &fall->r[ra];
@@ -1067,7 +1067,7 @@ static bool arg_is_ptr_to_mem(uint8_t t)
 	return t == VT_STACK || t == VT_MAP_VALUE || t == VT_PKT || t == VT_MEM || t == VT_PKT_META;
 }
 
-static int do_helper(struct vf_ctx *ctx, struct vf_state *st, uint32_t idx, int32_t id, struct vf_succ out[2])
+static int do_helper(struct vf_actx *ctx, struct vf_state *st, uint32_t idx, int32_t id, struct vf_succ out[2])
 {
 	const struct vf_helper *h = vf_helper_find(id);
 	if (!h) {
@@ -1313,7 +1313,7 @@ static int do_helper(struct vf_ctx *ctx, struct vf_state *st, uint32_t idx, int3
 
 /* ---- exit ---- */
 
-static int do_exit(struct vf_ctx *ctx, struct vf_state *st, uint32_t idx, struct vf_succ out[2])
+static int do_exit(struct vf_actx *ctx, struct vf_state *st, uint32_t idx, struct vf_succ out[2])
 {
 	struct vf_reg *r0 = &st->r[0];
 	struct vf_frame *fr = cur_frame(st);
@@ -1417,7 +1417,7 @@ static bool valid_reg(int r)
 	return r >= 0 && r < VF_NREGS;
 }
 
-int vf_transfer(struct vf_ctx *ctx, uint32_t idx, struct vf_state *st, struct vf_succ out[2])
+int vf_transfer(struct vf_actx *ctx, uint32_t idx, struct vf_state *st, struct vf_succ out[2])
 {
 	const struct isa_slot *s = &ctx->prog->insns[idx];
 	const struct isa_entry *e = ctx->ent[idx];

@@ -114,6 +114,7 @@ const struct vf_pass vf_passes[] = {
     {"cfg", pass_cfg},
     {"wto", pass_wto},
     {"structure", pass_structure},
+    {"analyze", vf_analyze},
     /* VF_PASS_ANALYZE: the abstract interpretation pass goes here, e.g. {"analyze", vf_analyze}
      * (src/verifier/analyze.c): it walks ctx->wto per function, reads ctx->cfg, ctx->maps and
      * ctx->prog_type, appends findings and fills stats.iterations/peak_states/peak_mem_bytes. */
