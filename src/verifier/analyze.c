@@ -79,11 +79,11 @@ static uint64_t iter_bound(const struct vf_reg *r, const struct vf_delta *d, boo
 {
 	uint64_t lo, hi;
 	if (r->type == VT_SCALAR) {
-		lo = r->v.umin;
-		hi = r->v.umax;
+		lo = r->v.u64.lo;
+		hi = r->v.u64.hi;
 	} else {
 		int64_t a, b;
-		if (__builtin_add_overflow(r->off, r->v.smin, &a) || __builtin_add_overflow(r->off, r->v.smax, &b))
+		if (__builtin_add_overflow(r->off, r->v.s64.lo, &a) || __builtin_add_overflow(r->off, r->v.s64.hi, &b))
 			return UINT64_MAX;
 		lo = (uint64_t)a;
 		hi = (uint64_t)b;
@@ -205,8 +205,7 @@ static void propagate(struct run *R, uint32_t from, uint32_t to, const struct vf
 		return;
 	}
 	bool widen_point = (A->kind[to] & (K_LOOP | K_WIDEN)) != 0;
-	struct vf_disj *match = NULL;
-	struct vf_disj *first_same_calls = NULL;
+	struct vf_disj *match = NULL, *same_types = NULL, *first_same_calls = NULL;
 	uint32_t same_calls = 0;
 	for (uint32_t i = 0; i < hd->cnt; i++) {
 		struct vf_disj *d = &hd->d[i];
@@ -215,13 +214,16 @@ static void propagate(struct run *R, uint32_t from, uint32_t to, const struct vf
 		same_calls++;
 		if (!first_same_calls)
 			first_same_calls = d;
-		if (vf_state_same_shape(d->st, st)) {
+		if (!same_types && vf_state_same_shape(d->st, st, false))
+			same_types = d;
+		if (vf_state_same_shape(d->st, st, true)) {
 			match = d;
 			break;
 		}
 	}
+	/* over the bound: join with a state of the same types (flags merge), else conservatively */
 	if (!match && same_calls >= MAX_DISJ)
-		match = first_same_calls; /* conservative join */
+		match = same_types ? same_types : first_same_calls;
 	if (match) {
 		match->joins++;
 		bool widen = widen_point && match->joins > WIDEN_DELAY;

@@ -14,32 +14,32 @@ const char *vf_rtype_name(unsigned t)
 	return t < sizeof(names) / sizeof(names[0]) ? names[t] : "?";
 }
 
-static void num_str(struct vn v, char *buf, size_t len)
+static void num_str(struct vf_scalar v, char *buf, size_t len)
 {
 	if (vn_is_const(v)) {
-		if (v.smin < 0 && v.smin > -4096)
-			snprintf(buf, len, "%" PRId64, v.smin);
+		if (v.s64.lo < 0 && v.s64.lo > -4096)
+			snprintf(buf, len, "%" PRId64, v.s64.lo);
 		else
-			snprintf(buf, len, "%" PRIu64, v.umin);
+			snprintf(buf, len, "%" PRIu64, v.u64.lo);
 		return;
 	}
-	if (v.umin == 0 && v.umax == UINT64_MAX && v.smin == INT64_MIN && v.smax == INT64_MAX) {
+	if (v.u64.lo == 0 && v.u64.hi == UINT64_MAX && v.s64.lo == INT64_MIN && v.s64.hi == INT64_MAX) {
 		snprintf(buf, len, "unknown");
 		return;
 	}
-	if (v.smin >= 0 || v.umax <= (uint64_t)INT64_MAX)
-		snprintf(buf, len, "[%" PRIu64 ", %" PRIu64 "]", v.umin, v.umax);
-	else if (v.smin > INT64_MIN || v.smax < INT64_MAX)
-		snprintf(buf, len, "s[%" PRId64 ", %" PRId64 "]", v.smin, v.smax);
+	if (v.s64.lo >= 0 || v.u64.hi <= (uint64_t)INT64_MAX)
+		snprintf(buf, len, "[%" PRIu64 ", %" PRIu64 "]", v.u64.lo, v.u64.hi);
+	else if (v.s64.lo > INT64_MIN || v.s64.hi < INT64_MAX)
+		snprintf(buf, len, "s[%" PRId64 ", %" PRId64 "]", v.s64.lo, v.s64.hi);
 	else
-		snprintf(buf, len, "u[%" PRIu64 ", %" PRIu64 "]", v.umin, v.umax);
+		snprintf(buf, len, "u[%" PRIu64 ", %" PRIu64 "]", v.u64.lo, v.u64.hi);
 }
 
 static void off_str(const struct vf_reg *r, char *buf, size_t len)
 {
 	char vs[96];
 	if (vn_is_const(r->v)) {
-		snprintf(buf, len, "%" PRId64, r->off + (int64_t)r->v.umin);
+		snprintf(buf, len, "%" PRId64, r->off + (int64_t)r->v.u64.lo);
 		return;
 	}
 	num_str(r->v, vs, sizeof(vs));

@@ -7,279 +7,105 @@
 
 #include "bpfcheck/isa.h"
 
-/* ---- numeric ranges ---- */
+/* ---- numeric values: wrappers over the domains module ---- */
 
-static struct vn vn_norm(struct vn a)
+struct vf_scalar vn_const(uint64_t c)
 {
-	if (a.umax <= (uint64_t)INT64_MAX || a.umin > (uint64_t)INT64_MAX) {
-		if ((int64_t)a.umin > a.smin)
-			a.smin = (int64_t)a.umin;
-		if ((int64_t)a.umax < a.smax)
-			a.smax = (int64_t)a.umax;
-	}
-	if (a.smin >= 0 || a.smax < 0) {
-		if ((uint64_t)a.smin > a.umin)
-			a.umin = (uint64_t)a.smin;
-		if ((uint64_t)a.smax < a.umax)
-			a.umax = (uint64_t)a.smax;
-	}
-	return a;
+	return vf_scalar_const(c);
 }
 
-struct vn vn_const(uint64_t c)
+struct vf_scalar vn_top(void)
 {
-	struct vn a = {c, c, (int64_t)c, (int64_t)c};
-	return a;
+	return vf_scalar_unknown();
 }
 
-struct vn vn_top(void)
+struct vf_scalar vn_urange(uint64_t lo, uint64_t hi)
 {
-	struct vn a = {0, UINT64_MAX, INT64_MIN, INT64_MAX};
-	return a;
+	return vf_scalar_urange(lo, hi);
 }
 
-struct vn vn_urange(uint64_t lo, uint64_t hi)
+struct vf_scalar vn_srange(int64_t lo, int64_t hi)
 {
-	struct vn a = {lo, hi, INT64_MIN, INT64_MAX};
-	return vn_norm(a);
+	return vf_scalar_srange(lo, hi);
 }
 
-struct vn vn_srange(int64_t lo, int64_t hi)
+bool vn_is_const(struct vf_scalar a)
 {
-	struct vn a = {0, UINT64_MAX, lo, hi};
-	return vn_norm(a);
+	return vf_scalar_is_const(&a, NULL);
 }
 
-bool vn_is_const(struct vn a)
+bool vn_eq(struct vf_scalar a, struct vf_scalar b)
 {
-	return a.umin == a.umax;
+	return vf_scalar_eq(&a, &b);
 }
 
-bool vn_eq(struct vn a, struct vn b)
+bool vn_contains(struct vf_scalar a, uint64_t x)
 {
-	return a.umin == b.umin && a.umax == b.umax && a.smin == b.smin && a.smax == b.smax;
+	return vf_scalar_contains(&a, x);
 }
 
-bool vn_contains(struct vn a, uint64_t x)
+struct vf_scalar vn_join(struct vf_scalar a, struct vf_scalar b)
 {
-	return x >= a.umin && x <= a.umax && (int64_t)x >= a.smin && (int64_t)x <= a.smax;
+	return vf_scalar_join(&a, &b);
 }
 
-struct vn vn_join(struct vn a, struct vn b)
+/* The domains' widening sends a growing bound to the extreme; here it first tries the next
+ * constant the program compares with, so `i != 32` loops keep their bound. */
+struct vf_scalar vn_widen(struct vf_scalar old, struct vf_scalar nw, const uint64_t *thr, size_t thr_cnt)
 {
-	struct vn r;
-	r.umin = a.umin < b.umin ? a.umin : b.umin;
-	r.umax = a.umax > b.umax ? a.umax : b.umax;
-	r.smin = a.smin < b.smin ? a.smin : b.smin;
-	r.smax = a.smax > b.smax ? a.smax : b.smax;
-	return vn_norm(r);
-}
-
-struct vn vn_widen(struct vn old, struct vn nw, const uint64_t *thr, size_t thr_cnt)
-{
-	struct vn j = vn_join(old, nw);
-	struct vn r = j;
-	if (j.umax > old.umax) {
-		r.umax = UINT64_MAX;
+	struct vf_scalar j = vf_scalar_join(&old, &nw);
+	struct vf_scalar r = vf_scalar_widen(&old, &nw);
+	if (j.u64.hi > old.u64.hi)
 		for (size_t i = 0; i < thr_cnt; i++)
-			if (thr[i] >= j.umax) {
-				r.umax = thr[i];
+			if (thr[i] >= j.u64.hi) {
+				r.u64.hi = thr[i];
 				break;
 			}
-	}
-	if (j.umin < old.umin) {
-		r.umin = 0;
-		for (size_t i = thr_cnt; i-- > 0;)
-			if (thr[i] <= j.umin) {
-				r.umin = thr[i];
-				break;
-			}
-	}
-	if (j.smax > old.smax) {
-		r.smax = INT64_MAX;
+	if (j.s64.hi > old.s64.hi)
 		for (size_t i = 0; i < thr_cnt; i++)
-			if (thr[i] <= (uint64_t)INT64_MAX && (int64_t)thr[i] >= j.smax) {
-				r.smax = (int64_t)thr[i];
+			if (thr[i] <= (uint64_t)INT64_MAX && (int64_t)thr[i] >= j.s64.hi) {
+				r.s64.hi = (int64_t)thr[i];
 				break;
 			}
-	}
-	if (j.smin < old.smin)
-		r.smin = j.smin >= 0 ? 0 : INT64_MIN;
-	return vn_norm(r);
+	if (j.s64.lo < old.s64.lo && j.s64.lo >= 0)
+		r.s64.lo = 0;
+	if (j.u32.hi > old.u32.hi)
+		for (size_t i = 0; i < thr_cnt; i++)
+			if (thr[i] <= UINT32_MAX && thr[i] >= j.u32.hi) {
+				r.u32.hi = thr[i];
+				break;
+			}
+	if (j.s32.hi > old.s32.hi)
+		for (size_t i = 0; i < thr_cnt; i++)
+			if (thr[i] <= INT32_MAX && (int64_t)thr[i] >= j.s32.hi) {
+				r.s32.hi = (int64_t)thr[i];
+				break;
+			}
+	if (j.s32.lo < old.s32.lo && j.s32.lo >= 0)
+		r.s32.lo = 0;
+	return r;
 }
 
-struct vn vn_meet(struct vn a, struct vn b, bool *empty)
+struct vf_scalar vn_meet(struct vf_scalar a, struct vf_scalar b, bool *empty)
 {
-	struct vn r;
-	r.umin = a.umin > b.umin ? a.umin : b.umin;
-	r.umax = a.umax < b.umax ? a.umax : b.umax;
-	r.smin = a.smin > b.smin ? a.smin : b.smin;
-	r.smax = a.smax < b.smax ? a.smax : b.smax;
-	*empty = r.umin > r.umax || r.smin > r.smax;
-	if (*empty)
-		return a;
-	r = vn_norm(r);
-	*empty = r.umin > r.umax || r.smin > r.smax;
+	struct vf_scalar r = vf_scalar_meet(&a, &b);
+	*empty = vf_scalar_is_bottom(&r);
 	return *empty ? a : r;
 }
 
-struct vn vn_trunc(struct vn a, unsigned bytes)
+struct vf_scalar vn_trunc(struct vf_scalar a, unsigned bytes)
 {
-	if (bytes >= 8)
-		return a;
-	unsigned bits = bytes * 8;
-	uint64_t mask = (UINT64_C(1) << bits) - 1;
-	if ((a.umin >> bits) == (a.umax >> bits))
-		return vn_urange(a.umin & mask, a.umax & mask);
-	return vn_urange(0, mask);
+	return vf_scalar_zext(&a, bytes);
 }
 
-struct vn vn_sext(struct vn a, unsigned bits)
+struct vf_scalar vn_sext(struct vf_scalar a, unsigned bits)
 {
-	if (bits >= 64)
-		return a;
-	struct vn t = vn_trunc(a, bits / 8);
-	uint64_t half = UINT64_C(1) << (bits - 1);
-	int64_t span = (int64_t)(UINT64_C(1) << bits);
-	if (t.umax < half)
-		return vn_srange((int64_t)t.umin, (int64_t)t.umax);
-	if (t.umin >= half)
-		return vn_srange((int64_t)t.umin - span, (int64_t)t.umax - span);
-	return vn_srange(-(int64_t)half, (int64_t)half - 1);
+	return bits >= 64 ? a : vf_scalar_sext(&a, bits);
 }
 
-static uint64_t fill_ones(uint64_t x)
+struct vf_scalar vn_alu(unsigned sem, bool is64, struct vf_scalar a, struct vf_scalar b)
 {
-	x |= x >> 1;
-	x |= x >> 2;
-	x |= x >> 4;
-	x |= x >> 8;
-	x |= x >> 16;
-	x |= x >> 32;
-	return x;
-}
-
-static struct vn from_u(uint64_t lo, uint64_t hi)
-{
-	return vn_urange(lo, hi);
-}
-
-static struct vn alu64(unsigned sem, struct vn a, struct vn b)
-{
-	uint64_t lo, hi;
-	int64_t slo, shi;
-	struct vn r = vn_top();
-	if (vn_is_const(a) && vn_is_const(b)) {
-		uint64_t x = a.umin, y = b.umin;
-		switch (sem) {
-		case ISA_SEM_ADD: return vn_const(x + y);
-		case ISA_SEM_SUB: return vn_const(x - y);
-		case ISA_SEM_MUL: return vn_const(x * y);
-		case ISA_SEM_DIV: return vn_const(y ? x / y : 0);
-		case ISA_SEM_MOD: return vn_const(y ? x % y : x);
-		case ISA_SEM_OR: return vn_const(x | y);
-		case ISA_SEM_AND: return vn_const(x & y);
-		case ISA_SEM_XOR: return vn_const(x ^ y);
-		case ISA_SEM_LSH: return vn_const(x << (y & 63));
-		case ISA_SEM_RSH: return vn_const(x >> (y & 63));
-		case ISA_SEM_ARSH: return vn_const((uint64_t)((int64_t)x >> (y & 63)));
-		case ISA_SEM_NEG: return vn_const(0 - x);
-		default: break;
-		}
-	}
-	switch (sem) {
-	case ISA_SEM_ADD:
-		if (!__builtin_add_overflow(a.umin, b.umin, &lo) && !__builtin_add_overflow(a.umax, b.umax, &hi)) {
-			r.umin = lo;
-			r.umax = hi;
-		}
-		if (!__builtin_add_overflow(a.smin, b.smin, &slo) && !__builtin_add_overflow(a.smax, b.smax, &shi)) {
-			r.smin = slo;
-			r.smax = shi;
-		}
-		return vn_norm(r);
-	case ISA_SEM_SUB:
-		if (a.umin >= b.umax) {
-			r.umin = a.umin - b.umax;
-			r.umax = a.umax - b.umin;
-		}
-		if (!__builtin_sub_overflow(a.smin, b.smax, &slo) && !__builtin_sub_overflow(a.smax, b.smin, &shi)) {
-			r.smin = slo;
-			r.smax = shi;
-		}
-		return vn_norm(r);
-	case ISA_SEM_MUL:
-		if (a.umax <= UINT32_MAX && b.umax <= UINT32_MAX)
-			return from_u(a.umin * b.umin, a.umax * b.umax);
-		return r;
-	case ISA_SEM_DIV:
-		if (b.umin > 0)
-			return from_u(a.umin / b.umax, a.umax / b.umin);
-		return from_u(0, a.umax);
-	case ISA_SEM_MOD:
-		if (b.umin > 0)
-			return from_u(0, a.umax < b.umax - 1 ? a.umax : b.umax - 1);
-		return from_u(0, a.umax);
-	case ISA_SEM_AND:
-		hi = a.umax < b.umax ? a.umax : b.umax;
-		r = from_u(0, hi);
-		if (a.smin >= 0 || b.smin >= 0) {
-			int64_t m = a.smin >= 0 ? a.smax : b.smax;
-			if (a.smin >= 0 && b.smin >= 0 && b.smax < m)
-				m = b.smax;
-			struct vn s = vn_srange(0, m);
-			bool e;
-			r = vn_meet(r, s, &e);
-		}
-		return r;
-	case ISA_SEM_OR:
-		lo = a.umin > b.umin ? a.umin : b.umin;
-		return from_u(lo, fill_ones(a.umax | b.umax));
-	case ISA_SEM_XOR: return from_u(0, fill_ones(a.umax | b.umax));
-	case ISA_SEM_LSH:
-		if (vn_is_const(b) && b.umin < 64) {
-			unsigned k = (unsigned)b.umin;
-			if (k == 0)
-				return a;
-			if ((a.umax >> (64 - k)) == 0)
-				return from_u(a.umin << k, a.umax << k);
-		}
-		return r;
-	case ISA_SEM_RSH:
-		if (vn_is_const(b) && b.umin < 64)
-			return from_u(a.umin >> b.umin, a.umax >> b.umin);
-		return from_u(0, a.umax);
-	case ISA_SEM_ARSH:
-		if (vn_is_const(b) && b.umin < 64)
-			return vn_srange(a.smin >> b.umin, a.smax >> b.umin);
-		return vn_srange(a.smin < 0 ? a.smin : 0, a.smax > 0 ? a.smax : 0);
-	case ISA_SEM_NEG:
-		if (a.smin != INT64_MIN)
-			return vn_srange(-a.smax, -a.smin);
-		return r;
-	case ISA_SEM_MOV: return b;
-	default: return r;
-	}
-}
-
-struct vn vn_alu(unsigned sem, bool is64, struct vn a, struct vn b)
-{
-	if (is64)
-		return alu64(sem, a, b);
-	struct vn a32 = vn_trunc(a, 4), b32 = vn_trunc(b, 4);
-	struct vn r;
-	switch (sem) {
-	case ISA_SEM_ARSH:
-		r = alu64(sem, vn_sext(a32, 32), vn_trunc(b32, 1));
-		break;
-	case ISA_SEM_NEG: r = alu64(ISA_SEM_SUB, vn_const(UINT64_C(1) << 32), a32); break;
-	case ISA_SEM_SDIV:
-	case ISA_SEM_SMOD: r = vn_top(); break;
-	case ISA_SEM_LSH:
-	case ISA_SEM_RSH: r = alu64(sem, a32, vn_is_const(b32) ? vn_const(b32.umin & 31) : b32); break;
-	default: r = alu64(sem, a32, b32); break;
-	}
-	return vn_trunc(r, 4);
+	return vf_scalar_alu((enum isa_sem)sem, is64, &a, &b, 0);
 }
 
 /* ---- registers ---- */
@@ -290,7 +116,7 @@ void vf_reg_uninit(struct vf_reg *r)
 	r->type = VT_UNINIT;
 }
 
-void vf_reg_scalar(struct vf_reg *r, struct vn v)
+void vf_reg_scalar(struct vf_reg *r, struct vf_scalar v)
 {
 	memset(r, 0, sizeof(*r));
 	r->type = VT_SCALAR;
@@ -507,8 +333,21 @@ bool vf_state_same_calls(const struct vf_state *a, const struct vf_state *b)
 	return true;
 }
 
-bool vf_state_same_shape(const struct vf_state *a, const struct vf_state *b)
+/* 0: not a boolean constant, 1: the constant 0, 2: the constant 1. */
+static int bool_class(const struct vf_reg *r)
 {
+	uint64_t c;
+	if (r->type != VT_SCALAR || !vf_scalar_is_const(&r->v, &c) || c > 1)
+		return 0;
+	return 1 + (int)c;
+}
+
+bool vf_state_same_shape(const struct vf_state *a, const struct vf_state *b, bool with_flags)
+{
+	if (with_flags)
+		for (int i = 0; i < VF_NREGS; i++)
+			if (bool_class(&a->r[i]) != bool_class(&b->r[i]))
+				return false;
 	if (!vf_state_same_calls(a, b) || a->nrefs != b->nrefs)
 		return false;
 	if (memcmp(a->refs, b->refs, a->nrefs * sizeof(a->refs[0])) != 0)
@@ -573,7 +412,7 @@ static uint8_t or_null(uint8_t t)
 
 static bool is_null_const(const struct vf_reg *r)
 {
-	return r->type == VT_SCALAR && vn_is_const(r->v) && r->v.umin == 0;
+	return r->type == VT_SCALAR && vn_is_const(r->v) && r->v.u64.lo == 0;
 }
 
 static void reg_join(struct vf_reg *d, const struct vf_reg *s, bool widen, const uint64_t *thr, size_t thr_cnt,
@@ -617,7 +456,7 @@ static void reg_join(struct vf_reg *d, const struct vf_reg *s, bool widen, const
 	}
 	if (d->type == VT_UNINIT || d->type == VT_UNUSABLE)
 		return;
-	struct vn dv = d->v, sv = s->v;
+	struct vf_scalar dv = d->v, sv = s->v;
 	bool same_off = d->off == s->off;
 	if (!same_off) {
 		dv = vn_alu(ISA_SEM_ADD, true, dv, vn_const((uint64_t)d->off));

@@ -9,6 +9,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "verifier/scalar.h"
+
 #define VF_NREGS 11
 #define VF_STACK_SIZE 512
 #define VF_STACK_SLOTS (VF_STACK_SIZE / 8)
@@ -16,32 +18,26 @@
 #define VF_MAX_REFS 16
 #define VF_DELTA_SLOTS 3
 
-/* Numeric value: the unsigned and signed 64-bit ranges, kept consistent with each other.
- * (The engine's own small interval pair; the reduced product of the domains module can
- * replace it without changing the engine's structure.) */
-struct vn {
-	uint64_t umin, umax;
-	int64_t smin, smax;
-};
-
-struct vn vn_const(uint64_t c);
-struct vn vn_top(void);
-struct vn vn_urange(uint64_t lo, uint64_t hi);
-struct vn vn_srange(int64_t lo, int64_t hi);
-bool vn_is_const(struct vn a);
-bool vn_eq(struct vn a, struct vn b);
-bool vn_contains(struct vn a, uint64_t x);
-struct vn vn_join(struct vn a, struct vn b);
+/* Numeric values are the domains module's reduced product (verifier/scalar.h); these wrappers
+ * take and return values, which keeps the engine's code short. */
+struct vf_scalar vn_const(uint64_t c);
+struct vf_scalar vn_top(void);
+struct vf_scalar vn_urange(uint64_t lo, uint64_t hi);
+struct vf_scalar vn_srange(int64_t lo, int64_t hi);
+bool vn_is_const(struct vf_scalar a);
+bool vn_eq(struct vf_scalar a, struct vf_scalar b);
+bool vn_contains(struct vf_scalar a, uint64_t x);
+struct vf_scalar vn_join(struct vf_scalar a, struct vf_scalar b);
 /* Widening with thresholds: a bound that grows jumps to the next threshold (sorted ascending)
  * or to the extreme. */
-struct vn vn_widen(struct vn old, struct vn nw, const uint64_t *thr, size_t thr_cnt);
+struct vf_scalar vn_widen(struct vf_scalar old, struct vf_scalar nw, const uint64_t *thr, size_t thr_cnt);
 /* Intersection; *empty is set when it is empty. */
-struct vn vn_meet(struct vn a, struct vn b, bool *empty);
+struct vf_scalar vn_meet(struct vf_scalar a, struct vf_scalar b, bool *empty);
 /* Arithmetic: 64-bit, and the 32-bit flavour (result zero-extended). op is an enum isa_sem. */
-struct vn vn_alu(unsigned sem, bool is64, struct vn a, struct vn b);
+struct vf_scalar vn_alu(unsigned sem, bool is64, struct vf_scalar a, struct vf_scalar b);
 /* Zero-extension of the low `bytes` bytes, sign extension from `bits` bits. */
-struct vn vn_trunc(struct vn a, unsigned bytes);
-struct vn vn_sext(struct vn a, unsigned bits);
+struct vf_scalar vn_trunc(struct vf_scalar a, unsigned bytes);
+struct vf_scalar vn_sext(struct vf_scalar a, unsigned bits);
 
 enum vf_rtype {
 	VT_UNINIT = 0,
@@ -77,7 +73,7 @@ struct vf_reg {
 	int32_t pkt_range; /* VT_PKT: bytes proven below pkt_end from the pointer's base (off 0) */
 	uint32_t origin;  /* slot that produced the value + 1, for related locations; 0 unknown */
 	int64_t off;      /* pointers: fixed offset */
-	struct vn v;      /* scalars: the value; pointers: the variable part of the offset */
+	struct vf_scalar v;      /* scalars: the value; pointers: the variable part of the offset */
 	struct vf_delta dl[VF_DELTA_SLOTS];
 };
 
@@ -95,7 +91,7 @@ struct vf_frame {
 	uint32_t depth;     /* deepest stack byte used */
 	struct vf_reg saved[5]; /* caller's r6-r10 */
 	struct vf_reg cb_arg;   /* callback: the value passed as the callback's r2 */
-	struct vn cb_index;     /* callback: the range of r1 */
+	struct vf_scalar cb_index;     /* callback: the range of r1 */
 	uint8_t sb[VF_STACK_SIZE]; /* enum vf_stack_byte for byte at -512 + i */
 	struct vf_reg spill[VF_STACK_SLOTS];
 };
@@ -111,7 +107,7 @@ struct vf_state {
 
 #define VF_NONE_SLOT UINT32_MAX
 
-void vf_reg_scalar(struct vf_reg *r, struct vn v);
+void vf_reg_scalar(struct vf_reg *r, struct vf_scalar v);
 void vf_reg_unknown(struct vf_reg *r);
 void vf_reg_uninit(struct vf_reg *r);
 bool vf_reg_is_ptr(const struct vf_reg *r);
@@ -127,8 +123,9 @@ bool vf_state_push_frame(struct vf_state *s);
 void vf_state_pop_frame(struct vf_state *s);
 
 /* Shape: types, null-ness, maps, frames of pointers, spilled slot types, references and the call
- * stack. States of equal shape are joined numerically; others are kept apart. */
-bool vf_state_same_shape(const struct vf_state *a, const struct vf_state *b);
+ * stack; with_flags adds which registers hold the constants 0 or 1 (flags that record which
+ * branch was taken). States of equal shape are joined numerically; others are kept apart. */
+bool vf_state_same_shape(const struct vf_state *a, const struct vf_state *b, bool with_flags);
 /* Same call stack (the frames' call sites): never merged across. */
 bool vf_state_same_calls(const struct vf_state *a, const struct vf_state *b);
 /* dst := dst join src. Same shape: numeric join (or widening when widen is set, with the

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "verifier/branch.h"
 #include "verifier/engine.h"
 
 enum { ACC_READ = 1, ACC_WRITE = 2 };
@@ -208,9 +209,9 @@ static void ref_invalidate_fn(struct vf_reg *r, void *arg)
 static void ptr_off_range(const struct vf_reg *r, int64_t extra, int64_t *lo, int64_t *hi)
 {
 	int64_t base = r->off + extra;
-	if (__builtin_add_overflow(base, r->v.smin, lo))
+	if (__builtin_add_overflow(base, r->v.s64.lo, lo))
 		*lo = INT64_MIN;
-	if (__builtin_add_overflow(base, r->v.smax, hi))
+	if (__builtin_add_overflow(base, r->v.s64.hi, hi))
 		*hi = INT64_MAX;
 }
 
@@ -226,7 +227,7 @@ static bool check_init(struct vf_actx *ctx, struct vf_state *st, uint32_t idx, i
 	return false;
 }
 
-static void set_scalar(struct vf_state *st, int regno, struct vn v, uint32_t idx)
+static void set_scalar(struct vf_state *st, int regno, struct vf_scalar v, uint32_t idx)
 {
 	vf_reg_scalar(&st->r[regno], v);
 	st->r[regno].origin = idx + 1;
@@ -234,7 +235,7 @@ static void set_scalar(struct vf_state *st, int regno, struct vn v, uint32_t idx
 
 /* ---- memory ---- */
 
-static struct vn size_range(unsigned size)
+static struct vf_scalar size_range(unsigned size)
 {
 	return size >= 8 ? vn_top() : vn_urange(0, (UINT64_C(1) << (size * 8)) - 1);
 }
@@ -256,7 +257,7 @@ static void stack_break_spills(struct vf_frame *fr, int64_t lo, int64_t n)
 		int slot = (int)(b / 8);
 		if (fr->sb[b] == SB_SPILL) {
 			bool zero = fr->spill[slot].type == VT_SCALAR && vn_is_const(fr->spill[slot].v) &&
-			            fr->spill[slot].v.umin == 0;
+			            fr->spill[slot].v.u64.lo == 0;
 			for (int k = 0; k < 8; k++)
 				if (fr->sb[slot * 8 + k] == SB_SPILL)
 					fr->sb[slot * 8 + k] = zero ? SB_ZERO : SB_MISC;
@@ -383,13 +384,13 @@ static void access_sized(struct vf_actx *ctx, struct vf_state *st, struct access
 {
 	int64_t lo, hi;
 	ptr_off_range(p, a->off, &lo, &hi);
-	if (p->v.umax > (uint64_t)MAX_VAR_OFF && p->v.smin < -MAX_VAR_OFF) {
+	if (p->v.u64.hi > (uint64_t)MAX_VAR_OFF && p->v.s64.lo < -MAX_VAR_OFF) {
 		lo = INT64_MIN;
 	}
 	if (lo < 0 || lo == INT64_MIN || hi == INT64_MAX || (uint64_t)hi > region ||
 	    a->size_hi > region - (uint64_t)hi) {
 		struct vf_finding *f;
-		if (lo == INT64_MIN || hi == INT64_MAX || p->v.umax >= (uint64_t)MAX_VAR_OFF)
+		if (lo == INT64_MIN || hi == INT64_MAX || p->v.u64.hi >= (uint64_t)MAX_VAR_OFF)
 			f = vf_report(ctx, a->idx, bound_prop(a, prop), false,
 			              "unbounded %s access through r%d: the offset is not bounded, check it against "
 			              "the size (%llu) first",
@@ -499,7 +500,7 @@ static void access_pkt(struct vf_actx *ctx, struct vf_state *st, struct access *
 	}
 	int64_t lo = p->off + a->off;
 	int64_t end = lo + (int64_t)a->size_hi;
-	if (p->type == VT_PKT_META || lo < 0 || end > p->pkt_range || p->v.umax >= 0xffff) {
+	if (p->type == VT_PKT_META || lo < 0 || end > p->pkt_range || p->v.u64.hi >= 0xffff) {
 		struct vf_finding *f = vf_report(
 		    ctx, a->idx, bound_prop(a, "VF-PACKET-BOUNDS"), false,
 		    "%s of %llu byte(s) at packet offset %lld%s is not proven below data_end (proven: %d byte(s))",
@@ -572,13 +573,13 @@ static void access_mem(struct vf_actx *ctx, struct vf_state *st, struct access *
 
 /* ---- ALU ---- */
 
-static void alu_delta(struct vf_reg *dst, const struct vf_reg *before, unsigned sem, bool is64, struct vn srcv)
+static void alu_delta(struct vf_reg *dst, const struct vf_reg *before, unsigned sem, bool is64, struct vf_scalar srcv)
 {
 	if ((sem != ISA_SEM_ADD && sem != ISA_SEM_SUB) || !vn_is_const(srcv)) {
 		vf_reg_delta_clear(dst);
 		return;
 	}
-	int64_t k = is64 ? (int64_t)srcv.umin : (int64_t)(int32_t)(uint32_t)srcv.umin;
+	int64_t k = is64 ? (int64_t)srcv.u64.lo : (int64_t)(int32_t)(uint32_t)srcv.u64.lo;
 	if (sem == ISA_SEM_SUB) {
 		if (k == INT64_MIN) {
 			vf_reg_delta_clear(dst);
@@ -590,12 +591,12 @@ static void alu_delta(struct vf_reg *dst, const struct vf_reg *before, unsigned 
 	uint64_t limit = is64 ? UINT64_MAX : UINT32_MAX;
 	bool ok;
 	if (before->type == VT_SCALAR) {
-		if (!is64 && before->v.umax > UINT32_MAX)
+		if (!is64 && before->v.u64.hi > UINT32_MAX)
 			ok = false;
 		else if (k >= 0)
-			ok = before->v.umax <= limit - (uint64_t)k;
+			ok = before->v.u64.hi <= limit - (uint64_t)k;
 		else
-			ok = before->v.umin >= (uint64_t)(-k);
+			ok = before->v.u64.lo >= (uint64_t)(-k);
 	} else {
 		ok = true;
 	}
@@ -644,7 +645,7 @@ static void do_ptr_arith(struct vf_actx *ctx, struct vf_state *st, uint32_t idx,
 		}
 	}
 	if (vn_is_const(sc->v)) {
-		int64_t k = (int64_t)sc->v.umin;
+		int64_t k = (int64_t)sc->v.u64.lo;
 		if (sem == ISA_SEM_SUB)
 			k = -k;
 		if (k >= MAX_VAR_OFF || k <= -MAX_VAR_OFF || res.off + k >= MAX_VAR_OFF || res.off + k <= -MAX_VAR_OFF) {
@@ -668,11 +669,11 @@ static void do_ptr_arith(struct vf_actx *ctx, struct vf_state *st, uint32_t idx,
 		set_scalar(st, dst, vn_top(), idx);
 		return;
 	}
-	if (sc->v.smin <= -MAX_VAR_OFF || sc->v.smax >= MAX_VAR_OFF) {
+	if (sc->v.s64.lo <= -MAX_VAR_OFF || sc->v.s64.hi >= MAX_VAR_OFF) {
 		struct vf_finding *f = vf_report(
 		    ctx, idx, ptr->type == VT_PKT ? "VF-PACKET-BOUNDS" : "VF-POINTER-ARITH", false,
 		    "r%d added to pointer r%d is unbounded (%s): bound it first", sc_reg, ptr_reg,
-		    sc->v.smin == INT64_MIN ? "no lower bound" : "too large");
+		    sc->v.s64.lo == INT64_MIN ? "no lower bound" : "too large");
 		note_reg(ctx, f, st, sc_reg);
 		/* keep the pointer type so later accesses are still checked, with an unbounded offset */
 	}
@@ -721,7 +722,7 @@ static void do_alu(struct vf_actx *ctx, struct vf_state *st, uint32_t idx, const
 			if (!use_src)
 				d->origin = idx + 1;
 		} else {
-			struct vn v = vn_trunc(srcv.v, 4);
+			struct vf_scalar v = vn_trunc(srcv.v, 4);
 			struct vf_reg nr;
 			vf_reg_scalar(&nr, v);
 			nr.origin = idx + 1;
@@ -737,7 +738,7 @@ static void do_alu(struct vf_actx *ctx, struct vf_state *st, uint32_t idx, const
 			set_scalar(st, dst, vn_top(), idx);
 			return;
 		}
-		struct vn v = vn_sext(srcv.v, bits);
+		struct vf_scalar v = vn_sext(srcv.v, bits);
 		if (!is64)
 			v = vn_trunc(v, 4);
 		set_scalar(st, dst, v, idx);
@@ -759,14 +760,14 @@ static void do_alu(struct vf_actx *ctx, struct vf_state *st, uint32_t idx, const
 			set_scalar(st, dst, vn_top(), idx);
 			return;
 		}
-		struct vn v = d->v;
+		struct vf_scalar v = d->v;
 		unsigned bits = (unsigned)s->imm;
 		if (sem == ISA_SEM_NEG) {
 			v = vn_alu(ISA_SEM_NEG, is64, v, vn_const(0));
 		} else if (sem == ISA_SEM_LE) {
 			v = vn_trunc(v, bits / 8);
 		} else if (vn_is_const(v) && (bits == 16 || bits == 32 || bits == 64)) {
-			uint64_t x = v.umin;
+			uint64_t x = v.u64.lo;
 			x = bits == 16 ? __builtin_bswap16((uint16_t)x)
 			               : bits == 32 ? __builtin_bswap32((uint32_t)x) : __builtin_bswap64(x);
 			v = vn_const(x);
@@ -818,110 +819,13 @@ static void do_alu(struct vf_actx *ctx, struct vf_state *st, uint32_t idx, const
 		return;
 	}
 	struct vf_reg before = *d;
-	struct vn v = vn_alu(sem, is64, d->v, srcv.v);
+	struct vf_scalar v = vn_alu(sem, is64, d->v, srcv.v);
 	vf_reg_scalar(d, v);
 	d->origin = idx + 1;
 	alu_delta(d, &before, sem, is64, srcv.v);
 }
 
 /* ---- branches ---- */
-
-/* Refines a (and b) for "a op b" being true; returns false when it cannot be. */
-static bool refine(unsigned sem, struct vn *a, struct vn *b)
-{
-	bool e1 = false, e2 = false;
-	switch (sem) {
-	case ISA_SEM_JEQ: {
-		struct vn m = vn_meet(*a, *b, &e1);
-		if (e1)
-			return false;
-		*a = *b = m;
-		return true;
-	}
-	case ISA_SEM_JNE:
-		if (vn_is_const(*a) && vn_is_const(*b))
-			return a->umin != b->umin;
-		if (vn_is_const(*b)) {
-			uint64_t k = b->umin;
-			if (a->umin == k)
-				*a = vn_meet(*a, vn_urange(k + 1, UINT64_MAX), &e1);
-			else if (a->umax == k)
-				*a = vn_meet(*a, vn_urange(0, k - 1), &e1);
-			if ((int64_t)k == a->smin && !e1)
-				*a = vn_meet(*a, vn_srange((int64_t)k + 1, INT64_MAX), &e1);
-			else if ((int64_t)k == a->smax && !e1)
-				*a = vn_meet(*a, vn_srange(INT64_MIN, (int64_t)k - 1), &e1);
-			return !e1;
-		}
-		return true;
-	case ISA_SEM_JGT: /* a > b */
-		if (b->umin == UINT64_MAX || a->umax == 0)
-			return false;
-		*a = vn_meet(*a, vn_urange(b->umin + 1, UINT64_MAX), &e1);
-		*b = vn_meet(*b, vn_urange(0, a->umax - 1), &e2);
-		return !e1 && !e2;
-	case ISA_SEM_JGE:
-		*a = vn_meet(*a, vn_urange(b->umin, UINT64_MAX), &e1);
-		*b = vn_meet(*b, vn_urange(0, a->umax), &e2);
-		return !e1 && !e2;
-	case ISA_SEM_JLT:
-		if (b->umax == 0 || a->umin == UINT64_MAX)
-			return false;
-		*a = vn_meet(*a, vn_urange(0, b->umax - 1), &e1);
-		*b = vn_meet(*b, vn_urange(a->umin + 1, UINT64_MAX), &e2);
-		return !e1 && !e2;
-	case ISA_SEM_JLE:
-		*a = vn_meet(*a, vn_urange(0, b->umax), &e1);
-		*b = vn_meet(*b, vn_urange(a->umin, UINT64_MAX), &e2);
-		return !e1 && !e2;
-	case ISA_SEM_JSGT:
-		if (b->smin == INT64_MAX || a->smax == INT64_MIN)
-			return false;
-		*a = vn_meet(*a, vn_srange(b->smin + 1, INT64_MAX), &e1);
-		*b = vn_meet(*b, vn_srange(INT64_MIN, a->smax - 1), &e2);
-		return !e1 && !e2;
-	case ISA_SEM_JSGE:
-		*a = vn_meet(*a, vn_srange(b->smin, INT64_MAX), &e1);
-		*b = vn_meet(*b, vn_srange(INT64_MIN, a->smax), &e2);
-		return !e1 && !e2;
-	case ISA_SEM_JSLT:
-		if (b->smax == INT64_MIN || a->smin == INT64_MAX)
-			return false;
-		*a = vn_meet(*a, vn_srange(INT64_MIN, b->smax - 1), &e1);
-		*b = vn_meet(*b, vn_srange(a->smin + 1, INT64_MAX), &e2);
-		return !e1 && !e2;
-	case ISA_SEM_JSLE:
-		*a = vn_meet(*a, vn_srange(INT64_MIN, b->smax), &e1);
-		*b = vn_meet(*b, vn_srange(a->smin, INT64_MAX), &e2);
-		return !e1 && !e2;
-	case ISA_SEM_JSET:
-		if (vn_is_const(*a) && vn_is_const(*b))
-			return (a->umin & b->umin) != 0;
-		if (a->umax == 0 || b->umax == 0)
-			return false;
-		if (a->umin == 0)
-			*a = vn_meet(*a, vn_urange(1, UINT64_MAX), &e1);
-		return !e1;
-	default: return true;
-	}
-}
-
-static unsigned negate(unsigned sem)
-{
-	switch (sem) {
-	case ISA_SEM_JEQ: return ISA_SEM_JNE;
-	case ISA_SEM_JNE: return ISA_SEM_JEQ;
-	case ISA_SEM_JGT: return ISA_SEM_JLE;
-	case ISA_SEM_JLE: return ISA_SEM_JGT;
-	case ISA_SEM_JGE: return ISA_SEM_JLT;
-	case ISA_SEM_JLT: return ISA_SEM_JGE;
-	case ISA_SEM_JSGT: return ISA_SEM_JSLE;
-	case ISA_SEM_JSLE: return ISA_SEM_JSGT;
-	case ISA_SEM_JSGE: return ISA_SEM_JSLT;
-	case ISA_SEM_JSLT: return ISA_SEM_JSGE;
-	default: return 0; /* JSET: not-taken handled apart */
-	}
-}
 
 /* "a op b" with operands swapped: b op' a. */
 static unsigned swap_op(unsigned sem)
@@ -939,40 +843,15 @@ static unsigned swap_op(unsigned sem)
 	}
 }
 
-/* Applies "a op b" (true) to the scalar operands in st; 32-bit compares refine only values that
- * already fit in 32 bits (unsigned) and whose signed 32-bit reading equals the 64-bit one. */
-static bool apply_scalar_cond(struct vf_state *st, unsigned sem, bool is32, int ra, int rb, struct vn bconst,
-                              bool taken_jset_false)
+/* Narrows the scalar operands of st to "a op b" holding (the domains' branch refinement);
+ * false when it cannot hold. */
+static bool apply_scalar_cond(struct vf_state *st, int cmp, bool is32, int ra, int rb, struct vf_scalar bconst)
 {
-	struct vf_reg *A = &st->r[ra];
-	struct vn a = A->v;
-	struct vn b = rb >= 0 ? st->r[rb].v : bconst;
-	if (is32) {
-		bool fits_a = a.umax <= INT32_MAX;
-		bool fits_b = b.umax <= INT32_MAX;
-		if (rb < 0)
-			b = vn_trunc(b, 4);
-		if (!fits_a || !fits_b) {
-			if (sem == ISA_SEM_JEQ || sem == ISA_SEM_JNE || taken_jset_false) {
-				/* equality on the low 32 bits: only refine when a fits */
-				if (!fits_a || !(b.umax <= UINT32_MAX))
-					return true;
-			} else {
-				return true;
-			}
-		}
-	}
-	if (taken_jset_false) {
-		/* (a & b) == 0 */
-		if (vn_is_const(a) && vn_is_const(b))
-			return (a.umin & b.umin) == 0;
-		if (vn_is_const(b) && b.umin == UINT64_MAX)
-			return a.umin == 0 || !(a.umin > 0);
-		return true;
-	}
-	if (!refine(sem, &a, &b))
+	struct vf_scalar a = st->r[ra].v;
+	struct vf_scalar b = rb >= 0 ? st->r[rb].v : bconst;
+	if (!vf_scalar_assume((enum vf_cmp)cmp, !is32, &a, &b))
 		return false;
-	A->v = a;
+	st->r[ra].v = a;
 	if (rb >= 0)
 		st->r[rb].v = b;
 	return true;
@@ -980,7 +859,7 @@ static bool apply_scalar_cond(struct vf_state *st, unsigned sem, bool is32, int 
 
 static bool is_zero_const(const struct vf_reg *r)
 {
-	return r->type == VT_SCALAR && vn_is_const(r->v) && r->v.umin == 0;
+	return r->type == VT_SCALAR && vn_is_const(r->v) && r->v.u64.lo == 0;
 }
 
 /* A pointer compared with 0 or with another pointer; refines taken (cond true) and fall (false).
@@ -1042,7 +921,7 @@ static bool pointer_cond(struct vf_actx *ctx, uint32_t idx, struct vf_state *tak
 		}
 		if (good) {
 			struct vf_reg *P = &good->r[pr];
-			if (P->off > 0 && P->off < 0xffff && P->v.umax < 0xffff) {
+			if (P->off > 0 && P->off < 0xffff && P->v.u64.hi < 0xffff) {
 				struct pkt_mark m = {P->pid, (int32_t)P->off};
 				for_each_reg(good, pkt_range_fn, &m);
 			}
@@ -1097,11 +976,11 @@ static int do_helper(struct vf_actx *ctx, struct vf_state *st, uint32_t idx, int
 		switch (k) {
 		case A_ANY: break;
 		case A_ZERO:
-			if (!(R->type == VT_SCALAR && vn_is_const(R->v) && R->v.umin == 0))
+			if (!(R->type == VT_SCALAR && vn_is_const(R->v) && R->v.u64.lo == 0))
 				f = vf_report(ctx, idx, "VF-HELPER-ARG", false, "argument r%d of bpf_%s must be 0", r, h->name);
 			break;
 		case A_CTX:
-			if (R->type != VT_CTX || R->off != 0 || !vn_is_const(R->v) || R->v.umin != 0)
+			if (R->type != VT_CTX || R->off != 0 || !vn_is_const(R->v) || R->v.u64.lo != 0)
 				f = vf_report(ctx, idx, "VF-HELPER-ARG", false,
 				              "argument r%d of bpf_%s must be the context pointer", r, h->name);
 			break;
@@ -1143,18 +1022,18 @@ static int do_helper(struct vf_actx *ctx, struct vf_state *st, uint32_t idx, int
 						              "size argument r%d of bpf_%s must be a number", r + 1, h->name);
 					break;
 				}
-				if (S->v.smin < 0) {
+				if (S->v.s64.lo < 0) {
 					f = vf_report(ctx, idx, "VF-HELPER-ARG", false,
 					              "size argument r%d of bpf_%s may be negative (min %lld): bound it",
-					              r + 1, h->name, (long long)S->v.smin);
+					              r + 1, h->name, (long long)S->v.s64.lo);
 					note_reg(ctx, f, st, r + 1);
 					break;
 				}
 				if (h->args[i + 1] == A_CONST_SIZE && !vn_is_const(S->v)) {
 					/* the kernel accepts a bounded size here too; keep the bound check */
 				}
-				lo = S->v.umin;
-				hi = S->v.umax;
+				lo = S->v.u64.lo;
+				hi = S->v.u64.hi;
 				if (hi >= (UINT64_C(1) << 29)) {
 					f = vf_report(ctx, idx, "VF-HELPER-ARG", false,
 					              "size argument r%d of bpf_%s is unbounded (max %llu): bound it", r + 1,
@@ -1192,7 +1071,7 @@ static int do_helper(struct vf_actx *ctx, struct vf_state *st, uint32_t idx, int
 				f = vf_report(ctx, idx, "VF-HELPER-ARG", false,
 				              "size argument r%d of bpf_%s must be a known constant", r, h->name);
 			else
-				alloc_size = R->v.umin;
+				alloc_size = R->v.u64.lo;
 			break;
 		case A_FUNC:
 			if (R->type != VT_FUNC)
@@ -1210,7 +1089,7 @@ static int do_helper(struct vf_actx *ctx, struct vf_state *st, uint32_t idx, int
 			if (R->type != VT_MEM || !R->ref) {
 				f = vf_report(ctx, idx, "VF-REF-RELEASE", false,
 				              "bpf_%s needs a reserved ring-buffer record in r%d (null-checked)", h->name, r);
-			} else if (R->off != 0 || !vn_is_const(R->v) || R->v.umin != 0) {
+			} else if (R->off != 0 || !vn_is_const(R->v) || R->v.u64.lo != 0) {
 				f = vf_report(ctx, idx, "VF-REF-RELEASE", false,
 				              "bpf_%s needs the record pointer as reserved (offset 0)", h->name);
 			} else if (!vf_state_has_ref(st, R->ref)) {
@@ -1290,7 +1169,7 @@ static int do_helper(struct vf_actx *ctx, struct vf_state *st, uint32_t idx, int
 		fr->callback = true;
 		memcpy(fr->saved, saved, sizeof(saved));
 		fr->cb_arg = args_copy[3];
-		uint64_t n = args_copy[1].type == VT_SCALAR ? args_copy[1].v.umax : UINT32_MAX;
+		uint64_t n = args_copy[1].type == VT_SCALAR ? args_copy[1].v.u64.hi : UINT32_MAX;
 		fr->cb_index = vn_urange(0, n == 0 ? 0 : (n - 1 > UINT32_MAX ? UINT32_MAX : n - 1));
 		for (int i = 0; i < VF_NREGS; i++)
 			vf_reg_uninit(&cb->r[i]);
@@ -1331,13 +1210,13 @@ static int do_exit(struct vf_actx *ctx, struct vf_state *st, uint32_t idx, struc
 			int64_t lo = ctx->pt->ret_min, hi = ctx->pt->ret_max;
 			if (ctx->pt->cls == PTC_CGSKB && ctx->prog->section && strstr(ctx->prog->section, "egress"))
 				hi = 3;
-			struct vn v = vn_trunc(r0->v, 4);
-			if (v.umin < (uint64_t)lo || v.umax > (uint64_t)hi) {
+			struct vf_scalar v = vn_trunc(r0->v, 4);
+			if (v.u64.lo < (uint64_t)lo || v.u64.hi > (uint64_t)hi) {
 				struct vf_finding *f = vf_report(
 				    ctx, idx, "VF-RETURN-RANGE", false,
 				    "%s programs must return a value in [%lld, %lld]; r0 may be in [%llu, %llu]",
-				    ctx->pt->name, (long long)lo, (long long)hi, (unsigned long long)v.umin,
-				    (unsigned long long)v.umax);
+				    ctx->pt->name, (long long)lo, (long long)hi, (unsigned long long)v.u64.lo,
+				    (unsigned long long)v.u64.hi);
 				note_reg(ctx, f, st, 0);
 			}
 		}
@@ -1357,8 +1236,8 @@ static int do_exit(struct vf_actx *ctx, struct vf_state *st, uint32_t idx, struc
 	if (r0->type == VT_STACK && r0->frame == st->nframes - 1)
 		vf_report(ctx, idx, "VF-INVALID-DEREF", false, "a function returns a pointer to its own stack");
 	if (fr->callback) {
-		struct vn v = r0->type == VT_SCALAR ? r0->v : vn_top();
-		if (v.umax > 1) {
+		struct vf_scalar v = r0->type == VT_SCALAR ? r0->v : vn_top();
+		if (v.u64.hi > 1) {
 			struct vf_finding *f = vf_report(ctx, idx, "VF-RETURN-RANGE", false,
 			                                 "a bpf_loop callback must return 0 or 1");
 			note_reg(ctx, f, st, 0);
@@ -1494,7 +1373,7 @@ int vf_transfer(struct vf_actx *ctx, uint32_t idx, struct vf_state *st, struct v
 		a.acc = atomic ? (ACC_READ | ACC_WRITE) : ACC_WRITE;
 		a.atomic = atomic && e->sem != ISA_SEM_STORE_RELEASE;
 		a.val = &val;
-		a.val_zero = val.type == VT_SCALAR && vn_is_const(val.v) && val.v.umin == 0;
+		a.val_zero = val.type == VT_SCALAR && vn_is_const(val.v) && val.v.u64.lo == 0;
 		if (a.atomic) {
 			int64_t lo, hi;
 			struct vf_reg *P = &st->r[s->dst];
@@ -1518,7 +1397,7 @@ int vf_transfer(struct vf_actx *ctx, uint32_t idx, struct vf_state *st, struct v
 			bool fetch = sem == ISA_SEM_ATOMIC_FETCH_ADD || sem == ISA_SEM_ATOMIC_FETCH_OR ||
 			             sem == ISA_SEM_ATOMIC_FETCH_AND || sem == ISA_SEM_ATOMIC_FETCH_XOR ||
 			             sem == ISA_SEM_ATOMIC_XCHG;
-			struct vn v = e->size == 8 ? vn_top() : vn_urange(0, UINT32_MAX);
+			struct vf_scalar v = e->size == 8 ? vn_top() : vn_urange(0, UINT32_MAX);
 			if (sem == ISA_SEM_ATOMIC_CMPXCHG) {
 				check_init(ctx, st, idx, 0);
 				set_scalar(st, 0, v, idx);
@@ -1694,7 +1573,7 @@ int vf_transfer(struct vf_actx *ctx, uint32_t idx, struct vf_state *st, struct v
 	}
 	bool t_ok = true, f_ok = true;
 	unsigned sem = e->sem;
-	struct vn bconst = vn_const(is32 ? (uint64_t)(uint32_t)s->imm : (uint64_t)(int64_t)s->imm);
+	struct vf_scalar bconst = vn_const(is32 ? (uint64_t)(uint32_t)s->imm : (uint64_t)(int64_t)s->imm);
 	if (st->r[ra].type == VT_UNUSABLE || (rb >= 0 && st->r[rb].type == VT_UNUSABLE)) {
 		vf_report(ctx, idx, "VF-POINTER-COMPARE", false,
 		          "r%d has a different type on different paths and cannot be compared",
@@ -1702,12 +1581,10 @@ int vf_transfer(struct vf_actx *ctx, uint32_t idx, struct vf_state *st, struct v
 	} else if (pointer_cond(ctx, idx, taken, st, sem, ra, rb, rb < 0 && s->imm == 0, is32, &t_ok, &f_ok)) {
 		/* handled */
 	} else {
-		if (sem == ISA_SEM_JSET) {
-			t_ok = apply_scalar_cond(taken, sem, is32, ra, rb, bconst, false);
-			f_ok = apply_scalar_cond(st, sem, is32, ra, rb, bconst, true);
-		} else {
-			t_ok = apply_scalar_cond(taken, sem, is32, ra, rb, bconst, false);
-			f_ok = apply_scalar_cond(st, negate(sem), is32, ra, rb, bconst, false);
+		int cmp = vf_cmp_of_sem((enum isa_sem)sem);
+		if (cmp >= 0) {
+			t_ok = apply_scalar_cond(taken, cmp, is32, ra, rb, bconst);
+			f_ok = apply_scalar_cond(st, vf_cmp_negate((enum vf_cmp)cmp), is32, ra, rb, bconst);
 		}
 	}
 	int n = 0;
