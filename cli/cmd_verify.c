@@ -30,6 +30,8 @@ static const char usage_text[] =
     "                     array, percpu_hash, percpu_array, prog_array, perf_event_array,\n"
     "                     lru_hash, ringbuf\n"
     "  --unprivileged     apply the rules for unprivileged loaders (warnings become errors)\n"
+    "  -v, --verbose      print the abstract state before each instruction (final pass; one\n"
+    "                     line per instruction and state)\n"
     "  --format F         force the input format: raw, asm, elf (default: detect)\n"
     "  --dialect D        assembly dialect: llvm, ubpf or auto\n"
     "  --big-endian       raw bytecode is big-endian\n"
@@ -130,13 +132,27 @@ static void print_finding(const struct cli_opts *o, const struct bpfc_object *ob
 		printf("  hint: %s\n", f->hint);
 }
 
+struct trace_ctx {
+	const struct cli_opts *o;
+	const struct bpfc_prog *p;
+};
+
+static void trace_line(void *arg, uint32_t insn, const char *state)
+{
+	const struct trace_ctx *tc = arg;
+	char text[256];
+	const struct isa_table *t = tc->o->isa_loaded ? tc->o->isa_loaded : isa_table_default();
+	isa_disasm_insn(t, tc->p->insns, tc->p->insn_cnt, insn, ISA_DIALECT_LLVM, text, sizeof(text));
+	printf("  %4u: %-32s ; %s\n", insn, text, state);
+}
+
 int cmd_verify(int argc, char **argv)
 {
 	/* pull out the verify-only options, hand the rest to the shared parser */
 	char **rest = calloc((size_t)argc + 1, sizeof(char *));
 	struct bpfc_map *maps = NULL;
 	size_t map_cnt = 0;
-	bool unpriv = false;
+	bool unpriv = false, verbose = false;
 	int rc = EXIT_OK;
 	if (!rest) {
 		fprintf(stderr, "bpfcheck verify: out of memory\n");
@@ -147,6 +163,8 @@ int cmd_verify(int argc, char **argv)
 		const char *a = argv[i];
 		if (i > 0 && strcmp(a, "--unprivileged") == 0) {
 			unpriv = true;
+		} else if (i > 0 && (strcmp(a, "-v") == 0 || strcmp(a, "--verbose") == 0)) {
+			verbose = true;
 		} else if (i > 0 && (strcmp(a, "--map") == 0 || strncmp(a, "--map=", 6) == 0)) {
 			const char *spec = a[5] == '=' ? a + 6 : (i + 1 < argc ? argv[++i] : NULL);
 			struct bpfc_map m;
@@ -200,6 +218,11 @@ int cmd_verify(int argc, char **argv)
 			vo.isa = o.isa_loaded;
 			if (o.input.prog_type)
 				vo.prog_type = o.input.prog_type;
+			struct trace_ctx tc = {&o, p};
+			if (verbose) {
+				vo.trace = trace_line;
+				vo.trace_arg = &tc;
+			}
 			struct vf_result res;
 			if (vf_verify(p, use_maps, use_cnt, &vo, &res, &err) != BPFC_OK) {
 				fprintf(stderr, "bpfcheck verify: error: %s: %s\n", o.files[i], err.msg);

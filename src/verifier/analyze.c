@@ -305,6 +305,11 @@ static void run_block(struct run *R, uint32_t h, const struct vf_state *in)
 			vf_state_free(st);
 			return;
 		}
+		if (A->report && A->opts->trace) {
+			char buf[4096];
+			vf_describe_state(A, st, buf, sizeof(buf));
+			A->opts->trace(A->opts->trace_arg, idx, buf);
+		}
 		struct vf_succ out[2];
 		memset(out, 0, sizeof(out));
 		int k = vf_transfer(A, idx, st, out);
@@ -354,10 +359,18 @@ static bool build_thresholds(struct vf_actx *A)
 			continue;
 		if (e->sem < ISA_SEM_JEQ || e->sem > ISA_SEM_JSLE)
 			continue;
+		/* K and K+1, and K - 2^j: where a counter stepping by 2^j stops short of K */
 		int64_t k = A->prog->insns[i].imm;
-		uint64_t vals[6] = {(uint64_t)(k - 1), (uint64_t)k, (uint64_t)(k + 1), (uint64_t)(uint32_t)(k - 1),
-		                    (uint64_t)(uint32_t)k, (uint64_t)(uint32_t)(k + 1)};
-		for (int j = 0; j < 6; j++) {
+		uint64_t vals[20];
+		int nv = 0;
+		vals[nv++] = (uint64_t)(k + 1);
+		vals[nv++] = (uint64_t)(uint32_t)(k + 1);
+		for (int j = -1; j < 8; j++) {
+			int64_t v = k - (j < 0 ? 0 : (INT64_C(1) << j));
+			vals[nv++] = (uint64_t)v;
+			vals[nv++] = (uint64_t)(uint32_t)v;
+		}
+		for (int j = 0; j < nv; j++) {
 			if (cnt == cap) {
 				cap *= 2;
 				uint64_t *nt = realloc(t, cap * sizeof(*t));

@@ -401,6 +401,16 @@ static void access_sized(struct vf_actx *ctx, struct vf_state *st, struct access
 			              a->acc & ACC_WRITE ? "write" : "read", (unsigned long long)a->size_hi,
 			              (long long)lo, (long long)hi, what, (unsigned long long)region);
 		note_reg(ctx, f, st, a->regno);
+		/* one finding per root cause: from here on the pointer is taken to be in bounds */
+		int64_t room = (int64_t)(region >= a->size_hi ? region - a->size_hi : 0);
+		int64_t vlo = -(p->off + a->off), vhi = room - (p->off + a->off);
+		bool empty = vhi < vlo;
+		if (!empty)
+			p->v = vn_meet(p->v, vn_srange(vlo, vhi), &empty);
+		if (empty) {
+			p->off = 0;
+			p->v = vn_const(0);
+		}
 	}
 	vf_reg_unknown(&a->loaded);
 	if (a->size_hi <= 8 && a->size_hi)
@@ -510,6 +520,10 @@ static void access_pkt(struct vf_actx *ctx, struct vf_state *st, struct access *
 			vf_finding_set_hint(f, "compare the end of the access with data_end first, e.g. "
 			                       "if ((void *)(hdr + 1) > data_end) return XDP_DROP;");
 		note_reg(ctx, f, st, a->regno);
+		if (p->type == VT_PKT && end > p->pkt_range && end < 0xffff) {
+			struct pkt_mark m = {p->pid, (int32_t)end};
+			for_each_reg(st, pkt_range_fn, &m);
+		}
 	}
 }
 
@@ -669,11 +683,11 @@ static void do_ptr_arith(struct vf_actx *ctx, struct vf_state *st, uint32_t idx,
 		set_scalar(st, dst, vn_top(), idx);
 		return;
 	}
-	if (sc->v.s64.lo <= -MAX_VAR_OFF || sc->v.s64.hi >= MAX_VAR_OFF) {
+	if (sc->v.s64.lo <= -MAX_VAR_OFF || (sem == ISA_SEM_SUB && sc->v.s64.hi >= MAX_VAR_OFF)) {
 		struct vf_finding *f = vf_report(
 		    ctx, idx, ptr->type == VT_PKT ? "VF-PACKET-BOUNDS" : "VF-POINTER-ARITH", false,
 		    "r%d added to pointer r%d is unbounded (%s): bound it first", sc_reg, ptr_reg,
-		    sc->v.s64.lo == INT64_MIN ? "no lower bound" : "too large");
+		    sc->v.s64.lo == INT64_MIN ? "no lower bound" : "out of range");
 		note_reg(ctx, f, st, sc_reg);
 		/* keep the pointer type so later accesses are still checked, with an unbounded offset */
 	}
@@ -973,6 +987,7 @@ static int do_helper(struct vf_actx *ctx, struct vf_state *st, uint32_t idx, int
 			continue;
 		}
 		struct vf_finding *f = NULL;
+		bool bad_size = false;
 		switch (k) {
 		case A_ANY: break;
 		case A_ZERO:
@@ -1023,6 +1038,7 @@ static int do_helper(struct vf_actx *ctx, struct vf_state *st, uint32_t idx, int
 					break;
 				}
 				if (S->v.s64.lo < 0) {
+					bad_size = true;
 					f = vf_report(ctx, idx, "VF-HELPER-ARG", false,
 					              "size argument r%d of bpf_%s may be negative (min %lld): bound it",
 					              r + 1, h->name, (long long)S->v.s64.lo);
@@ -1035,6 +1051,7 @@ static int do_helper(struct vf_actx *ctx, struct vf_state *st, uint32_t idx, int
 				lo = S->v.u64.lo;
 				hi = S->v.u64.hi;
 				if (hi >= (UINT64_C(1) << 29)) {
+					bad_size = true;
 					f = vf_report(ctx, idx, "VF-HELPER-ARG", false,
 					              "size argument r%d of bpf_%s is unbounded (max %llu): bound it", r + 1,
 					              h->name, (unsigned long long)hi);
@@ -1104,6 +1121,13 @@ static int do_helper(struct vf_actx *ctx, struct vf_state *st, uint32_t idx, int
 		}
 		if (f)
 			note_reg(ctx, f, st, r);
+		if (bad_size && k == A_UNINIT_MEM && R->type == VT_STACK && vn_is_const(R->v)) {
+			/* one finding per root cause: the buffer counts as written */
+			int64_t lo = R->off + (int64_t)R->v.u64.lo;
+			struct vf_frame *fr = st->fr[R->frame < st->nframes ? R->frame : st->nframes - 1];
+			if (lo >= -VF_STACK_SIZE && lo < 0)
+				stack_mark(fr, lo, -lo, SB_MISC);
+		}
 	}
 	/* result */
 	struct vf_reg r0;
