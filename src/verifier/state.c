@@ -69,6 +69,14 @@ struct vf_scalar vn_widen(struct vf_scalar old, struct vf_scalar nw, const uint6
 			}
 	if (j.s64.lo < old.s64.lo && j.s64.lo >= 0)
 		r.s64.lo = 0;
+	if (j.u64.lo < old.u64.lo)
+		for (size_t i = thr_cnt; i-- > 0;)
+			if (thr[i] <= j.u64.lo) {
+				r.u64.lo = thr[i];
+				if (thr[i] <= (uint64_t)INT64_MAX && j.s64.lo >= 0 && (int64_t)thr[i] > r.s64.lo)
+					r.s64.lo = (int64_t)thr[i];
+				break;
+			}
 	if (j.u32.hi > old.u32.hi)
 		for (size_t i = 0; i < thr_cnt; i++)
 			if (thr[i] <= UINT32_MAX && thr[i] >= j.u32.hi) {

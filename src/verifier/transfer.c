@@ -139,7 +139,9 @@ static void mark_null_fn(struct vf_reg *r, void *arg)
 	if (m->is_null) {
 		if (r->ref)
 			m->released_ref = r->ref;
+		uint32_t origin = r->origin;
 		vf_reg_scalar(r, vn_const(0));
+		r->origin = origin;
 	} else {
 		r->type = r->type == VT_MAP_VALUE_OR_NULL ? VT_MAP_VALUE : VT_MEM;
 	}
@@ -232,6 +234,8 @@ static void set_scalar(struct vf_state *st, int regno, struct vf_scalar v, uint3
 	vf_reg_scalar(&st->r[regno], v);
 	st->r[regno].origin = idx + 1;
 }
+
+static bool is_zero_const(const struct vf_reg *r);
 
 /* ---- memory ---- */
 
@@ -432,6 +436,14 @@ static void access_ctx(struct vf_actx *ctx, struct vf_state *st, struct access *
 		          "context access with an unknown program type (give --type)");
 		return;
 	}
+	if (p->off != 0 && lo == hi) {
+		struct vf_finding *f = vf_report(ctx, a->idx, "VF-CTX-ACCESS", false,
+		                                 "dereference of a modified context pointer (r%d has offset %lld): "
+		                                 "put the field offset in the instruction",
+		                                 a->regno, (long long)p->off);
+		note_reg(ctx, f, st, a->regno);
+		return;
+	}
 	if (lo != hi) {
 		struct vf_finding *f = vf_report(ctx, a->idx, "VF-CTX-ACCESS", false,
 		                                 "variable-offset context access [%lld, %lld] is not allowed",
@@ -575,6 +587,12 @@ static void access_mem(struct vf_actx *ctx, struct vf_state *st, struct access *
 	default: {
 		char d[160];
 		vf_describe_reg(ctx, p, d, sizeof(d));
+		if (!a->helper && is_zero_const(p) && p->origin) {
+			struct vf_finding *f = vf_report(ctx, a->idx, "VF-NULL-DEREF", false,
+			                                 "r%d is NULL here and is dereferenced", a->regno);
+			note_reg(ctx, f, st, a->regno);
+			return;
+		}
 		struct vf_finding *f =
 		    vf_report(ctx, a->idx, a->helper ? "VF-HELPER-ARG" : "VF-INVALID-DEREF", false,
 		              "r%d is not a pointer to memory that may be %s here: %s", a->regno,
@@ -942,7 +960,7 @@ static bool pointer_cond(struct vf_actx *ctx, uint32_t idx, struct vf_state *tak
 		}
 		return true;
 	}
-	if (A->type == B->type || (ap && bp)) {
+	if (B && (A->type == B->type || (ap && bp))) {
 		if (!(ap && bp && A->type == B->type))
 			vf_report(ctx, idx, "VF-POINTER-COMPARE", true, "comparison of r%d (%s) with r%d (%s)", ra,
 			          vf_rtype_name(A->type), rb, B ? vf_rtype_name(B->type) : "imm");
