@@ -144,6 +144,19 @@ uint32_t vf_cfg_func_of(const struct vf_cfg *cfg, uint32_t slot)
 	return lo;
 }
 
+uint32_t vf_cfg_call_at(const struct vf_cfg *cfg, uint32_t insn)
+{
+	uint32_t lo = 0, hi = cfg->call_cnt;
+	while (lo < hi) {
+		uint32_t mid = lo + (hi - lo) / 2;
+		if (cfg->calls[mid].insn < insn)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < cfg->call_cnt && cfg->calls[lo].insn == insn ? lo : VF_NONE;
+}
+
 static enum target_problem check_target(const struct vf_cfg *cfg, const struct vf_func *f, int64_t t)
 {
 	if (t < 0 || (uint64_t)t >= cfg->slot_cnt)

@@ -95,7 +95,7 @@ struct vf_cfg {
 	uint32_t edge_cnt;
 	uint32_t *succ;        /* edge indexes grouped by source block (see vf_block.succ_off) */
 	uint32_t *pred;        /* edge indexes grouped by target block */
-	struct vf_call *calls; /* sorted by caller then insn */
+	struct vf_call *calls; /* sorted by insn (so also by caller: functions are in slot order) */
 	uint32_t call_cnt;
 	uint32_t *block_of;             /* per slot: block index (both slots of a wide load) */
 	uint8_t *slot_kind;             /* per slot: enum vf_slot_kind */
@@ -116,6 +116,10 @@ void vf_cfg_free(struct vf_cfg *cfg);
 
 /* Function containing slot (VF_NONE when out of range). O(log functions). */
 uint32_t vf_cfg_func_of(const struct vf_cfg *cfg, uint32_t slot);
+
+/* Index in cfg->calls of the call site at slot insn (a local call or a code-address lddw), or
+ * VF_NONE. O(log calls): calls are sorted by instruction. */
+uint32_t vf_cfg_call_at(const struct vf_cfg *cfg, uint32_t insn);
 
 /* Edge of block b's i-th successor / predecessor. */
 static inline const struct vf_edge *vf_cfg_succ(const struct vf_cfg *cfg, uint32_t b, uint32_t i)

@@ -75,15 +75,15 @@ static int pass_cfg(struct vf_ctx *ctx)
 	return BPFC_OK;
 }
 
-/* A WTO that exceeds its work budget is a VF-LIMIT finding: the program is not verified. */
+/* A WTO that exceeds its work budget is a VF-LIMIT-REACHED finding: the program is not verified. */
 static int pass_wto(struct vf_ctx *ctx)
 {
 	struct bpfc_error werr;
 	bpfc_error_clear(&werr);
 	int rc = vf_wto_build(ctx->cfg, 0, &ctx->wto, &werr);
 	if (rc == BPFC_ERR_LIMIT) {
-		struct vf_finding *f = vf_findings_add(&ctx->findings, "VF-LIMIT", VF_SEV_ERROR, VF_NO_INSN,
-		                                       NULL, "%s", werr.msg);
+		struct vf_finding *f = vf_findings_add(&ctx->findings, "VF-LIMIT-REACHED", VF_SEV_ERROR,
+		                                       VF_NO_INSN, NULL, "%s", werr.msg);
 		if (!f || vf_finding_set_hint(f, "flatten the loop nesting or split the program"))
 			return nomem(ctx, "pass wto");
 		ctx->stop = true;

@@ -184,6 +184,10 @@ START_TEST(subprograms_and_call_graph)
 	ck_assert_uint_eq(vf_cfg_func_of(cfg, 4), 1);
 	ck_assert_uint_eq(vf_cfg_func_of(cfg, 6), 2);
 	ck_assert_uint_eq(vf_cfg_func_of(cfg, 7), VF_NONE);
+	ck_assert_uint_eq(vf_cfg_call_at(cfg, 0), 0);
+	ck_assert_uint_eq(vf_cfg_call_at(cfg, 3), 1);
+	ck_assert_uint_eq(vf_cfg_call_at(cfg, 1), VF_NONE);
+	ck_assert_uint_eq(vf_cfg_call_at(cfg, 99), VF_NONE);
 	vf_cfg_free(cfg);
 	vf_findings_free(&fs);
 

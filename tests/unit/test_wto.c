@@ -319,7 +319,7 @@ START_TEST(long_chain)
 END_TEST
 
 /* Bourdoncle re-visits a component once per enclosing loop: the work is bounded by a budget, and
- * running out is an error (BPFC_ERR_LIMIT) for vf_wto_build and a VF-LIMIT finding for vf_verify. */
+ * running out is an error (BPFC_ERR_LIMIT) for vf_wto_build and a VF-LIMIT-REACHED finding for vf_verify. */
 START_TEST(step_budget)
 {
 	struct pb p = {0};
@@ -345,7 +345,7 @@ START_TEST(step_budget)
 	prog = pb_prog(&p);
 	struct vf_result res;
 	ck_assert_int_eq(vf_verify(&prog, NULL, 0, NULL, &res, &err), BPFC_OK);
-	ck_assert_uint_eq(vf_findings_count(&res.findings, "VF-LIMIT"), 1);
+	ck_assert_uint_eq(vf_findings_count(&res.findings, "VF-LIMIT-REACHED"), 1);
 	ck_assert_uint_eq(res.findings.cnt, 1);
 	ck_assert_ptr_nonnull(strstr(res.findings.items[0].message, "loops nest too deeply"));
 	ck_assert(!vf_result_accepted(&res));
