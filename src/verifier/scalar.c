@@ -92,18 +92,44 @@ static void clamp_low32(i128 *lo, i128 *hi, uint64_t l32, uint64_t h32)
 		*hi = base - ((i128)1 << 32) + h32;
 }
 
+/* Moves [lo, hi] onto members of t in the order where `flip` (0, or the sign bit of the
+ * width) is complemented: flipping the sign bit turns signed order into unsigned order. */
+static bool bounds_onto(uint64_t *lo, uint64_t *hi, struct vf_tnum t, uint64_t flip)
+{
+	struct vf_tnum f = {t.value ^ (flip & ~t.mask), t.mask};
+	uint64_t l, h;
+	if (!vf_tnum_next_ge(f, *lo ^ flip, &l) || !vf_tnum_prev_le(f, *hi ^ flip, &h))
+		return false;
+	*lo = l ^ flip;
+	*hi = h ^ flip;
+	return true;
+}
+
+static bool urange_onto(struct vf_urange *r, struct vf_tnum t)
+{
+	return bounds_onto(&r->lo, &r->hi, t, 0) && r->lo <= r->hi;
+}
+
+/* A signed range of width 32 or 64, its bounds seen as raw bits of that width. */
+static bool srange_onto(struct vf_srange *r, struct vf_tnum t, uint64_t sign)
+{
+	uint64_t width_mask = sign | (sign - 1);
+	uint64_t lo = (uint64_t)r->lo & width_mask, hi = (uint64_t)r->hi & width_mask;
+	if (!bounds_onto(&lo, &hi, t, sign))
+		return false;
+	r->lo = sign == 1ULL << 63 ? (int64_t)lo : (int64_t)(int32_t)(uint32_t)lo;
+	r->hi = sign == 1ULL << 63 ? (int64_t)hi : (int64_t)(int32_t)(uint32_t)hi;
+	return r->lo <= r->hi;
+}
+
 /* One round of the reduction; returns false when the set is found empty. */
 static bool reduce_once(struct vf_scalar *s)
 {
 	bool empty = false;
-	struct vf_tnum t = s->var;
-	/* known bits -> ranges */
-	s->u64 = vf_urange_meet(s->u64, (struct vf_urange){vf_tnum_umin(t), vf_tnum_umax(t)});
-	s->s64 = vf_srange_meet(s->s64, (struct vf_srange){vf_tnum_smin(t), vf_tnum_smax(t)});
-	struct vf_tnum t32 = vf_tnum_subreg(t), st32 = vf_tnum_sext(t32, 32);
-	s->u32 = vf_urange_meet(s->u32, (struct vf_urange){vf_tnum_umin(t32), vf_tnum_umax(t32)});
-	s->s32 = vf_srange_meet(s->s32, (struct vf_srange){vf_tnum_smin(st32), vf_tnum_smax(st32)});
-	if (any_empty(s))
+	struct vf_tnum t = s->var, t32 = vf_tnum_subreg(t);
+	/* known bits -> ranges: each bound moves onto the nearest member of the tnum */
+	if (!urange_onto(&s->u64, t) || !srange_onto(&s->s64, t, 1ULL << 63) || !urange_onto(&s->u32, t32) ||
+	    !srange_onto(&s->s32, t32, 1ULL << 31))
 		return false;
 	/* signed <-> unsigned, per width */
 	s->u64 = vf_urange_meet(s->u64, vf_urange_of_srange(s->s64, 64));

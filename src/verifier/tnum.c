@@ -62,6 +62,41 @@ int64_t vf_tnum_smax(struct vf_tnum a)
 	return (int64_t)(a.value | (a.mask & ~(1ULL << 63)));
 }
 
+/* A member above lo agrees with lo down to some bit p where it has 1 and lo has 0, then takes
+ * its smallest continuation (unknown bits 0). The lowest usable p gives the smallest member:
+ * it must lie at or above the highest bit where lo contradicts a known bit. */
+bool vf_tnum_next_ge(struct vf_tnum a, uint64_t lo, uint64_t *out)
+{
+	uint64_t conflict = (lo ^ a.value) & ~a.mask;
+	if (!conflict) {
+		*out = lo;
+		return true;
+	}
+	unsigned h = 63 - (unsigned)__builtin_clzll(conflict), p;
+	if (!(lo >> h & 1)) {
+		p = h;
+	} else {
+		uint64_t above = h == 63 ? 0 : ~((1ULL << (h + 1)) - 1);
+		uint64_t usable = a.mask & ~lo & above;
+		if (!usable)
+			return false;
+		p = (unsigned)__builtin_ctzll(usable);
+	}
+	uint64_t high = p == 63 ? 0 : lo & ~((1ULL << (p + 1)) - 1);
+	*out = high | (1ULL << p) | (a.value & ((1ULL << p) - 1));
+	return true;
+}
+
+/* Complementing every bit reverses the order. */
+bool vf_tnum_prev_le(struct vf_tnum a, uint64_t hi, uint64_t *out)
+{
+	uint64_t r;
+	if (!vf_tnum_next_ge(TN(~a.value & ~a.mask, a.mask), ~hi, &r))
+		return false;
+	*out = ~r;
+	return true;
+}
+
 struct vf_tnum vf_tnum_join(struct vf_tnum a, struct vf_tnum b)
 {
 	uint64_t mu = a.mask | b.mask | (a.value ^ b.value);

@@ -1,7 +1,8 @@
 /* Known-bits domain ("tristate numbers"): each of 64 bits is known 0, known 1 or unknown.
  * A vf_tnum {value, mask} stands for every x with (x & ~mask) == value; value & mask == 0.
- * Pure functions in the style of the Linux kernel's tnum.c; 32-bit flavours operate on the
- * low 32 bits and return them zero-extended. See specs/verifier-domains.md. */
+ * Pure functions in the style of the Linux kernel's tnum.c, all on 64 bits; the 32-bit
+ * sub-register is handled with vf_tnum_subreg / vf_tnum_with_subreg. See
+ * specs/verifier-domains.md. */
 #ifndef BPFCHECK_VF_TNUM_H
 #define BPFCHECK_VF_TNUM_H
 
@@ -30,6 +31,11 @@ uint64_t vf_tnum_umin(struct vf_tnum a);
 uint64_t vf_tnum_umax(struct vf_tnum a);
 int64_t vf_tnum_smin(struct vf_tnum a);
 int64_t vf_tnum_smax(struct vf_tnum a);
+
+/* The smallest member >= lo, or the largest member <= hi (unsigned order); false when there is
+ * none. The reduction uses them to move range bounds onto members. */
+bool vf_tnum_next_ge(struct vf_tnum a, uint64_t lo, uint64_t *out);
+bool vf_tnum_prev_le(struct vf_tnum a, uint64_t hi, uint64_t *out);
 
 /* Lattice: join (union of the sets, over-approximated), meet (intersection; *empty set when
  * the known bits conflict, the returned value is then meaningless), order. widen: the join,

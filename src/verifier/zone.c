@@ -174,6 +174,39 @@ int vf_zone_add_constraint(struct vf_zone *z, uint32_t x, uint32_t y, int64_t c)
 	return BPFC_OK;
 }
 
+int vf_zone_assume(struct vf_zone *z, enum vf_cmp op, uint32_t x, uint32_t y, int64_t c)
+{
+	int rc = BPFC_OK;
+	int64_t nc = neg_bound(c);
+	switch (op) {
+	case VF_CMP_EQ:
+		if (!(rc = vf_zone_add_constraint(z, x, y, c)) && nc != INF)
+			rc = vf_zone_add_constraint(z, y, x, nc);
+		break;
+	case VF_CMP_ULT:
+	case VF_CMP_SLT: /* x - y <= c - 1 */
+		if (c == INT64_MIN)
+			vf_zone_set_bottom(z);
+		else
+			rc = vf_zone_add_constraint(z, x, y, c - 1);
+		break;
+	case VF_CMP_ULE:
+	case VF_CMP_SLE: rc = vf_zone_add_constraint(z, x, y, c); break;
+	case VF_CMP_UGT:
+	case VF_CMP_SGT: /* y - x <= -c - 1 */
+		if (nc != INF)
+			rc = vf_zone_add_constraint(z, y, x, nc - 1);
+		break;
+	case VF_CMP_UGE:
+	case VF_CMP_SGE:
+		if (nc != INF)
+			rc = vf_zone_add_constraint(z, y, x, nc);
+		break;
+	default: break;
+	}
+	return rc;
+}
+
 int64_t vf_zone_upper(const struct vf_zone *z, uint32_t x, uint32_t y)
 {
 	if (z->bottom)

@@ -16,6 +16,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "verifier/branch.h"
+
 #define VF_ZONE_INF INT64_MAX /* no bound */
 #define VF_ZONE_ZERO 0u       /* the id of the constant-0 variable */
 
@@ -41,6 +43,10 @@ bool vf_zone_has(const struct vf_zone *z, uint32_t id);
 /* Adds x - y <= c and restores closure in O(n^2); z becomes bottom when the constraints
  * contradict. x < y is x - y <= -1; x == y + c is x - y <= c and y - x <= -c. */
 int vf_zone_add_constraint(struct vf_zone *z, uint32_t x, uint32_t y, int64_t c);
+/* Adds what `x OP y + c` says (EQ, and the signed and unsigned orders read as integer order;
+ * NE, SET and NSET add nothing). Sound only when the caller knows both values lie where the
+ * compare's order is integer order (pointer offsets, counters in [0, 2^63)). */
+int vf_zone_assume(struct vf_zone *z, enum vf_cmp op, uint32_t x, uint32_t y, int64_t c);
 /* The best known upper bound of x - y: VF_ZONE_INF when none, INT64_MIN for a bottom zone. */
 int64_t vf_zone_upper(const struct vf_zone *z, uint32_t x, uint32_t y);
 /* Removes every constraint on x (x := anything). */

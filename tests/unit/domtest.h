@@ -6,6 +6,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdlib.h>
 
 #include "bpfcheck/isa.h"
 #include "verifier/scalar.h"
@@ -17,6 +18,13 @@ static inline uint64_t dt_rand(uint64_t *st)
 	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
 	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
 	return z ^ (z >> 31);
+}
+
+/* The seed of a test: fixed, so failures reproduce; BPFCHECK_DOMTEST_SEED=n explores others. */
+static inline uint64_t dt_seed(uint64_t base)
+{
+	const char *env = getenv("BPFCHECK_DOMTEST_SEED");
+	return env ? base ^ (strtoull(env, NULL, 0) * 0x9e3779b97f4a7c15ULL) : base;
 }
 
 /* A concrete value biased to the interesting places: small, near 0, near the signed and

@@ -18,7 +18,7 @@ START_TEST(refinement_sound)
 {
 	enum isa_sem sem = jumps[_i / 2];
 	bool is64 = _i % 2;
-	uint64_t st = 0xb7a9c4 + (uint64_t)_i, sa[3], sb[3];
+	uint64_t st = dt_seed(0xb7a9c4 + (uint64_t)_i), sa[3], sb[3];
 	unsigned na, nb;
 	long taken_seen = 0, fall_seen = 0;
 	for (int i = 0; i < PAIRS; i++) {

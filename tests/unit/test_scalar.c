@@ -50,7 +50,7 @@ static void fail_alu(const struct opdesc *o, const struct vf_scalar *a, const st
 /* The generator's seeds must be members: checks the constructors, join and the reduction. */
 START_TEST(reduction_keeps_members)
 {
-	uint64_t st = 0x5eed, seeds[3];
+	uint64_t st = dt_seed(0x5eed), seeds[3];
 	unsigned n;
 	for (int i = 0; i < 60000; i++) {
 		struct vf_scalar s = dt_scalar(&st, seeds, &n);
@@ -69,7 +69,7 @@ END_TEST
 START_TEST(alu_sound)
 {
 	const struct opdesc *o = &ops[_i];
-	uint64_t st = 0xa1u * 1000003u + (uint64_t)_i, sa[3], sb[3];
+	uint64_t st = dt_seed(0xa1u * 1000003u + (uint64_t)_i), sa[3], sb[3];
 	unsigned na, nb;
 	for (int i = 0; i < PAIRS; i++) {
 		struct vf_scalar a = dt_scalar(&st, sa, &na), b = dt_scalar(&st, sb, &nb);
@@ -87,7 +87,7 @@ END_TEST
 START_TEST(constants_fold_exactly)
 {
 	const struct opdesc *o = &ops[_i];
-	uint64_t st = 0xc0 + (uint64_t)_i;
+	uint64_t st = dt_seed(0xc0 + (uint64_t)_i);
 	for (int i = 0; i < 4000; i++) {
 		uint64_t x = dt_value(&st), y = dt_value(&st);
 		struct vf_scalar a = vf_scalar_const(x), b = vf_scalar_const(y);
@@ -101,7 +101,7 @@ END_TEST
 
 START_TEST(lattice_sound)
 {
-	uint64_t st = 0x1a77, sa[3], sb[3];
+	uint64_t st = dt_seed(0x1a77), sa[3], sb[3];
 	unsigned na, nb;
 	for (int i = 0; i < 20000; i++) {
 		struct vf_scalar a = dt_scalar(&st, sa, &na), b = dt_scalar(&st, sb, &nb);
@@ -127,7 +127,7 @@ END_TEST
 
 START_TEST(loads_and_casts_sound)
 {
-	uint64_t st = 0x10ad, s[3];
+	uint64_t st = dt_seed(0x10ad), s[3];
 	unsigned n;
 	static const unsigned bytes[] = {1, 2, 4, 8};
 	for (int i = 0; i < 40000; i++) {
@@ -284,17 +284,62 @@ START_TEST(reduction_precision)
 	s = vf_scalar_reduce(s);
 	ck_assert_uint_eq(s.u64.lo, 0x500000010ULL);
 	ck_assert_uint_eq(s.u64.hi, 0x500000020ULL);
+	uint64_t v;
 	/* contradictions are bottom */
 	s = vf_scalar_urange(0, 10);
 	s.var = vf_tnum_const(0x100);
 	s = vf_scalar_reduce(s);
 	ck_assert(vf_scalar_is_bottom(&s));
+	/* range bounds move onto members of the known bits: [10, 12] with bits 0b?00 is 12 */
+	s = vf_scalar_urange(10, 12);
+	s.var = (struct vf_tnum){0, 0xc};
+	s = vf_scalar_reduce(s);
+	ck_assert(vf_scalar_is_const(&s, &v) && v == 12);
+	s = vf_scalar_srange(-7, 7);
+	s.var = (struct vf_tnum){0, ~7ULL}; /* a multiple of 8 */
+	s = vf_scalar_reduce(s);
+	ck_assert(vf_scalar_is_const(&s, &v) && v == 0);
 	/* a singleton range is the constant */
 	s = vf_scalar_urange(42, 42);
-	uint64_t v;
 	ck_assert(vf_scalar_is_const(&s, &v) && v == 42);
 	char buf[200];
 	ck_assert_str_eq(vf_scalar_str(&s, buf, sizeof(buf)), "42");
+}
+END_TEST
+
+/* i = 0; while (i < 10) i += 4;  the head's fixpoint with widening, then one narrowing step */
+START_TEST(loop_fixpoint)
+{
+	struct vf_scalar entry = vf_scalar_const(0), head = entry, four = vf_scalar_const(4),
+	                 ten = vf_scalar_const(10);
+	int iterations = 0;
+	for (;;) {
+		ck_assert_int_lt(++iterations, 8);
+		struct vf_scalar i = head, bound = ten;
+		ck_assert(vf_scalar_assume(VF_CMP_ULT, true, &i, &bound));
+		struct vf_scalar body = vf_scalar_alu(ISA_SEM_ADD, true, &i, &four, 0);
+		struct vf_scalar next = vf_scalar_join(&entry, &body);
+		if (vf_scalar_leq(&next, &head))
+			break;
+		head = vf_scalar_widen(&head, &next);
+	}
+	/* stable, and the alignment survived widening */
+	ck_assert_uint_eq(head.var.mask & 3, 0);
+	ck_assert_uint_eq(head.var.value & 3, 0);
+	struct vf_scalar i = head, bound = ten;
+	ck_assert(vf_scalar_assume(VF_CMP_ULT, true, &i, &bound));
+	struct vf_scalar body = vf_scalar_alu(ISA_SEM_ADD, true, &i, &four, 0);
+	struct vf_scalar next = vf_scalar_join(&entry, &body);
+	struct vf_scalar narrowed = vf_scalar_narrow(&head, &next);
+	ck_assert_uint_eq(narrowed.u64.lo, 0);
+	ck_assert_uint_eq(narrowed.u64.hi, 12);
+	ck_assert_uint_eq(narrowed.var.mask & 3, 0);
+	/* after the loop (i >= 10): i in [10, 12], a multiple of 4, so 12 */
+	struct vf_scalar out = narrowed;
+	bound = ten;
+	ck_assert(vf_scalar_assume(VF_CMP_UGE, true, &out, &bound));
+	uint64_t v;
+	ck_assert(vf_scalar_is_const(&out, &v) && v == 12);
 }
 END_TEST
 
@@ -343,6 +388,7 @@ int main(void)
 	tcase_add_test(tc, precision);
 	tcase_add_test(tc, reduction_precision);
 	tcase_add_test(tc, join_widen_narrow);
+	tcase_add_test(tc, loop_fixpoint);
 	suite_add_tcase(s, tc);
 	SRunner *sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);

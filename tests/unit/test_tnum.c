@@ -49,7 +49,7 @@ static uint64_t conc(enum top op, uint64_t x, uint64_t y, unsigned k)
 START_TEST(ops_sound)
 {
 	enum top op = (enum top)_i;
-	uint64_t st = 0x7a11 + (uint64_t)_i;
+	uint64_t st = dt_seed(0x7a11 + (uint64_t)_i);
 	for (int n = 0; n < SAMPLES / 4; n++) {
 		struct vf_tnum a = dt_tnum_around(&st, dt_value(&st)), b = dt_tnum_around(&st, dt_value(&st));
 		unsigned k = (unsigned)(dt_rand(&st) % 64);
@@ -74,7 +74,7 @@ END_TEST
 
 START_TEST(width_and_lattice_sound)
 {
-	uint64_t st = 0xbeef;
+	uint64_t st = dt_seed(0xbeef);
 	static const unsigned bytes[] = {1, 2, 4, 8}, bits[] = {8, 16, 32, 64}, swaps[] = {16, 32, 64};
 	for (int n = 0; n < SAMPLES; n++) {
 		struct vf_tnum a = dt_tnum_around(&st, dt_value(&st)), b = dt_tnum_around(&st, dt_value(&st));
@@ -107,9 +107,45 @@ START_TEST(width_and_lattice_sound)
 }
 END_TEST
 
+/* next_ge / prev_le against brute force on tnums whose unknown bits are few (enumerable). */
+START_TEST(nearest_members)
+{
+	uint64_t st = dt_seed(0x4e47);
+	for (int n = 0; n < 20000; n++) {
+		uint64_t m = 0;
+		for (int k = 0, bits = 1 + (int)(dt_rand(&st) % 8); k < bits; k++)
+			m |= 1ULL << (dt_rand(&st) % 64);
+		if (n % 5 == 0)
+			m = 0;
+		struct vf_tnum t = {dt_value(&st) & ~m, m};
+		uint64_t bound = n % 3 ? dt_tnum_member(&st, t) + (uint64_t)((int64_t)(dt_rand(&st) % 7) - 3)
+		                       : dt_value(&st);
+		bool have_ge = false, have_le = false;
+		uint64_t best_ge = 0, best_le = 0;
+		/* enumerate every member: each subset of the unknown bits */
+		uint64_t sub = 0;
+		do {
+			uint64_t x = t.value | sub;
+			if (x >= bound && (!have_ge || x < best_ge))
+				best_ge = x, have_ge = true;
+			if (x <= bound && (!have_le || x > best_le))
+				best_le = x, have_le = true;
+			sub = (sub - m) & m;
+		} while (sub);
+		uint64_t r;
+		ck_assert_int_eq(vf_tnum_next_ge(t, bound, &r), have_ge);
+		if (have_ge)
+			ck_assert_uint_eq(r, best_ge);
+		ck_assert_int_eq(vf_tnum_prev_le(t, bound, &r), have_le);
+		if (have_le)
+			ck_assert_uint_eq(r, best_le);
+	}
+}
+END_TEST
+
 START_TEST(constants_fold_exactly)
 {
-	uint64_t st = 99;
+	uint64_t st = dt_seed(99);
 	for (int n = 0; n < SAMPLES; n++) {
 		uint64_t x = dt_value(&st), y = dt_value(&st);
 		unsigned k = (unsigned)(dt_rand(&st) % 64);
@@ -186,6 +222,7 @@ int main(void)
 	TCase *tc = tcase_create("tnum");
 	tcase_add_loop_test(tc, ops_sound, 0, T_COUNT);
 	tcase_add_test(tc, width_and_lattice_sound);
+	tcase_add_test(tc, nearest_members);
 	tcase_add_test(tc, constants_fold_exactly);
 	tcase_add_test(tc, precision);
 	suite_add_tcase(s, tc);

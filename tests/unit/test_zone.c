@@ -104,7 +104,7 @@ static void cset_union(uint64_t *st, struct cset *c, const struct cset *c2)
 
 START_TEST(operations_sound)
 {
-	uint64_t st = 0x20e5;
+	uint64_t st = dt_seed(0x20e5);
 	static struct cset c, c2;
 	struct vf_zone z, z2, out;
 	ck_assert_int_eq(vf_zone_init(&z), 0);
@@ -223,7 +223,7 @@ START_TEST(packet_bounds)
 	ck_assert_int_eq(vf_zone_assign(&z, R4, R4, 14), 0);
 	ck_assert_int_eq(vf_zone_upper(&z, R4, R2), 14);
 	ck_assert_int_eq(vf_zone_upper(&z, R2, R3), VF_ZONE_INF);
-	ck_assert_int_eq(vf_zone_add_constraint(&z, R4, R3, 0), 0);
+	ck_assert_int_eq(vf_zone_assume(&z, vf_cmp_negate(VF_CMP_UGT), R4, R3, 0), 0);
 	/* data + 14 <= data_end */
 	ck_assert_int_eq(vf_zone_upper(&z, R2, R3), -14);
 	/* a copy keeps it, and survives the original being overwritten */
@@ -369,6 +369,54 @@ START_TEST(lattice)
 }
 END_TEST
 
+static bool holds(enum vf_cmp op, int64_t x, int64_t y, int64_t c)
+{
+	switch (op) {
+	case VF_CMP_EQ: return x == y + c;
+	case VF_CMP_NE: return x != y + c;
+	case VF_CMP_ULT:
+	case VF_CMP_SLT: return x < y + c;
+	case VF_CMP_ULE:
+	case VF_CMP_SLE: return x <= y + c;
+	case VF_CMP_UGT:
+	case VF_CMP_SGT: return x > y + c;
+	case VF_CMP_UGE:
+	case VF_CMP_SGE: return x >= y + c;
+	default: return true;
+	}
+}
+
+/* Pairs that satisfy a relation satisfy the zone it produces, and the relation is implied. */
+START_TEST(assume_sound)
+{
+	uint64_t st = dt_seed(0xa55);
+	for (int n = 0; n < 20000; n++) {
+		enum vf_cmp op = (enum vf_cmp)(n % 12);
+		struct vf_zone z;
+		ck_assert_int_eq(vf_zone_init(&z), 0);
+		int64_t lo = rnd(&st, -50, 50), c = rnd(&st, -20, 20);
+		ck_assert_int_eq(vf_zone_assign_interval(&z, 1, lo, lo + rnd(&st, 0, 40)), 0);
+		ck_assert_int_eq(vf_zone_assume(&z, op, 2, 1, c), 0);
+		for (int k = 0; k < 8; k++) {
+			int64_t v[3] = {0, rnd(&st, lo, lo + 40), rnd(&st, -120, 120)};
+			if (vf_zone_upper(&z, 1, VF_ZONE_ZERO) < v[1])
+				continue;
+			if (holds(op, v[2], v[1], c))
+				ck_assert(satisfies(&z, v));
+		}
+		/* what the zone says about x - y matches the relation */
+		int64_t up = vf_zone_upper(&z, 2, 1), down = vf_zone_upper(&z, 1, 2);
+		if (op == VF_CMP_EQ)
+			ck_assert(up == c && down == -c);
+		if (op == VF_CMP_SLT || op == VF_CMP_ULT)
+			ck_assert_int_eq(up, c - 1);
+		if (op == VF_CMP_SGE || op == VF_CMP_UGE)
+			ck_assert_int_eq(down, -c);
+		vf_zone_free(&z);
+	}
+}
+END_TEST
+
 START_TEST(many_variables_and_saturation)
 {
 	struct vf_zone z;
@@ -401,6 +449,7 @@ int main(void)
 	tcase_add_test(tc, loop_counter);
 	tcase_add_test(tc, narrowing_recovers_bound);
 	tcase_add_test(tc, lattice);
+	tcase_add_test(tc, assume_sound);
 	tcase_add_test(tc, many_variables_and_saturation);
 	suite_add_tcase(s, tc);
 	SRunner *sr = srunner_create(s);
