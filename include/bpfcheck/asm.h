@@ -24,15 +24,19 @@ enum isa_dialect isa_asm_detect(const char *text, size_t len);
 
 /* Assembles text into slots (*out, freed with free(); *count slots). With ISA_DIALECT_AUTO the
  * dialect is detected. If line_of is not NULL it receives a malloc'd array giving, per slot, the
- * 1-based source line it came from. Errors name origin:line:column and what was expected. */
+ * 1-based source line it came from. Errors name origin:line:column and what was expected; text
+ * without instructions is an error. t NULL means isa_table_default(). Syntax: specs/isa/syntax.md. */
 int isa_assemble(const struct isa_table *t, const char *text, size_t len, enum isa_dialect dialect,
                  const char *origin, struct isa_slot **out, size_t *count, uint32_t **line_of,
                  struct bpfc_error *err);
 
-/* Writes the instruction at slots[idx] in the given dialect (LLVM when AUTO) into buf. Jump
- * and local-call targets are written as relative offsets ("goto +3"). Returns the number of
- * slots the instruction occupies (2 for a complete wide load, else 1). An encoding that is not
- * in the table is written as ".8byte 0x..." (LLVM) / ".raw 0x..." so nothing is silently lost. */
+/* Writes the instruction at slots[idx] in the given dialect (LLVM when AUTO) into buf (always
+ * NUL-terminated when buflen > 0). Jump and local-call targets are written as relative offsets
+ * ("goto +0x3", "call pc+0x3"). Returns the number of slots the instruction occupies (2 for a
+ * complete wide load, else 1; 0 when idx >= count), never reading past count. A slot the table
+ * does not describe exactly (unknown encoding, reserved field set, register > 10, wide load cut
+ * short) is written as ".8byte 0x..." (LLVM) / ".raw 0x..." (uBPF) with the reason in a comment,
+ * so nothing is silently lost and the text assembles back to the same slot. */
 size_t isa_disasm_insn(const struct isa_table *t, const struct isa_slot *slots, size_t count, size_t idx,
                        enum isa_dialect dialect, char *buf, size_t buflen);
 

@@ -65,10 +65,10 @@ struct ctx {
 /* One template's attempt at a line. */
 struct attempt {
 	size_t pos; /* line token where matching stopped */
-	bool value; /* the shape matched but a value is wrong (msg says which) */
+	bool value; /* the shape matched but a value is wrong (msg says which, at col) */
+	uint32_t col;
 	char msg[240];
 	const struct asm_tok *want; /* mismatch: the template token expected at pos (NULL: end of line) */
-	enum isa_dialect d;
 };
 
 struct match {
@@ -103,6 +103,8 @@ static bool punct_is(const struct asm_tok *t, const char *s)
 
 static bool lit_eq(const struct asm_tok *a, const struct asm_tok *b)
 {
+	if (a->kind == ASM_TK_NUM && b->kind == ASM_TK_NUM)
+		return a->num == b->num && !a->overflow && !b->overflow;
 	return a->kind == b->kind && a->len == b->len && strncasecmp(a->s, b->s, a->len) == 0;
 }
 
@@ -216,6 +218,7 @@ static int take_num(const struct ctx *c, const struct asm_tok *toks, size_t n, s
 	char text[48];
 	snprintf(text, sizeof(text), "%s%.*s", sign ? (neg ? "-" : "+") : "",
 	         (int)(t->len < 40 ? t->len : 40), t->s);
+	*i = j + 1; /* past the number even when it is out of range: the shape matched */
 	if (t->overflow) {
 		snprintf(msg, mlen, "number '%s' does not fit in 64 bits", text);
 		return -1;
@@ -272,7 +275,6 @@ static int take_num(const struct ctx *c, const struct asm_tok *toks, size_t n, s
 	*out = neg ? (int64_t)(0 - mag) : (int64_t)mag;
 	if (k == NK_IMM32 || k == NK_OFF16)
 		*out = k == NK_IMM32 ? (int32_t)(uint32_t)*out : (int16_t)(uint16_t)*out;
-	*i = j + 1;
 	return 1;
 }
 
@@ -289,7 +291,7 @@ static int take_target(const struct ctx *c, const struct asm_tok *toks, size_t n
 	if (pc) {
 		j++;
 		int r = take_num(c, toks, n, &j, k, out, msg, mlen);
-		if (r == 1)
+		if (r != 0)
 			*i = j;
 		return r;
 	}
@@ -340,8 +342,12 @@ static bool match_tpl(const struct ctx *c, const struct tpl *tp, const struct as
 	default: break;
 	}
 	size_t i = 0;
+	bool soft = false; /* a value error seen; reported only if the whole line has this shape */
+	char soft_msg[sizeof(a->msg)];
+	uint32_t soft_col = 0;
 	for (size_t k = 0; k < tp->ntok; k++) {
 		const struct asm_tok *w = &tp->toks[k];
+		size_t at = i;
 		a->pos = i;
 		a->want = w;
 		int r = 1;
@@ -358,7 +364,7 @@ static bool match_tpl(const struct ctx *c, const struct tpl *tp, const struct as
 			r = i < n ? reg_value(c, &toks[i], w->ph.style, &reg, a->msg, sizeof(a->msg)) : 0;
 			if (r == 1 && !set_reg(m, w->ph.field, reg, &toks[i], a->msg, sizeof(a->msg)))
 				r = -1;
-			if (r == 1)
+			if (r != 0)
 				i++;
 			break;
 		}
@@ -413,14 +419,24 @@ static bool match_tpl(const struct ctx *c, const struct tpl *tp, const struct as
 		}
 		default: r = 0; break;
 		}
-		if (r != 1) {
-			a->value = r < 0;
+		if (r == 0)
 			return false;
+		if (r < 0 && !soft) {
+			soft = true;
+			memcpy(soft_msg, a->msg, sizeof(soft_msg));
+			soft_col = at < n ? toks[at].col : 0;
 		}
 	}
 	if (i != n) {
 		a->pos = i;
 		a->want = NULL;
+		return false;
+	}
+	if (soft) {
+		a->value = true;
+		a->pos = n;
+		a->col = soft_col;
+		memcpy(a->msg, soft_msg, sizeof(a->msg));
 		return false;
 	}
 	return true;
@@ -478,7 +494,7 @@ static int match_line(struct ctx *c, const struct tpl **cands, size_t ncand, con
 			return BPFC_OK;
 		}
 		if (a.value) {
-			if (!have_value || a.pos > best_value.pos)
+			if (!have_value)
 				best_value = a;
 			have_value = true;
 			continue;
@@ -500,7 +516,7 @@ static int match_line(struct ctx *c, const struct tpl **cands, size_t ncand, con
 	}
 	uint32_t eol = n ? toks[n - 1].col + toks[n - 1].len : 0;
 	if (have_value)
-		return fail_at(c, best_value.pos < n ? toks[best_value.pos].col : eol, "%s", best_value.msg);
+		return fail_at(c, best_value.col, "%s", best_value.msg);
 	if (!have_shape || best_shape.pos == 0)
 		return fail_at(c, n ? toks[0].col : 0, "unknown instruction '%.*s'",
 		               (int)(eol - (n ? toks[0].col : 0)), n ? toks[0].s : "");
@@ -724,6 +740,9 @@ static int ubpf_candidates(struct ctx *c, const struct asm_tok *toks, size_t n, 
 			         (int)(last->s + last->len - tp->toks[0].s), tp->toks[0].s);
 			listed++;
 		}
+		bool multi = false; /* the first word starts multi-word mnemonics ("lock", "call") */
+		for (size_t k = 0; k < c->ntpl && !multi; k++)
+			multi = c->tpls[k].mn_words > 1 && lit_eq(&c->tpls[k].toks[0], &toks[0]);
 		const struct asm_tok *lw = &toks[words - 1];
 		int mlen = (int)(lw->s + lw->len - toks[0].s);
 		if (listed && words == n)
@@ -732,7 +751,7 @@ static int ubpf_candidates(struct ctx *c, const struct asm_tok *toks, size_t n, 
 			    "wrong number of operands for '%.*s': expected an operation (%s, ...) and its "
 			    "operands",
 			    mlen, toks[0].s, list);
-		return fail_at(c, toks[0].col, "unknown mnemonic '%.*s'", listed ? mlen : (int)toks[0].len,
+		return fail_at(c, toks[0].col, "unknown mnemonic '%.*s'", multi ? mlen : (int)toks[0].len,
 		               toks[0].s);
 	}
 	unsigned nops = 0;
@@ -932,6 +951,15 @@ enum isa_dialect isa_asm_detect(const char *text, size_t len)
 		    (w1 - w0 == 4 && strncmp(s + w0, "goto", 4) == 0) ||
 		    (w1 - w0 == 5 && strncmp(s + w0, "gotol", 5) == 0)) {
 			llvm++;
+			continue;
+		}
+		if (w1 - w0 == 4 && strncmp(s + w0, "call", 4) == 0) {
+			size_t w2 = w1;
+			while (w2 < l && (s[w2] == ' ' || s[w2] == '\t'))
+				w2++;
+			if (l - w2 >= 5 &&
+			    (strncmp(s + w2, "local", 5) == 0 || strncmp(s + w2, "runtime", 5) == 0))
+				ubpf++;
 			continue;
 		}
 		/* A first word that is a uBPF mnemonic and not also an LLVM keyword. */

@@ -57,6 +57,9 @@ static bool is_wide_pseudo(unsigned sem)
 
 static bool llvm_template(const struct isa_entry *e, unsigned variant, char *b, size_t n)
 {
+	/* llvm-objdump's own spelling of a pseudo wide load: "ld_pseudo r1, 0x1, 0x3" (src, imm). */
+	if (variant == 1 && is_wide_pseudo(e->sem))
+		return put(b, n, "ld_pseudo $rd, %d, $i", (int)e->match_value);
 	if (variant != 0)
 		return false;
 	bool narrow = e->cls == ISA_CLS_ALU || e->cls == ISA_CLS_JMP32;
