@@ -94,6 +94,7 @@ int main(int argc, char **argv)
 	const char *kind_names[32];
 	size_t kind_counts[32], kinds = 0;
 	size_t loaded = 0, failed = 0, progs = 0, insns = 0, maps = 0, relos = 0, unresolved = 0, lines = 0;
+	size_t no_line = 0; /* instructions of programs with line info that have none */
 	double total_us = 0;
 	for (size_t f = 0; f < g_files.cnt; f++) {
 		uint8_t *buf;
@@ -134,6 +135,8 @@ int main(int argc, char **argv)
 				insns += obj->progs[p].insn_cnt;
 				pi += obj->progs[p].insn_cnt;
 				lines += obj->progs[p].lines != NULL;
+				for (size_t k = 0; obj->progs[p].lines && k < obj->progs[p].insn_cnt; k++)
+					no_line += obj->progs[p].lines[k].file == NULL;
 			}
 			progs += obj->prog_cnt;
 			maps += obj->map_cnt;
@@ -150,9 +153,10 @@ int main(int argc, char **argv)
 	}
 	qsort(medians, loaded, sizeof(double), cmp_dbl);
 	printf("objects: %zu, loaded: %zu, failed: %zu\n", g_files.cnt, loaded, failed);
-	printf("programs: %zu (with line info: %zu), instructions: %zu, maps: %zu, CO-RE relocations: %zu "
-	       "(unresolved: %zu)\n",
-	       progs, lines, insns, maps, relos, unresolved);
+	printf(
+	    "programs: %zu (with line info: %zu), instructions: %zu (without a source line: %zu), maps: %zu, "
+	    "CO-RE relocations: %zu (unresolved: %zu)\n",
+	    progs, lines, insns, no_line, maps, relos, unresolved);
 	for (size_t j = 0; j < kinds; j++)
 		printf("errors[%s]: %zu\n", kind_names[j], kind_counts[j]);
 	if (loaded)

@@ -35,7 +35,7 @@ static const char *map_kind_name(enum bpfc_map_kind k)
 	return "";
 }
 
-static void print_object(const struct bpfc_object *obj, int verbose)
+static void print_object(const struct bpfc_object *obj, int verbose, const char *btf_path)
 {
 	printf("%s: %zu program%s, %zu map%s, BTF %s, line info %s", obj->path, obj->prog_cnt,
 	       obj->prog_cnt == 1 ? "" : "s", obj->map_cnt, obj->map_cnt == 1 ? "" : "s",
@@ -90,7 +90,7 @@ static void print_object(const struct bpfc_object *obj, int verbose)
 	if (obj->core_relo_cnt) {
 		printf("CO-RE relocations: %zu, %zu resolved against %s, %zu unresolved\n",
 		       obj->core_relo_cnt, obj->core_relo_cnt - obj->core_unresolved,
-		       "the object's own BTF or --btf", obj->core_unresolved);
+		       btf_path ? btf_path : "the object's own BTF", obj->core_unresolved);
 		for (size_t i = 0; i < obj->core_relo_cnt; i++) {
 			const struct bpfc_core_relo *r = &obj->core_relos[i];
 			if (!verbose && r->resolved)
@@ -155,7 +155,7 @@ int cmd_list(int argc, char **argv)
 		}
 		if (i > optind)
 			printf("\n");
-		print_object(obj, verbose);
+		print_object(obj, verbose, opts.btf_path);
 		bpfc_object_free(obj);
 	}
 	return rc;

@@ -67,7 +67,7 @@ static bool same_essential(const char *a, const char *b)
 
 /* Walks access indices over the local type; names[i] gets each member name ("" for arrays). */
 static const char *walk_local(const struct btf *btf, uint32_t root, const uint32_t *idx, int n,
-                              struct field *f, const char **names)
+                              struct field *f, const char **names, bool *is_member)
 {
 	uint32_t t = btf_skip_mods(btf, root);
 	uint64_t size;
@@ -77,6 +77,7 @@ static const char *walk_local(const struct btf *btf, uint32_t root, const uint32
 	f->type = t;
 	f->bitfield = 0;
 	names[0] = "";
+	is_member[0] = false;
 	for (int i = 1; i < n; i++) {
 		t = btf_skip_mods(btf, f->type);
 		enum btf_kind k = btf_kind(btf, t);
@@ -89,6 +90,7 @@ static const char *walk_local(const struct btf *btf, uint32_t root, const uint32
 			f->type = m.type;
 			f->bitfield = m.bitfield_size;
 			names[i] = m.name;
+			is_member[i] = true;
 		} else if (btf_array(btf, t, &elem, &cnt)) {
 			if (btf_resolve_size(btf, elem, &size, NULL))
 				return "array element has no size";
@@ -96,6 +98,7 @@ static const char *walk_local(const struct btf *btf, uint32_t root, const uint32
 			f->type = elem;
 			f->bitfield = 0;
 			names[i] = "";
+			is_member[i] = false;
 		} else {
 			return "access string goes through a type that is neither a struct, union nor array";
 		}
@@ -125,9 +128,10 @@ static bool find_member(const struct btf *btf, uint32_t t, const char *name, str
 	return false;
 }
 
-/* The same access (by member names) in a target type. */
+/* The same access (by member names) in a target type. Anonymous members of the local access are
+ * skipped: find_member looks through anonymous structs and unions for the next named one. */
 static bool walk_target(const struct btf *btf, uint32_t root, const uint32_t *idx, int n,
-                        const char *const *names, struct field *f)
+                        const char *const *names, const bool *is_member, struct field *f)
 {
 	uint32_t t = btf_skip_mods(btf, root);
 	uint64_t size;
@@ -140,7 +144,9 @@ static bool walk_target(const struct btf *btf, uint32_t root, const uint32_t *id
 		t = btf_skip_mods(btf, f->type);
 		enum btf_kind k = btf_kind(btf, t);
 		uint32_t elem, cnt;
-		if ((k == BTF_K_STRUCT || k == BTF_K_UNION) && *names[i]) {
+		if (is_member[i] && !*names[i])
+			continue;
+		if (is_member[i] && (k == BTF_K_STRUCT || k == BTF_K_UNION)) {
 			struct btf_member m;
 			uint64_t base = 0;
 			if (!find_member(btf, t, names[i], &m, &base, 0))
@@ -148,16 +154,46 @@ static bool walk_target(const struct btf *btf, uint32_t root, const uint32_t *id
 			f->bit_off += base + m.bit_offset;
 			f->type = m.type;
 			f->bitfield = m.bitfield_size;
-		} else if (btf_array(btf, t, &elem, &cnt) && !*names[i]) {
+		} else if (!is_member[i] && btf_array(btf, t, &elem, &cnt)) {
 			if (btf_resolve_size(btf, elem, &size, NULL))
 				return false;
 			f->bit_off += (uint64_t)idx[i] * size * 8;
 			f->type = elem;
+			f->bitfield = 0;
 		} else {
 			return false;
 		}
 	}
 	return true;
+}
+
+/* libbpf's rule for where a field is loaded from: the smallest naturally aligned power-of-two
+ * window, starting at the field type's size, that holds all its bits. */
+static const char *field_window(const struct btf *btf, const struct field *f, uint64_t *byte_off,
+                                uint64_t *byte_sz, uint64_t *bit_sz)
+{
+	uint64_t sz;
+	if (btf_resolve_size(btf, f->type, &sz, NULL) || sz == 0)
+		return "field type has no size";
+	if (!f->bitfield) {
+		*byte_off = f->bit_off / 8;
+		*byte_sz = sz;
+		*bit_sz = sz * 8;
+		return NULL;
+	}
+	*bit_sz = f->bitfield;
+	if (sz > 8)
+		return "bitfield wider than 8 bytes";
+	for (int step = 0; step < 4; step++) {
+		*byte_sz = sz;
+		*byte_off = f->bit_off / 8 / sz * sz;
+		if (f->bit_off + *bit_sz - *byte_off * 8 <= sz * 8)
+			return NULL;
+		if (sz >= 8)
+			break;
+		sz *= 2;
+	}
+	return "bitfield does not fit an aligned 8-byte load";
 }
 
 static uint32_t find_target_type(const struct btf *target, const struct btf *local, uint32_t local_id)
@@ -233,54 +269,60 @@ void elf_core_resolve(const struct btf *local, const struct btf *target, struct 
 
 	if (r->kind <= CORE_FIELD_RSHIFT_U64) {
 		struct field lf, tf;
+		bool is_member[MAX_ACCESS];
 		if (parse_access(r->access, idx, &n)) {
 			set_unresolved(r, pool, "malformed access string");
 			return;
 		}
-		if ((why = walk_local(local, r->type_id, idx, n, &lf, names))) {
+		if ((why = walk_local(local, r->type_id, idx, n, &lf, names, is_member))) {
 			set_unresolved(r, pool, why);
 			return;
 		}
 		char spec[512];
 		size_t pos = (size_t)snprintf(spec, sizeof(spec), "%s",
 		                              btf_name(local, btf_skip_mods(local, r->type_id)));
-		if (idx[0])
-			pos += (size_t)snprintf(spec + (pos < sizeof(spec) ? pos : sizeof(spec)),
-			                        pos < sizeof(spec) ? sizeof(spec) - pos : 0, "[%u]", idx[0]);
-		for (int i = 1; i < n && pos < sizeof(spec); i++)
-			pos += (size_t)(*names[i] ? snprintf(spec + pos, sizeof(spec) - pos, ".%s", names[i])
+		if (idx[0] && pos < sizeof(spec))
+			pos += (size_t)snprintf(spec + pos, sizeof(spec) - pos, "[%u]", idx[0]);
+		for (int i = 1; i < n && pos < sizeof(spec); i++) {
+			if (is_member[i] && !*names[i])
+				continue; /* anonymous struct/union: C spells the access without it */
+			pos +=
+			    (size_t)(is_member[i] ? snprintf(spec + pos, sizeof(spec) - pos, ".%s", names[i])
 			                          : snprintf(spec + pos, sizeof(spec) - pos, "[%u]", idx[i]));
+		}
 		r->spec = elf_pool_printf(pool, "%s", spec);
-		bool found = troot && walk_target(tb, troot, idx, n, names, &tf);
-		if (!target)
-			tf = lf;
+		bool found = true;
+		tf = lf;
+		if (target)
+			found = troot && walk_target(target, troot, idx, n, names, is_member, &tf);
+		uint64_t byte_off = 0, byte_sz = 0, bit_sz = 0;
+		if (found && r->kind != CORE_FIELD_EXISTS &&
+		    (why = field_window(tb, &tf, &byte_off, &byte_sz, &bit_sz))) {
+			set_unresolved(r, pool, why);
+			return;
+		}
 		if (r->kind == CORE_FIELD_EXISTS) {
 			value = found;
 		} else if (!found) {
-			set_unresolved(r, pool,
-			               target ? "field not found in the target BTF" : "field not found");
-			return;
-		} else if (tf.bitfield && r->kind != CORE_FIELD_SIGNED) {
-			set_unresolved(
-			    r, pool,
-			    "bitfield relocations are not resolved (the kernel's load size decides)");
+			set_unresolved(r, pool, "field not found in the target BTF");
 			return;
 		} else if (r->kind == CORE_FIELD_BYTE_OFFSET) {
-			value = tf.bit_off / 8;
+			value = byte_off;
 			is_offset = true;
 		} else if (r->kind == CORE_FIELD_BYTE_SIZE) {
-			if (btf_resolve_size(tb, tf.type, &value, NULL)) {
-				set_unresolved(r, pool, "field type has no size");
-				return;
-			}
+			value = byte_sz;
 		} else if (r->kind == CORE_FIELD_SIGNED) {
 			uint32_t ft = btf_skip_mods(tb, tf.type);
 			value = btf_kind(tb, ft) == BTF_K_INT    ? (btf_int_encoding(tb, ft) >> 24) & 1
 			        : btf_kind(tb, ft) == BTF_K_ENUM ? !btf_kflag(tb, ft)
 			                                         : 0;
+		} else if (r->kind == CORE_FIELD_LSHIFT_U64) {
+			uint64_t in_window =
+			    tf.bit_off - byte_off * 8; /* first bit of the field in the window */
+			value =
+			    btf_is_big_endian(tb) ? 64 - byte_sz * 8 + in_window : 64 - (in_window + bit_sz);
 		} else {
-			set_unresolved(r, pool, "bitfield shift relocations are not resolved");
-			return;
+			value = 64 - bit_sz;
 		}
 	} else if (r->kind == CORE_TYPE_ID_LOCAL) {
 		value = r->type_id;

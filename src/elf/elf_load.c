@@ -31,6 +31,11 @@
 #define SRC_PSEUDO_CALL 1
 #define SRC_PSEUDO_KFUNC_CALL 2
 
+/* Each program carries its own copy of the subprograms it reaches (as libbpf links them), so the
+ * loaded size can grow as programs x subprograms; past this many slots in all the object's
+ * programs together, loading stops with BPFC_ERR_LIMIT. The kernel's own limit is 1M per program. */
+#define MAX_OBJECT_SLOTS (1u << 24)
+
 #define MAP_TYPE_ARRAY 2
 #define MAP_F_RDONLY_PROG 0x80
 #define MAP_F_MMAPABLE 0x400
@@ -99,6 +104,7 @@ struct ctx {
 	struct btf *target_btf;
 	struct btf_ext *ext;
 	void *sections_table;
+	uint32_t loaded_slots; /* slots in all programs built so far */
 	struct bpfc_object *obj;
 	struct elf_priv *priv;
 };
@@ -1142,8 +1148,10 @@ static int place(struct ctx *c, struct linker *l, size_t fi, uint32_t *total)
 	if (l->pos[fi] != UINT32_MAX)
 		return 0;
 	uint32_t len = c->funcs[fi].end - c->funcs[fi].start;
-	if (*total > UINT32_MAX - len)
-		return fail(c, "program too large");
+	if (len > MAX_OBJECT_SLOTS || *total > MAX_OBJECT_SLOTS - len)
+		return bpfc_error_set(c->err, BPFC_ERR_LIMIT,
+		                      "%s: program '%s' with its subprograms is larger than %u instructions",
+		                      c->path, c->funcs[l->cnt ? l->order[0] : fi].name, MAX_OBJECT_SLOTS);
 	l->pos[fi] = *total;
 	*total += len;
 	l->order[l->cnt++] = fi;
@@ -1315,6 +1323,15 @@ static int build_program(struct ctx *c, size_t entry, const char *type)
 				goto out;
 		}
 	}
+	if (total > MAX_OBJECT_SLOTS - c->loaded_slots) {
+		rc = bpfc_error_set(
+		    c->err, BPFC_ERR_LIMIT,
+		    "%s: program '%s' makes the object's programs, with their subprograms, larger than "
+		    "%u instructions",
+		    c->path, c->funcs[entry].name, MAX_OBJECT_SLOTS);
+		goto out;
+	}
+	c->loaded_slots += total;
 	insns = malloc((total ? total : 1) * sizeof(*insns));
 	if (!insns) {
 		rc = nomem(c);

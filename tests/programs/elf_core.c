@@ -1,5 +1,6 @@
 /* ELF loader test: CO-RE relocations on a locally declared kernel-like struct (no vmlinux.h):
- * field offsets, field existence, type size, through __builtin_preserve_access_index. */
+ * field offsets, field existence, type size, a bitfield read, an enum value, through
+ * __builtin_preserve_access_index. */
 #include <linux/bpf.h>
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_core_read.h>
@@ -12,7 +13,10 @@ struct task_like {
 		long flags;
 	} times;
 	char comm[16];
+	unsigned int flag_a : 3, flag_b : 5;
 } __attribute__((preserve_access_index));
+
+enum task_state_like { TS_RUNNING = 0, TS_SLEEPING = 7 };
 
 SEC("kprobe/core_test") int core_prog(struct task_like *t)
 {
@@ -22,6 +26,8 @@ SEC("kprobe/core_test") int core_prog(struct task_like *t)
 	bpf_probe_read_kernel(&flags, sizeof(flags), &t->times.flags);
 	if (bpf_core_field_exists(t->comm))
 		pid += bpf_core_type_size(struct task_like);
+	pid += BPF_CORE_READ_BITFIELD_PROBED(t, flag_b);
+	pid += bpf_core_enum_value(enum task_state_like, TS_SLEEPING);
 	return pid + (int)flags;
 }
 

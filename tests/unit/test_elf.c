@@ -61,6 +61,23 @@ static int map_named(const struct bpfc_object *obj, const char *name)
 	return -1;
 }
 
+static Elf64_Shdr *shdr(uint8_t *d, size_t i)
+{
+	Elf64_Ehdr *eh = (Elf64_Ehdr *)d;
+	return (Elf64_Shdr *)(d + eh->e_shoff) + i;
+}
+
+static Elf64_Shdr *sec_named(uint8_t *d, const char *name)
+{
+	Elf64_Ehdr *eh = (Elf64_Ehdr *)d;
+	const char *strs = (const char *)d + shdr(d, eh->e_shstrndx)->sh_offset;
+	for (size_t i = 1; i < eh->e_shnum; i++)
+		if (strcmp(strs + shdr(d, i)->sh_name, name) == 0)
+			return shdr(d, i);
+	ck_abort_msg("no section %s", name);
+	return NULL;
+}
+
 /* Every call src=1 and lddw src=4 must land on the start of one of the program's functions. */
 static void check_calls_land_on_funcs(const struct bpfc_prog *p)
 {
@@ -305,10 +322,18 @@ START_TEST(global_data_and_callback)
 }
 END_TEST
 
+static const struct bpfc_core_relo *relo_for(const struct bpfc_object *obj, uint32_t kind, const char *spec)
+{
+	for (size_t i = 0; i < obj->core_relo_cnt; i++)
+		if (obj->core_relos[i].kind == kind && strcmp(obj->core_relos[i].spec, spec) == 0)
+			return &obj->core_relos[i];
+	ck_abort_msg("no CO-RE relocation %u on %s", kind, spec);
+	return NULL;
+}
+
 START_TEST(core_relocations)
 {
 	struct bpfc_object *obj = load("elf_core");
-	ck_assert_uint_eq(obj->core_relo_cnt, 4);
 	ck_assert_uint_eq(obj->core_unresolved, 0);
 	const struct {
 		uint32_t kind;
@@ -317,18 +342,96 @@ START_TEST(core_relocations)
 	} want[] = {{0, "task_like.pid", 4},
 	            {0, "task_like.times.flags", 16},
 	            {2, "task_like.comm", 1},
-	            {9, "struct task_like", 40}};
-	for (size_t i = 0; i < 4; i++) {
-		const struct bpfc_core_relo *r = &obj->core_relos[i];
+	            {9, "struct task_like", 48},
+	            /* flag_b: bits 35..39 of the struct, read as the u32 at byte 40 */
+	            {0, "task_like.flag_b", 40},
+	            {1, "task_like.flag_b", 4},
+	            {4, "task_like.flag_b", 56},
+	            {5, "task_like.flag_b", 59},
+	            {11, "task_state_like::TS_SLEEPING", 7}};
+	for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
+		const struct bpfc_core_relo *r = relo_for(obj, want[i].kind, want[i].spec);
 		ck_assert(r->resolved);
-		ck_assert_uint_eq(r->kind, want[i].kind);
-		ck_assert_str_eq(r->spec, want[i].spec);
-		ck_assert_uint_eq(r->value, want[i].value);
-		const struct isa_slot *s = &obj->progs[r->prog].insns[r->insn];
-		/* The patched instruction carries the value (an offset is in imm for add/mov). */
-		ck_assert_int_eq(s->imm, (int32_t)want[i].value);
+		ck_assert_msg(r->value == want[i].value, "%s kind %u: %llu, expected %llu", want[i].spec,
+		              want[i].kind, (unsigned long long)r->value, (unsigned long long)want[i].value);
 	}
+	/* Resolved against the object's own BTF, nothing changes (clang emitted the local values),
+	 * except the bitfield's load size: LLVM emits the record's alignment (8), libbpf (and we)
+	 * the smallest window from the field type's size (4). */
+	uint32_t bitfield_size_insn = relo_for(obj, 1, "task_like.flag_b")->insn;
+	struct blob b = read_prog("elf_core");
+	Elf64_Ehdr *eh = (Elf64_Ehdr *)b.data;
+	const char *strs =
+	    (const char *)b.data + ((Elf64_Shdr *)(b.data + eh->e_shoff))[eh->e_shstrndx].sh_offset;
+	const struct bpfc_prog *p = &obj->progs[0];
+	for (size_t i = 1; i < eh->e_shnum; i++) {
+		Elf64_Shdr *sh = (Elf64_Shdr *)(b.data + eh->e_shoff) + i;
+		if (strcmp(strs + sh->sh_name, "kprobe/core_test") != 0)
+			continue;
+		ck_assert_uint_eq(sh->sh_size / 8, p->funcs[0].end);
+		for (size_t k = 0; k < sh->sh_size / 8; k++) {
+			struct isa_slot s;
+			isa_decode_slot(b.data + sh->sh_offset + 8 * k, ISA_LITTLE_ENDIAN, &s);
+			if (k == bitfield_size_insn) {
+				ck_assert_int_eq(s.imm, 8);
+				ck_assert_int_eq(p->insns[k].imm, 4);
+				continue;
+			}
+			ck_assert_int_eq(s.imm, p->insns[k].imm);
+			ck_assert_int_eq(s.off, p->insns[k].off);
+		}
+	}
+	free(b.data);
 	bpfc_object_free(obj);
+}
+END_TEST
+
+/* Writes the .BTF section of a compiled test program to a temporary file. */
+static char *btf_file_of(const char *name)
+{
+	struct blob b = read_prog(name);
+	Elf64_Shdr *s = sec_named(b.data, ".BTF");
+	char *path = tu_write_temp(b.data + s->sh_offset, s->sh_size, ".btf");
+	free(b.data);
+	return path;
+}
+
+START_TEST(core_against_target_btf)
+{
+	/* Target = the object's own BTF: the same values. */
+	char *own = btf_file_of("elf_core");
+	struct bpfc_elf_opts o = {.btf_path = own};
+	struct bpfc_object *obj = load_opts("elf_core", &o);
+	ck_assert_uint_eq(obj->core_unresolved, 0);
+	ck_assert_uint_eq(relo_for(obj, 0, "task_like.times.flags")->value, 16);
+	bpfc_object_free(obj);
+	remove(own);
+	free(own);
+	/* Target without struct task_like: field accesses unresolved with the reason, existence 0. */
+	char *other = btf_file_of("elf_maps");
+	o.btf_path = other;
+	obj = load_opts("elf_core", &o);
+	const struct bpfc_core_relo *r = relo_for(obj, 0, "task_like.pid");
+	ck_assert(!r->resolved);
+	ck_assert_str_eq(r->reason, "field not found in the target BTF");
+	r = relo_for(obj, 2, "task_like.comm");
+	ck_assert(r->resolved);
+	ck_assert_uint_eq(r->value, 0);
+	ck_assert_int_eq(obj->progs[r->prog].insns[r->insn].imm, 0);
+	r = relo_for(obj, 9, "struct task_like");
+	ck_assert(!r->resolved);
+	ck_assert_str_eq(r->reason, "type not found in the target BTF");
+	ck_assert_uint_eq(obj->core_unresolved, obj->core_relo_cnt - 1);
+	bpfc_object_free(obj);
+	remove(other);
+	free(other);
+	/* A missing target file is an I/O error. */
+	struct blob b = read_prog("elf_core");
+	struct bpfc_error err;
+	o.btf_path = "/nonexistent/vmlinux";
+	ck_assert_int_eq(elf_load_object("c.o", b.data, b.len, &o, &obj, &err), BPFC_ERR_IO);
+	ck_assert_ptr_nonnull(strstr(err.msg, "/nonexistent/vmlinux"));
+	free(b.data);
 }
 END_TEST
 
@@ -498,23 +601,6 @@ START_TEST(btf_type_loops_terminate)
 END_TEST
 
 /* ---- corrupted objects ---- */
-
-static Elf64_Shdr *shdr(uint8_t *d, size_t i)
-{
-	Elf64_Ehdr *eh = (Elf64_Ehdr *)d;
-	return (Elf64_Shdr *)(d + eh->e_shoff) + i;
-}
-
-static Elf64_Shdr *sec_named(uint8_t *d, const char *name)
-{
-	Elf64_Ehdr *eh = (Elf64_Ehdr *)d;
-	const char *strs = (const char *)d + shdr(d, eh->e_shstrndx)->sh_offset;
-	for (size_t i = 1; i < eh->e_shnum; i++)
-		if (strcmp(strs + shdr(d, i)->sh_name, name) == 0)
-			return shdr(d, i);
-	ck_abort_msg("no section %s", name);
-	return NULL;
-}
 
 /* Loads a mutated copy and checks the error mentions want. */
 static void expect_error(const struct blob *b, const char *want)
@@ -789,6 +875,7 @@ int main(void)
 		tcase_add_test(tc, legacy_maps_and_version);
 		tcase_add_test(tc, global_data_and_callback);
 		tcase_add_test(tc, core_relocations);
+		tcase_add_test(tc, core_against_target_btf);
 		tcase_add_test(tc, line_info_every_instruction);
 		tcase_add_test(tc, big_endian_matches_little_endian);
 		tcase_add_test(tc, malformed_header);
