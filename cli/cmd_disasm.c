@@ -32,12 +32,14 @@ static const char usage_text[] =
 static void print_slot(const struct cli_opts *o, const struct bpfc_prog *p, size_t idx, const char *text)
 {
 	printf("%4zu:", idx);
-	if (!o->no_raw) {
-		uint8_t raw[8];
-		isa_encode_slot(&p->insns[idx], p->byte_order, raw);
-		for (int k = 0; k < 8; k++)
-			printf(" %02x", raw[k]);
+	if (o->no_raw) {
+		printf("%s%s\n", text[0] ? " " : "", text);
+		return;
 	}
+	uint8_t raw[8];
+	isa_encode_slot(&p->insns[idx], p->byte_order, raw);
+	for (int k = 0; k < 8; k++)
+		printf(" %02x", raw[k]);
 	printf("%s%s\n", text[0] ? "  " : "", text);
 }
 

@@ -33,16 +33,15 @@ static const char *extension(const char *path)
 	return dot && dot != base ? dot + 1 : "";
 }
 
-/* Text: no NUL and no control bytes other than white space in the first 64 KiB. Raw bytecode
- * practically always has a zero byte (register nibbles, offsets, immediates). */
+/* Text: no NUL and no control bytes other than white space (DEL and bytes >= 0x80 allowed: UTF-8,
+ * stray characters in comments) in the first 64 KiB. Raw bytecode practically always has a zero
+ * byte (register nibbles, offsets, immediates). */
 static bool looks_text(const uint8_t *data, size_t len)
 {
 	size_t n = len < 65536 ? len : 65536;
 	for (size_t i = 0; i < n; i++) {
 		uint8_t c = data[i];
 		if (c < 0x20 && c != '\n' && c != '\r' && c != '\t' && c != '\f' && c != '\v')
-			return false;
-		if (c == 0x7f)
 			return false;
 	}
 	return true;
@@ -80,11 +79,12 @@ enum bpfc_format bpfc_input_detect(const char *path, const uint8_t *data, size_t
 	if (len > 0) {
 		if (elf_is_elf(data, len))
 			return BPFC_FORMAT_ELF;
-		if (looks_text(data, len)) {
-			if (strcmp(ext, "data") == 0 || has_data_header(data, len))
-				return BPFC_FORMAT_DATA;
-			return BPFC_FORMAT_ASM;
-		}
+		/* A .data file is text by definition: its parser names a binary line, which says
+		 * more than decoding it as raw slots would. */
+		if (strcmp(ext, "data") == 0)
+			return BPFC_FORMAT_DATA;
+		if (looks_text(data, len))
+			return has_data_header(data, len) ? BPFC_FORMAT_DATA : BPFC_FORMAT_ASM;
 		return BPFC_FORMAT_RAW;
 	}
 	if (strcmp(ext, "data") == 0)

@@ -3,6 +3,7 @@
  * common case (an opcode with one encoding) is a handful of masks and one predictable branch;
  * anything unusual drops to a slow path that works out what exactly is wrong. */
 #include <inttypes.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,26 +23,53 @@ const char *isa_check_id(enum isa_check c)
 	return (unsigned)c < ISA_CHECK_COUNT ? check_ids[c] : "?";
 }
 
-enum op_kind { OP_UNKNOWN = 0, OP_BARE_SLOT2, OP_SIMPLE, OP_MULTI };
+enum op_kind { OP_UNKNOWN = 0, OP_BARE_SLOT2, OP_DIRECT, OP_MATCH, OP_LOOKUP };
 enum jump_kind { JUMP_NONE = 0, JUMP_OFF, JUMP_IMM };
 
-/* Gate results per entry, as bits. */
-enum { GATE_NONSTANDARD = 1, GATE_GROUP = 2, GATE_CPU = 4 };
+/* Gate results per entry, as bits. GATE_HIDDEN: an extension told apart from standard encodings
+ * of its opcode only by a field value; outside its profile the value is simply not allowed. */
+enum { GATE_NONSTANDARD = 1, GATE_GROUP = 2, GATE_CPU = 4, GATE_HIDDEN = 8 };
 
-/* What the hot loop needs about one opcode. Masks are all-ones for fields that must be zero. */
-struct op_info {
-	const struct isa_entry *entry; /* OP_SIMPLE: the only encoding */
+/* What the hot loop needs about one encoding. The first 8 bytes of a slot (opcode, dst, src,
+ * off; padding masked out) are checked as one word: zmask has all-ones over fields that must be
+ * zero, regmask 0xf0 over register fields (a register r11..r15 shows as bit 4 once 5 is added,
+ * anything above 15 shows in the high nibble itself). */
+struct einfo {
+	uint64_t zmask;
+	uint64_t regmask;
 	uint32_t imm_zmask;
-	uint16_t off_zmask;
-	uint8_t dst_zmask, src_zmask;
-	uint8_t dst_reg, src_reg; /* 1: the field must be a register number */
-	uint8_t kind, jump, gate, cpu;
-	bool wide;
+	int32_t match_value;
 	isa_group_mask group_bit;
+	uint16_t idx; /* index of the entry in the table */
+	uint8_t gate, jump, cpu;
 };
 
-struct pending_jump {
-	size_t insn, target;
+_Static_assert(offsetof(struct isa_slot, opcode) == 0 && offsetof(struct isa_slot, dst) == 1 &&
+                   offsetof(struct isa_slot, src) == 2 && offsetof(struct isa_slot, off) == 4 &&
+                   offsetof(struct isa_slot, imm) == 8,
+               "the word checks assume this slot layout");
+
+/* A mask over the first 8 bytes of a slot with the given byte values in dst, src and off. */
+static uint64_t slot_word_mask(uint8_t dst, uint8_t src, uint16_t off)
+{
+	unsigned char b[sizeof(struct isa_slot)];
+	memset(b, 0, sizeof(b));
+	b[offsetof(struct isa_slot, dst)] = dst;
+	b[offsetof(struct isa_slot, src)] = src;
+	memcpy(b + offsetof(struct isa_slot, off), &off, sizeof(off));
+	uint64_t w;
+	memcpy(&w, b, sizeof(w));
+	return w;
+}
+
+/* What the hot loop needs about one opcode. */
+struct op_info {
+	struct einfo e0; /* a copy of the first encoding's: the common case needs one load */
+	uint16_t first;
+	uint8_t count; /* entries searched in the hot loop (0: the slow path decides) */
+	uint8_t kind;
+	uint8_t key_idx; /* which slot field the entries are told apart by; 4: none (key 0) */
+	bool wide;
 };
 
 struct vctx {
@@ -50,10 +78,10 @@ struct vctx {
 	struct isa_validation *v;
 	const struct isa_slot *insns;
 	size_t n;
-	uint8_t *gates; /* per table entry */
-	uint8_t *wide2; /* bitmap: slot is the second half of a wide load */
-	struct pending_jump *pend;
-	size_t pend_cnt, pend_cap;
+	struct einfo *ei;   /* per table entry */
+	uint8_t *wide2;     /* bitmap (n + 1 bits): slot is the second half of a wide load */
+	uint8_t *fwd;       /* bitmap (n + 1 bits): slot is the target of a forward jump */
+	bool fwd_into_wide; /* some forward jump lands in a second slot: one more pass finds it */
 	size_t cap;
 	bool nomem;
 };
@@ -87,8 +115,13 @@ static bool accepted_extension(const struct isa_validate_opts *o, const struct i
 
 static uint8_t entry_gate(const struct vctx *c, const struct isa_entry *e)
 {
-	if (!e->standard && !accepted_extension(c->o, e))
+	if (!e->standard && !accepted_extension(c->o, e)) {
+		const struct isa_entry *first = &c->t->entries[c->t->first[e->opcode]];
+		for (unsigned k = 0; k < c->t->count[e->opcode]; k++)
+			if (first[k].standard && e->match_field != ISA_FIELD_NONE)
+				return GATE_HIDDEN;
 		return GATE_NONSTANDARD; /* one root cause: the group/cpu gates are not asked too */
+	}
 	uint8_t g = 0;
 	if (c->o->restrict_groups && !(c->v->allowed_groups & ((isa_group_mask)1 << e->group)))
 		g |= GATE_GROUP;
@@ -137,9 +170,18 @@ static void check_field_rule(struct vctx *c, size_t i, const struct isa_slot *s,
 		add_finding(c, i, s, ISA_CHECK_BAD_REGISTER, e, f, val, 0, false);
 }
 
-static void check_gates(struct vctx *c, size_t i, const struct isa_slot *s, const struct isa_entry *e,
-                        uint8_t gate)
+/* The slow path for a slot whose encoding is known but something about it is not allowed. */
+static void no_matching_entry(struct vctx *c, size_t i, const struct isa_slot *s);
+
+static void report_entry(struct vctx *c, size_t i, const struct isa_slot *s, const struct isa_entry *e,
+                         uint8_t gate)
 {
+	if (gate & GATE_HIDDEN) {
+		no_matching_entry(c, i, s);
+		return;
+	}
+	for (int f = 0; f < ISA_FIELD_COUNT; f++)
+		check_field_rule(c, i, s, e, (enum isa_field)f, e->rule[f]);
 	if (gate & GATE_NONSTANDARD)
 		add_finding(c, i, s, ISA_CHECK_NONSTANDARD, e, ISA_FIELD_NONE, 0, 0, false);
 	if (gate & GATE_GROUP)
@@ -148,50 +190,62 @@ static void check_gates(struct vctx *c, size_t i, const struct isa_slot *s, cons
 		add_finding(c, i, s, ISA_CHECK_GROUP_NOT_ALLOWED, e, ISA_FIELD_NONE, e->cpu, 1, false);
 }
 
-static void check_jump(struct vctx *c, size_t i, const struct isa_slot *s, const struct isa_entry *e,
-                       enum jump_kind kind)
+static int64_t jump_delta(const struct isa_slot *s, unsigned kind)
 {
-	int64_t delta = kind == JUMP_OFF ? s->off : s->imm;
-	int64_t target = (int64_t)i + 1 + delta;
-	if (target < 0 || (uint64_t)target >= c->n) {
-		add_finding(c, i, s, ISA_CHECK_JUMP_OUT_OF_RANGE, e,
-		            kind == JUMP_OFF ? ISA_FIELD_OFF : ISA_FIELD_IMM, target, delta, false);
-		return;
-	}
-	size_t t = (size_t)target;
-	if (t <= i) {
-		if (c->wide2[t / 8] & (1u << (t % 8)))
-			add_finding(c, i, s, ISA_CHECK_JUMP_INTO_WIDE, e,
-			            kind == JUMP_OFF ? ISA_FIELD_OFF : ISA_FIELD_IMM, target, target - 1,
-			            false);
-		return;
-	}
-	/* Forward: whether the target is a second slot is known only later. */
-	if (c->pend_cnt == c->pend_cap) {
-		size_t ncap = c->pend_cap ? c->pend_cap * 2 : 64;
-		struct pending_jump *np = realloc(c->pend, ncap * sizeof(*np));
-		if (!np) {
-			c->nomem = true;
-			return;
-		}
-		c->pend = np;
-		c->pend_cap = ncap;
-	}
-	c->pend[c->pend_cnt++] = (struct pending_jump){i, t};
+	return kind == JUMP_OFF ? s->off : s->imm;
 }
 
-/* The entries sharing an opcode are told apart by one field; no entry matched it. */
+static bool is_wide2(const struct vctx *c, size_t t)
+{
+	return c->wide2[t / 8] & (1u << (t % 8));
+}
+
+static bool entry_accepted(const struct isa_validate_opts *o, const struct isa_entry *e)
+{
+	return e->standard || accepted_extension(o, e);
+}
+
+/* A field value as the unsigned number of its width, for ordering selector values. */
+static uint64_t field_unsigned(int field, int64_t v)
+{
+	switch (field) {
+	case ISA_FIELD_OFF: return (uint16_t)v;
+	case ISA_FIELD_IMM: return (uint32_t)v;
+	default: return (uint64_t)v;
+	}
+}
+
+/* The entries sharing an opcode are told apart by one field and no entry (of the profile)
+ * matched it. When the opcode has a base encoding (selector 0) and the value is below every
+ * other selector, it reads as a stray non-zero in a field the base encoding does not use
+ * (mov with offset 1: ISA-RESERVED-FIELD); otherwise as a wrong selector (sdiv offset 2, atomic
+ * imm 0x02, lddw src 7: ISA-BAD-OFFSET/IMM/SRC). */
 static void no_matching_entry(struct vctx *c, size_t i, const struct isa_slot *s)
 {
 	const struct isa_table *t = c->t;
 	const struct isa_entry *first = &t->entries[t->first[s->opcode]];
 	unsigned n = t->count[s->opcode];
 	int mf = first->match_field;
+	int64_t val = mf >= 0 ? isa_slot_field(s, (enum isa_field)mf) : 0;
+	const struct isa_entry *base = NULL;
+	uint64_t min_nonzero = UINT64_MAX;
+	for (unsigned k = 0; k < n; k++) {
+		if (!entry_accepted(c->o, &first[k]) || first[k].match_field != mf)
+			continue;
+		uint64_t sel = field_unsigned(mf, first[k].match_value);
+		if (sel == 0)
+			base = &first[k];
+		else if (sel < min_nonzero)
+			min_nonzero = sel;
+	}
 	enum isa_check check = mf == ISA_FIELD_SRC   ? ISA_CHECK_BAD_SRC
 	                       : mf == ISA_FIELD_OFF ? ISA_CHECK_BAD_OFFSET
 	                       : mf == ISA_FIELD_IMM ? ISA_CHECK_BAD_IMM
 	                                             : ISA_CHECK_UNKNOWN_OPCODE;
-	add_finding(c, i, s, check, first, mf, mf >= 0 ? isa_slot_field(s, (enum isa_field)mf) : 0, 0, false);
+	if (base && mf >= 0 && field_unsigned(mf, val) < min_nonzero)
+		add_finding(c, i, s, ISA_CHECK_RESERVED_FIELD, base, mf, val, 0, false);
+	else
+		add_finding(c, i, s, check, first, mf, val, 0, false);
 	/* The other fields are still checked where every encoding of the opcode agrees on them. */
 	for (int f = 0; f < ISA_FIELD_COUNT; f++) {
 		if (f == mf)
@@ -202,21 +256,6 @@ static void no_matching_entry(struct vctx *c, size_t i, const struct isa_slot *s
 		if (same)
 			check_field_rule(c, i, s, NULL, (enum isa_field)f, first->rule[f]);
 	}
-}
-
-static void check_entry(struct vctx *c, size_t i, const struct isa_slot *s, const struct isa_entry *e)
-{
-	for (int f = 0; f < ISA_FIELD_COUNT; f++)
-		check_field_rule(c, i, s, e, (enum isa_field)f, e->rule[f]);
-	uint8_t gate = c->gates[e - c->t->entries];
-	if (gate)
-		check_gates(c, i, s, e, gate);
-	c->v->groups_used |= (isa_group_mask)1 << e->group;
-	if (e->cpu > c->v->cpu_needed)
-		c->v->cpu_needed = e->cpu;
-	enum jump_kind jk = jump_kind_of(e->sem);
-	if (jk != JUMP_NONE)
-		check_jump(c, i, s, e, jk);
 }
 
 /* A wide load at slot i: its second slot carries only imm; the rest is reserved. */
@@ -238,11 +277,32 @@ static void check_wide_second(struct vctx *c, size_t i, const struct isa_entry *
 		            true);
 }
 
-static void build_ops(struct vctx *c, struct op_info *ops)
+static void build_tables(struct vctx *c, struct op_info *ops)
 {
 	const struct isa_table *t = c->t;
-	for (size_t k = 0; k < t->entry_count; k++)
-		c->gates[k] = entry_gate(c, &t->entries[k]);
+	for (size_t k = 0; k < t->entry_count; k++) {
+		const struct isa_entry *e = &t->entries[k];
+		struct einfo *ei = &c->ei[k];
+		memset(ei, 0, sizeof(*ei));
+		bool zd = e->rule[ISA_FIELD_DST] == ISA_RULE_ZERO,
+		     zs = e->rule[ISA_FIELD_SRC] == ISA_RULE_ZERO;
+		bool zo = e->rule[ISA_FIELD_OFF] == ISA_RULE_ZERO;
+		ei->zmask = slot_word_mask(zd ? 0xff : 0, zs ? 0xff : 0, zo ? 0xffff : 0);
+		ei->regmask = slot_word_mask(e->rule[ISA_FIELD_DST] == ISA_RULE_REG ? 0xf0 : 0,
+		                             e->rule[ISA_FIELD_SRC] == ISA_RULE_REG ? 0xf0 : 0, 0);
+		ei->imm_zmask = e->rule[ISA_FIELD_IMM] == ISA_RULE_ZERO ? 0xffffffffu : 0;
+		ei->match_value = e->match_field == ISA_FIELD_NONE ? 0 : e->match_value;
+		ei->jump = (uint8_t)jump_kind_of(e->sem);
+		ei->idx = (uint16_t)k;
+		ei->gate = entry_gate(c, e);
+		ei->cpu = e->cpu;
+		ei->group_bit = (isa_group_mask)1 << e->group;
+		if (ei->gate & GATE_HIDDEN) {
+			ei->cpu = 0;
+			ei->group_bit = 0;
+			ei->jump = JUMP_NONE;
+		}
+	}
 	for (unsigned op = 0; op < 256; op++) {
 		struct op_info *oi = &ops[op];
 		memset(oi, 0, sizeof(*oi));
@@ -250,57 +310,82 @@ static void build_ops(struct vctx *c, struct op_info *ops)
 		if (n == 0)
 			continue;
 		const struct isa_entry *e = &t->entries[t->first[op]];
+		oi->first = t->first[op];
+		oi->count = (uint8_t)n;
+		oi->key_idx = e->match_field >= 0 ? (uint8_t)e->match_field : 4;
 		oi->wide = true;
-		for (unsigned k = 0; k < n; k++)
+		bool one_field = true;
+		for (unsigned k = 0; k < n; k++) {
 			oi->wide = oi->wide && e[k].wide;
-		if (n == 1 && e->sem == ISA_SEM_WIDE_SLOT2) {
+			one_field = one_field && e[k].match_field == e->match_field && e[k].match_field >= 0;
+		}
+		if (n == 1 && e->sem == ISA_SEM_WIDE_SLOT2)
 			oi->kind = OP_BARE_SLOT2;
-			oi->entry = e;
-			continue;
-		}
-		if (n > 1 || e->match_field != ISA_FIELD_NONE || e->wide) {
-			oi->kind = OP_MULTI;
-			continue;
-		}
-		oi->kind = OP_SIMPLE;
-		oi->entry = e;
-		oi->dst_zmask = e->rule[ISA_FIELD_DST] == ISA_RULE_ZERO ? 0xff : 0;
-		oi->src_zmask = e->rule[ISA_FIELD_SRC] == ISA_RULE_ZERO ? 0xff : 0;
-		oi->off_zmask = e->rule[ISA_FIELD_OFF] == ISA_RULE_ZERO ? 0xffff : 0;
-		oi->imm_zmask = e->rule[ISA_FIELD_IMM] == ISA_RULE_ZERO ? 0xffffffffu : 0;
-		oi->dst_reg = e->rule[ISA_FIELD_DST] == ISA_RULE_REG;
-		oi->src_reg = e->rule[ISA_FIELD_SRC] == ISA_RULE_REG;
-		oi->jump = (uint8_t)jump_kind_of(e->sem);
-		oi->gate = c->gates[e - t->entries];
-		oi->cpu = e->cpu;
-		oi->group_bit = (isa_group_mask)1 << e->group;
+		else if (n == 1 && e->match_field == ISA_FIELD_NONE)
+			oi->kind = OP_DIRECT;
+		else if (one_field)
+			oi->kind = OP_MATCH;
+		else
+			oi->kind = OP_LOOKUP; /* mixed discriminators: isa_lookup decides */
+		if (oi->kind != OP_DIRECT && oi->kind != OP_MATCH)
+			oi->count = 0;
+		oi->e0 = c->ei[oi->first];
 	}
 }
 
-/* Appends the findings of forward jumps into second slots, keeping slot order. */
-static void resolve_pending(struct vctx *c)
+/* The encoding of slot s, as the hot loop finds it; NULL when the slow path must decide. */
+static inline const struct einfo *find_einfo(const struct einfo *eis, const struct op_info *op,
+                                             const struct isa_slot *s)
 {
-	size_t late = 0;
-	for (size_t k = 0; k < c->pend_cnt; k++) {
-		size_t t = c->pend[k].target;
-		if (c->wide2[t / 8] & (1u << (t % 8)))
-			late++;
-	}
-	if (!late)
+	/* Selects, not an indexed array: a store-then-load of the fields stalls the loop. */
+	unsigned ki = op->key_idx;
+	int32_t key = ki == ISA_FIELD_IMM ? s->imm : 0;
+	key = ki == ISA_FIELD_OFF ? s->off : key;
+	key = ki == ISA_FIELD_SRC ? s->src : key;
+	key = ki == ISA_FIELD_DST ? s->dst : key;
+	if (__builtin_expect(op->count != 0 && op->e0.match_value == key, 1))
+		return &op->e0;
+	for (unsigned k = op->first + 1u, end = op->first + op->count; k < end; k++)
+		if (eis[k].match_value == key)
+			return &eis[k];
+	return NULL;
+}
+
+static const struct einfo *slow_einfo(const struct vctx *c, const struct op_info *op,
+                                      const struct isa_slot *s)
+{
+	if (op->kind != OP_LOOKUP)
+		return NULL;
+	const struct isa_entry *e = isa_lookup(c->t, s);
+	return e ? &c->ei[e - c->t->entries] : NULL;
+}
+
+/* Appends the findings of forward jumps into second slots (one extra pass, only when the main
+ * pass saw one), then merges them into slot order. */
+static void resolve_forward(struct vctx *c, const struct op_info *ops)
+{
+	if (!c->fwd_into_wide)
 		return;
 	size_t before = c->v->finding_cnt;
-	for (size_t k = 0; k < c->pend_cnt; k++) {
-		size_t t = c->pend[k].target, i = c->pend[k].insn;
-		if (!(c->wide2[t / 8] & (1u << (t % 8))))
-			continue;
+	for (size_t i = 0; i < c->n; i++) {
 		const struct isa_slot *s = &c->insns[i];
-		const struct isa_entry *e = isa_lookup(c->t, s);
-		enum jump_kind jk = e ? jump_kind_of(e->sem) : JUMP_OFF;
-		add_finding(c, i, s, ISA_CHECK_JUMP_INTO_WIDE, e,
-		            jk == JUMP_IMM ? ISA_FIELD_IMM : ISA_FIELD_OFF, (int64_t)t, (int64_t)t - 1,
-		            false);
+		const struct op_info *op = &ops[s->opcode];
+		const struct einfo *ei = find_einfo(c->ei, op, s);
+		if (!ei)
+			ei = slow_einfo(c, op, s);
+		if (op->wide)
+			i++;
+		if (!ei || !ei->jump)
+			continue;
+		int64_t target = (int64_t)i + 1 + jump_delta(s, ei->jump);
+		if (op->wide)
+			target--; /* i was advanced past the second slot */
+		size_t self = op->wide ? i - 1 : i;
+		if (target > (int64_t)self && (uint64_t)target < c->n && is_wide2(c, (size_t)target))
+			add_finding(c, self, s, ISA_CHECK_JUMP_INTO_WIDE, &c->t->entries[ei->idx],
+			            ei->jump == JUMP_IMM ? ISA_FIELD_IMM : ISA_FIELD_OFF, target, target - 1,
+			            false);
 	}
-	/* Both runs are in slot order: merge them (stable, the earlier run first on ties). */
 	size_t total = c->v->finding_cnt, added = total - before;
 	if (!added || c->nomem)
 		return;
@@ -309,6 +394,7 @@ static void resolve_pending(struct vctx *c)
 		c->nomem = true;
 		return;
 	}
+	/* Both runs are in slot order: merge them (stable, the earlier run first on ties). */
 	struct isa_finding *f = c->v->findings;
 	memcpy(tmp, f + before, added * sizeof(*tmp));
 	size_t a = before, b = added, out = total;
@@ -319,6 +405,83 @@ static void resolve_pending(struct vctx *c)
 			f[--out] = tmp[--b];
 	}
 	free(tmp);
+}
+
+/* The second slot of the wide load at i (or its absence). Returns the slots consumed after i. */
+static size_t wide_tail(struct vctx *c, size_t i, const struct isa_slot *s, const struct isa_entry *we)
+{
+	if (i + 1 >= c->n) {
+		add_finding(c, i, s, ISA_CHECK_WIDE_TRUNCATED, we, ISA_FIELD_NONE, 0, 0, false);
+		return 0;
+	}
+	check_wide_second(c, i, we);
+	if (c->fwd[(i + 1) / 8] & (1u << ((i + 1) % 8)))
+		c->fwd_into_wide = true;
+	return 1;
+}
+
+/* The hot loop: per slot one table probe, a few masks, and branches that are almost never
+ * taken; jump bookkeeping is done with bitmaps instead of branches. */
+static void validate_loop(struct vctx *c, const struct op_info *ops)
+{
+	const struct isa_slot *insns = c->insns;
+	const struct einfo *eis = c->ei;
+	const struct isa_table *t = c->t;
+	const size_t count = c->n;
+	uint8_t *fwd = c->fwd, *wide2 = c->wide2;
+	const uint64_t add5 = slot_word_mask(5, 5, 0);
+	isa_group_mask used = 0;
+	unsigned cpu_needed = 0;
+	for (size_t i = 0; i < count; i++) {
+		const struct isa_slot *s = &insns[i];
+		const struct op_info *op = &ops[s->opcode];
+		const struct einfo *ei = find_einfo(eis, op, s);
+		if (__builtin_expect(ei == NULL, 0)) {
+			ei = slow_einfo(c, op, s);
+			if (!ei) {
+				if (op->kind == OP_UNKNOWN || op->kind == OP_BARE_SLOT2)
+					add_finding(c, i, s, ISA_CHECK_UNKNOWN_OPCODE,
+					            op->kind == OP_BARE_SLOT2
+					                ? &t->entries[t->first[s->opcode]]
+					                : NULL,
+					            ISA_FIELD_NONE, s->opcode, 0, false);
+				else
+					no_matching_entry(c, i, s);
+				if (op->wide)
+					i += wide_tail(c, i, s, &t->entries[op->first]);
+				continue;
+			}
+		}
+		uint64_t w;
+		memcpy(&w, s, sizeof(w));
+		uint64_t bad = (w & ei->zmask) | (((w + add5) | w) & ei->regmask) |
+		               ((uint32_t)s->imm & ei->imm_zmask) | ei->gate;
+		used |= ei->group_bit;
+		cpu_needed = ei->cpu > cpu_needed ? ei->cpu : cpu_needed;
+		if (__builtin_expect(bad != 0, 0))
+			report_entry(c, i, s, &t->entries[ei->idx], ei->gate);
+		if (ei->jump) {
+			unsigned jk = ei->jump;
+			int64_t delta = jk == JUMP_IMM ? (int64_t)s->imm : (int64_t)s->off;
+			int64_t target = (int64_t)i + 1 + delta;
+			if (__builtin_expect(target < 0 || (uint64_t)target >= count, 0)) {
+				add_finding(c, i, s, ISA_CHECK_JUMP_OUT_OF_RANGE, &t->entries[ei->idx],
+				            jk == JUMP_OFF ? ISA_FIELD_OFF : ISA_FIELD_IMM, target, delta,
+				            false);
+			} else if ((uint64_t)target > i) {
+				/* Whether it lands in a second slot is known when that slot is reached. */
+				fwd[target / 8] |= (uint8_t)(1u << (target % 8));
+			} else if (__builtin_expect((wide2[target / 8] >> (target % 8)) & 1, 0)) {
+				add_finding(c, i, s, ISA_CHECK_JUMP_INTO_WIDE, &t->entries[ei->idx],
+				            jk == JUMP_OFF ? ISA_FIELD_OFF : ISA_FIELD_IMM, target,
+				            target - 1, false);
+			}
+		}
+		if (__builtin_expect(op->wide, 0))
+			i += wide_tail(c, i, s, &t->entries[ei->idx]);
+	}
+	c->v->groups_used |= used;
+	c->v->cpu_needed = cpu_needed;
 }
 
 int isa_validate(const struct isa_slot *insns, size_t count, const struct isa_validate_opts *opts,
@@ -339,74 +502,21 @@ int isa_validate(const struct isa_slot *insns, size_t count, const struct isa_va
 		out->allowed_groups = isa_groups_closure(t, o->allowed_groups);
 	struct vctx c = {.t = t, .o = o, .v = out, .insns = insns, .n = count};
 	struct op_info *ops = malloc(256 * sizeof(*ops));
-	c.gates = calloc(t->entry_count ? t->entry_count : 1, 1);
+	c.ei = malloc((t->entry_count ? t->entry_count : 1) * sizeof(*c.ei));
 	c.wide2 = calloc(count / 8 + 1, 1);
-	if (!ops || !c.gates || !c.wide2) {
+	c.fwd = calloc(count / 8 + 1, 1);
+	if (ops && c.ei && c.wide2 && c.fwd) {
+		build_tables(&c, ops);
+		validate_loop(&c, ops);
+		out->groups_needed = isa_groups_closure(t, out->groups_used);
+		resolve_forward(&c, ops);
+	} else {
 		c.nomem = true;
-		goto out;
 	}
-	build_ops(&c, ops);
-
-	isa_group_mask used = 0;
-	unsigned cpu_needed = 0;
-	for (size_t i = 0; i < count; i++) {
-		const struct isa_slot *s = &insns[i];
-		const struct op_info *op = &ops[s->opcode];
-		if (op->kind == OP_SIMPLE) {
-			unsigned bad =
-			    (unsigned)(s->dst & op->dst_zmask) | (unsigned)(s->src & op->src_zmask) |
-			    (unsigned)((uint16_t)s->off & op->off_zmask) |
-			    ((uint32_t)s->imm & op->imm_zmask) | ((s->dst > ISA_MAX_REG) & op->dst_reg) |
-			    ((s->src > ISA_MAX_REG) & op->src_reg) | op->gate;
-			used |= op->group_bit;
-			cpu_needed = op->cpu > cpu_needed ? op->cpu : cpu_needed;
-			if (__builtin_expect(bad != 0, 0)) {
-				const struct isa_entry *e = op->entry;
-				for (int f = 0; f < ISA_FIELD_COUNT; f++)
-					check_field_rule(&c, i, s, e, (enum isa_field)f, e->rule[f]);
-				if (op->gate)
-					check_gates(&c, i, s, e, op->gate);
-			}
-			if (op->jump)
-				check_jump(&c, i, s, op->entry, (enum jump_kind)op->jump);
-			continue;
-		}
-		if (op->kind == OP_UNKNOWN) {
-			add_finding(&c, i, s, ISA_CHECK_UNKNOWN_OPCODE, NULL, ISA_FIELD_NONE, s->opcode, 0,
-			            false);
-			continue;
-		}
-		if (op->kind == OP_BARE_SLOT2) {
-			add_finding(&c, i, s, ISA_CHECK_UNKNOWN_OPCODE, op->entry, ISA_FIELD_NONE, s->opcode,
-			            0, false);
-			continue;
-		}
-		const struct isa_entry *e = isa_lookup(t, s);
-		if (e)
-			check_entry(&c, i, s, e);
-		else
-			no_matching_entry(&c, i, s);
-		if (op->wide) {
-			const struct isa_entry *we = e ? e : &t->entries[t->first[s->opcode]];
-			if (i + 1 >= count) {
-				add_finding(&c, i, s, ISA_CHECK_WIDE_TRUNCATED, we, ISA_FIELD_NONE, 0, 0,
-				            false);
-			} else {
-				check_wide_second(&c, i, we);
-				i++;
-			}
-		}
-	}
-	out->groups_used |= used;
-	if (cpu_needed > out->cpu_needed)
-		out->cpu_needed = cpu_needed;
-	out->groups_needed = isa_groups_closure(t, out->groups_used);
-	resolve_pending(&c);
-out:
 	free(ops);
-	free(c.gates);
+	free(c.ei);
 	free(c.wide2);
-	free(c.pend);
+	free(c.fwd);
 	if (c.nomem) {
 		isa_validation_free(out);
 		return bpfc_error_set(err, BPFC_ERR_NOMEM, "out of memory validating %zu slots", count);
@@ -534,14 +644,37 @@ static void expected_values(const struct isa_validation *v, uint8_t opcode, int 
 	}
 }
 
+/* When the offending selector value is an extension the profile does not accept, says so. */
+static void extension_note(const struct isa_validation *v, const struct isa_finding *f, char *buf, size_t len)
+{
+	const struct isa_table *t = v->table;
+	uint8_t opcode = f->raw[0];
+	const struct isa_entry *e = &t->entries[t->first[opcode]];
+	buf[0] = 0;
+	if (f->wide_second || f->field < 0)
+		return;
+	for (unsigned k = 0; k < t->count[opcode]; k++) {
+		if (e[k].standard || e[k].match_field != f->field || e[k].match_value != f->value)
+			continue;
+		snprintf(buf, len, "; %s %" PRId64 " selects %s, a %s extension outside RFC 9669%s",
+		         isa_field_name((enum isa_field)f->field), f->value, e[k].mnemonic,
+		         e[k].platform ? e[k].platform : "platform",
+		         e[k].platform && strcmp(e[k].platform, "linux") == 0
+		             ? " (accepted under the linux profile)"
+		             : "");
+		return;
+	}
+}
+
 char *isa_finding_message(const struct isa_validation *v, const struct isa_finding *f, char *buf, size_t len)
 {
 	uint8_t opcode = f->raw[0];
-	char name[96], val[32], list[640], groups[256];
+	char name[96], val[32], list[640], groups[256], note[256];
 	const struct isa_entry *e = f->entry;
 	if (!len)
 		return buf;
 	format_value(f->field, f->value, val, sizeof(val));
+	extension_note(v, f, note, sizeof(note));
 	switch ((enum isa_check)f->check) {
 	case ISA_CHECK_UNKNOWN_OPCODE:
 		if (e && e->sem == ISA_SEM_WIDE_SLOT2)
@@ -562,8 +695,8 @@ char *isa_finding_message(const struct isa_validation *v, const struct isa_findi
 			         "found %s",
 			         f->aux, field_label(f->field), val);
 		else
-			snprintf(buf, len, "%s: %s is not used by this encoding and must be 0, found %s",
-			         insn_name(f, opcode, name, sizeof(name)), field_label(f->field), val);
+			snprintf(buf, len, "%s: %s is not used by this encoding and must be 0, found %s%s",
+			         insn_name(f, opcode, name, sizeof(name)), field_label(f->field), val, note);
 		break;
 	case ISA_CHECK_BAD_REGISTER:
 		snprintf(buf, len, "%s: %s is r%" PRId64 ", expected a register r0..r10",
@@ -573,9 +706,9 @@ char *isa_finding_message(const struct isa_validation *v, const struct isa_findi
 	case ISA_CHECK_BAD_OFFSET:
 	case ISA_CHECK_BAD_SRC:
 		expected_values(v, opcode, f->field, list, sizeof(list));
-		snprintf(buf, len, "%s: %s %s matches no encoding; expected %s",
+		snprintf(buf, len, "%s: %s %s matches no encoding; expected %s%s",
 		         insn_name(f, opcode, name, sizeof(name)), field_label(f->field), val,
-		         list[0] ? list : "none under this profile");
+		         list[0] ? list : "none under this profile", note);
 		break;
 	case ISA_CHECK_JUMP_OUT_OF_RANGE:
 		snprintf(buf, len,

@@ -37,6 +37,10 @@ START_TEST(detect_by_content_then_extension)
 	ck_assert_int_eq(bpfc_input_detect("x.bin", (const uint8_t *)"\177ELF\2\1", 6), BPFC_FORMAT_ELF);
 	ck_assert_int_eq(bpfc_input_detect("x", mov_exit, sizeof(mov_exit)), BPFC_FORMAT_RAW);
 	ck_assert_int_eq(bpfc_input_detect("x.s", mov_exit, sizeof(mov_exit)), BPFC_FORMAT_RAW);
+	/* .data is text by definition; DEL and UTF-8 in comments do not make text binary. */
+	ck_assert_int_eq(bpfc_input_detect("x.data", mov_exit, sizeof(mov_exit)), BPFC_FORMAT_DATA);
+	const char *del = "# RFC 9669 \302\247 4.1 \177\n-- asm\nexit\n";
+	ck_assert_int_eq(bpfc_input_detect("x", (const uint8_t *)del, strlen(del)), BPFC_FORMAT_DATA);
 	const char *data = "# t\n-- asm\nexit\n-- result\n0\n";
 	ck_assert_int_eq(bpfc_input_detect("x.txt", (const uint8_t *)data, strlen(data)), BPFC_FORMAT_DATA);
 	const char *text = "r0 = 0\nexit\n";
@@ -335,6 +339,57 @@ START_TEST(cli_disasm_listing)
 }
 END_TEST
 
+/* Assembly input: findings point at the source line; disasm interleaves it. */
+START_TEST(cli_assembly_input)
+{
+	const char *text = "mov %r0, 1\n# comment\nlddw %r1, 0x1122334455667788\njeq %r1, 0, done\n"
+	                   "ja +7\ndone:\nexit\n";
+	char *p = tmp(text, strlen(text), ".s");
+	struct tu_result r = cli("isa", p, NULL, NULL, NULL);
+	ck_assert_int_eq(r.exit_code, 1);
+	has(r.out, ":insn 4: error: ja (0x05): target insn 12 (+7 from the next insn) is outside the program "
+	           "(insns 0..5) [ISA-JUMP-OUT-OF-RANGE]");
+	has(r.out, ".s:5: ja +7\n");
+	tu_result_free(&r);
+	r = cli("disasm", p, NULL, NULL, NULL);
+	ck_assert_int_eq(r.exit_code, 0);
+	has(r.out, ".s:3\n; lddw %r1, 0x1122334455667788\n   1: 18 01 00 00 88 77 66 55  ");
+	has(r.out, "   2: 00 00 00 00 44 33 22 11\n");
+	tu_result_free(&r);
+	r = cli("disasm", "--dialect=ubpf", "--no-raw", p, NULL);
+	ck_assert_int_eq(r.exit_code, 0);
+	has(r.out, "   0: mov %r0, 1\n");
+	ck_assert_ptr_null(strstr(r.out, "b7 00"));
+	tu_result_free(&r);
+	unlink(p);
+	free(p);
+}
+END_TEST
+
+START_TEST(cli_data_asm_errors_use_file_lines)
+{
+	const char *text = "# x\n# y\n-- asm\nmov %r0, 1\nbogus %r1\nexit\n-- result\n1\n";
+	char *p = tmp(text, strlen(text), ".data");
+	struct tu_result r = cli("isa", p, NULL, NULL, NULL);
+	ck_assert_int_eq(r.exit_code, 2);
+	char want[512];
+	snprintf(want, sizeof(want), "%s:5:", p);
+	has(r.err, want);
+	tu_result_free(&r);
+	unlink(p);
+	free(p);
+	/* The same test with a valid program: accepted, groups printed. */
+	text = "-- asm\nmov32 %r0, 1\nexit\n-- result\n1\n";
+	p = tmp(text, strlen(text), ".data");
+	r = cli("isa", p, NULL, NULL, NULL);
+	ck_assert_int_eq(r.exit_code, 0);
+	has(r.out, ": OK (2 insns; groups: base32)");
+	tu_result_free(&r);
+	unlink(p);
+	free(p);
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("cli_isa");
@@ -352,6 +407,8 @@ static Suite *suite(void)
 	tcase_add_test(tc2, cli_isa_usage_and_input_errors);
 	tcase_add_test(tc2, cli_stdin);
 	tcase_add_test(tc2, cli_disasm_listing);
+	tcase_add_test(tc2, cli_assembly_input);
+	tcase_add_test(tc2, cli_data_asm_errors_use_file_lines);
 	suite_add_tcase(s, tc2);
 	return s;
 }

@@ -209,6 +209,43 @@ START_TEST(long_token_message_is_cut)
 }
 END_TEST
 
+/* Random bytes and random mutations of a valid file: every outcome is OK or a clean error. */
+START_TEST(garbage_never_crashes)
+{
+	const char *valid =
+	    "# c\n-- asm\nmov %r0, 1\nexit\n-- raw\n0x00000001000000b7\n95 00 00 00 00 00 00 00\n"
+	    "-- mem\n00 01\n-- result\n0x1\n-- error\ntext\n";
+	char buf[512];
+	uint32_t x = 2463534242u;
+	for (int round = 0; round < 3000; round++) {
+		size_t n = strlen(valid);
+		memcpy(buf, valid, n);
+		for (int k = 0; k < 1 + round % 8; k++) {
+			x ^= x << 13;
+			x ^= x >> 17;
+			x ^= x << 5;
+			buf[x % n] = (char)(x >> 8);
+		}
+		if (round % 3 == 0)
+			for (size_t k = 0; k < n; k++) {
+				x ^= x << 13;
+				x ^= x >> 17;
+				x ^= x << 5;
+				buf[k] = (char)x;
+			}
+		struct bpfc_data_test t;
+		struct bpfc_error err;
+		size_t len = round % 5 == 0 ? x % n : n;
+		int rc = bpfc_data_parse(buf, len, "g.data", &t, &err);
+		ck_assert(rc == BPFC_OK || rc == BPFC_ERR_INPUT);
+		if (rc == BPFC_OK)
+			bpfc_data_free(&t);
+		else
+			ck_assert_ptr_nonnull(strstr(err.msg, "g.data"));
+	}
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("data_file");
@@ -223,6 +260,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, errors_name_the_line);
 	tcase_add_test(tc, nul_inside_length);
 	tcase_add_test(tc, long_token_message_is_cut);
+	tcase_add_test(tc, garbage_never_crashes);
 	suite_add_tcase(s, tc);
 	return s;
 }
