@@ -422,7 +422,8 @@ int vf_analyze(struct vf_ctx *V)
 	A.maps = V->maps;
 	A.map_cnt = V->map_cnt;
 	A.opts = &V->opts;
-	A.pt = vf_progtype_find(V->prog_type);
+	A.plat = plat_linux();
+	A.pt = vf_progtype_get(A.plat, V->prog_type, V->prog->section, &A.pt_storage) ? &A.pt_storage : NULL;
 	A.findings = &V->findings;
 	A.stats = &V->stats;
 	A.n = V->prog->insn_cnt;

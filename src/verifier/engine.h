@@ -9,42 +9,21 @@
 #include <stdint.h>
 
 #include "bpfcheck/isa.h"
+#include "bpfcheck/platform.h"
 #include "bpfcheck/prog.h"
 #include "bpfcheck/verify.h"
 #include "verifier/state.h"
 
-/* ---- platform facts the engine needs (built-in Linux subset) ---- */
+/* ---- platform facts, from the platform module (bpfcheck/platform.h) ---- */
 
-enum vf_ptclass {
-	PTC_UNKNOWN = 0,
-	PTC_XDP = 1 << 0,
-	PTC_TC = 1 << 1,      /* sched_cls / sched_act */
-	PTC_SOCKET = 1 << 2,  /* socket_filter */
-	PTC_CGSKB = 1 << 3,   /* cgroup_skb */
-	PTC_KPROBE = 1 << 4,  /* kprobe / uprobe: struct pt_regs */
-	PTC_TRACEPT = 1 << 5, /* tracepoint / raw_tracepoint / perf_event */
-};
-#define PTC_TRACING (PTC_KPROBE | PTC_TRACEPT)
-#define PTC_SKB (PTC_TC | PTC_SOCKET | PTC_CGSKB)
-#define PTC_ALL 0xff
-
-enum vf_ctx_kind { CF_SCALAR, CF_PKT, CF_PKT_END, CF_PKT_META };
-
-struct vf_ctx_field {
-	uint16_t off, size;
-	uint8_t kind;   /* enum vf_ctx_kind */
-	uint8_t write;  /* bit per class that may write it */
-};
-
+/* The program type as the engine uses it. */
 struct vf_progtype {
 	const char *name;
-	unsigned cls;
-	uint32_t ctx_size;
-	const struct vf_ctx_field *fields; /* NULL: any aligned read of a scalar within ctx_size */
-	size_t field_cnt;
-	bool has_ret_range;
+	const struct plat_prog_type *plat;
+	bool skb;           /* __sk_buff context (ld_abs/ld_ind allowed) */
+	bool has_ret_range; /* the exit value is checked */
 	int64_t ret_min, ret_max;
-	bool pkt_write; /* direct packet writes allowed */
+	bool pkt_write; /* direct packet stores allowed */
 };
 
 enum vf_arg {
@@ -54,35 +33,45 @@ enum vf_arg {
 	A_MAP,
 	A_MAP_KEY,
 	A_MAP_VALUE,
-	A_MEM,        /* readable initialised memory, size in the next argument */
-	A_UNINIT_MEM, /* writable memory, size in the next argument */
-	A_SIZE,       /* size of the preceding memory argument, may be zero */
-	A_CONST_SIZE, /* same, must be a known constant */
+	A_MEM,        /* readable initialised memory of size_arg's value or fixed bytes */
+	A_UNINIT_MEM, /* writable memory, same sizes */
+	A_SIZE,       /* size of a memory argument, may be zero */
 	A_ALLOC_SIZE, /* known constant size of a new allocation */
 	A_FUNC,
 	A_STACK_OR_NULL,
 	A_RINGBUF_MEM, /* released */
-	A_ZERO,        /* flags that must be 0 */
+	A_CONST_STR,   /* NUL-terminated string in a read-only map value */
+	A_UNSUPPORTED, /* a kind the engine does not model yet */
 };
 
-enum vf_ret { R_INT, R_VOID, R_MAP_VALUE_OR_NULL, R_MEM_OR_NULL };
+enum vf_ret { R_INT, R_VOID, R_MAP_VALUE, R_MAP_VALUE_OR_NULL, R_MEM_OR_NULL, R_UNSUPPORTED };
 
+/* A helper prototype translated from the platform's. */
 struct vf_helper {
 	int32_t id;
 	const char *name;
-	uint8_t args[5]; /* enum vf_arg */
-	uint8_t ret;     /* enum vf_ret */
+	uint8_t args[5];     /* enum vf_arg */
+	uint8_t nullable[5]; /* the argument may be NULL */
+	uint8_t size_arg[5]; /* A_MEM/A_UNINIT_MEM: 1-based argument holding the size, 0: fixed */
+	uint32_t fixed[5];
+	const char *unsupported_arg; /* name of the first argument kind not modelled, or NULL */
+	uint8_t ret;                 /* enum vf_ret */
+	const char *unsupported_ret;
+	bool has_range;
 	int64_t ret_min, ret_max;
-	unsigned avail;  /* enum vf_ptclass bits */
-	uint32_t map_type; /* required map type of the map argument, 0: any */
+	uint8_t ret_max_arg; /* the result is at most this 1-based argument */
+	uint8_t ret_size_arg;
 	bool changes_pkt;
 	bool acquire;
 	bool release;
-	bool callback; /* calls args[1] (bpf_loop) */
+	bool callback; /* calls a subprogram argument (bpf_loop) */
 };
 
-const struct vf_helper *vf_helper_find(int32_t id);
-const struct vf_progtype *vf_progtype_find(const char *name);
+/* Translates helper id of the platform; returns PLAT_HELPER_OK, _NO_PROTO or _UNKNOWN. */
+int vf_helper_get(const struct plat_platform *plat, int32_t id, struct vf_helper *out);
+/* The program type name (NULL: unknown) in the platform; false when the platform has none. */
+bool vf_progtype_get(const struct plat_platform *plat, const char *name, const char *section,
+                     struct vf_progtype *out);
 
 /* ---- the analysis context ---- */
 
@@ -113,7 +102,9 @@ struct vf_actx {
 	const struct bpfc_map *maps;
 	size_t map_cnt;
 	const struct vf_options *opts;
-	const struct vf_progtype *pt;
+	const struct plat_platform *plat;
+	const struct vf_progtype *pt; /* NULL: unknown program type */
+	struct vf_progtype pt_storage;
 	struct vf_findings *findings;
 	struct vf_stats *stats;
 	size_t n; /* slots */

@@ -451,59 +451,50 @@ static void access_ctx(struct vf_actx *ctx, struct vf_state *st, struct access *
 		note_reg(ctx, f, st, a->regno);
 		return;
 	}
+	bool write = (a->acc & ACC_WRITE) != 0;
 	uint64_t size = a->size_hi;
-	if (lo < 0 || (uint64_t)lo + size > pt->ctx_size || (size > 1 && lo % (int64_t)size)) {
-		vf_report(ctx, a->idx, "VF-CTX-ACCESS", false,
-		          "invalid %s context access at offset %lld, size %llu (the %s context has %u bytes)",
-		          a->acc & ACC_WRITE ? "write" : "read", (long long)lo, (unsigned long long)size, pt->name,
-		          pt->ctx_size);
+	if (a->atomic) {
+		vf_report(ctx, a->idx, "VF-CTX-ACCESS", false, "atomic operation on the context");
 		return;
 	}
-	if (!pt->fields) {
-		if (a->acc & ACC_WRITE)
-			vf_report(ctx, a->idx, "VF-CTX-ACCESS", false,
-			          "the %s context is read-only (write at offset %lld)", pt->name, (long long)lo);
-		a->loaded.v = size_range((unsigned)size);
+	const struct plat_ctx_field *fd = NULL;
+	enum plat_ctx_result r = plat_ctx_access(pt->plat, lo, (uint32_t)size, write, ctx->opts->privileged, &fd);
+	if (r != PLAT_CTX_OK) {
+		const char *prop = r == PLAT_CTX_MISALIGNED ? "VF-MISALIGNED" : "VF-CTX-ACCESS";
+		if (r == PLAT_CTX_UNMODELLED)
+			vf_report(ctx, a->idx, prop, false,
+			          "the context of %s programs is not modelled by bpfcheck yet (access at offset %lld)",
+			          pt->name, (long long)lo);
+		else
+			vf_report(ctx, a->idx, prop, false, "invalid %s of %llu byte(s) at context offset %lld%s%s: %s",
+			          write ? "write" : "read", (unsigned long long)size, (long long)lo,
+			          fd ? ", field " : "", fd ? fd->name : "", plat_ctx_result_str(r));
 		return;
 	}
-	const struct vf_ctx_field *fd = NULL;
-	for (size_t i = 0; i < pt->field_cnt; i++)
-		if ((uint64_t)lo >= pt->fields[i].off && (uint64_t)lo + size <= (uint64_t)pt->fields[i].off + pt->fields[i].size)
-			fd = &pt->fields[i];
-	bool denied = !fd;
-	if (fd && (pt->cls & PTC_SOCKET) && (fd->kind != CF_SCALAR || fd->off == 72))
-		denied = true;
-	if (fd && (pt->cls & PTC_CGSKB) && (fd->kind == CF_PKT_META || fd->off == 72))
-		denied = true;
-	if (denied) {
-		vf_report(ctx, a->idx, "VF-CTX-ACCESS", false,
-		          "invalid %s context access at offset %lld, size %llu: no such field for %s programs",
-		          a->acc & ACC_WRITE ? "write" : "read", (long long)lo, (unsigned long long)size, pt->name);
-		return;
-	}
-	if (a->acc & ACC_WRITE) {
-		if (!(fd->write & pt->cls) || fd->kind != CF_SCALAR) {
-			vf_report(ctx, a->idx, "VF-CTX-ACCESS", false,
-			          "the context field at offset %u is read-only for %s programs", fd->off, pt->name);
-			return;
-		}
+	if (write) {
 		if (a->val && vf_reg_is_ptr(a->val))
 			vf_report(ctx, a->idx, "VF-POINTER-LEAK", true, "a pointer is written into the context");
 		return;
 	}
-	if (fd->kind != CF_SCALAR) {
-		if (size != fd->size || (uint64_t)lo != fd->off) {
-			vf_report(ctx, a->idx, "VF-CTX-ACCESS", false,
-			          "narrow load of the packet pointer field at offset %u (load all %u bytes)", fd->off,
-			          fd->size);
-			return;
-		}
+	switch (fd ? fd->kind : PLAT_FIELD_SCALAR) {
+	case PLAT_FIELD_SCALAR: a->loaded.v = size_range((unsigned)(size > 8 ? 8 : size)); return;
+	case PLAT_FIELD_PACKET:
+	case PLAT_FIELD_PACKET_END:
+	case PLAT_FIELD_PACKET_META:
 		memset(&a->loaded, 0, sizeof(a->loaded));
-		a->loaded.type = fd->kind == CF_PKT ? VT_PKT : fd->kind == CF_PKT_END ? VT_PKT_END : VT_PKT_META;
+		a->loaded.type = fd->kind == PLAT_FIELD_PACKET       ? VT_PKT
+		                 : fd->kind == PLAT_FIELD_PACKET_END ? VT_PKT_END
+		                                                     : VT_PKT_META;
 		a->loaded.v = vn_const(0);
 		return;
+	default:
+		vf_report(ctx, a->idx, "VF-UNSUPPORTED", false,
+		          "context field '%s' holds a %s pointer, which bpfcheck does not model yet", fd->name,
+		          plat_field_kind_name(fd->kind));
+		memset(&a->loaded, 0, sizeof(a->loaded));
+		a->loaded.type = VT_UNUSABLE;
+		return;
 	}
-	a->loaded.v = size_range((unsigned)(size > 8 ? 8 : size));
 }
 
 static void access_pkt(struct vf_actx *ctx, struct vf_state *st, struct access *a, struct vf_reg *p)
@@ -980,15 +971,28 @@ static bool arg_is_ptr_to_mem(uint8_t t)
 
 static int do_helper(struct vf_actx *ctx, struct vf_state *st, uint32_t idx, int32_t id, struct vf_succ out[2])
 {
-	const struct vf_helper *h = vf_helper_find(id);
-	if (!h) {
-		vf_report(ctx, idx, "VF-HELPER-UNKNOWN", false,
-		          "helper #%d is unknown or not supported by bpfcheck yet", id);
+	struct vf_helper hh;
+	const struct vf_helper *h = &hh;
+	int status = vf_helper_get(ctx->plat, id, &hh);
+	if (status == PLAT_HELPER_UNKNOWN) {
+		vf_report(ctx, idx, "VF-HELPER-UNKNOWN", false, "call of unknown helper #%d", id);
 		return 0;
 	}
-	if (ctx->pt && !(h->avail & ctx->pt->cls)) {
-		vf_report(ctx, idx, "VF-HELPER-UNAVAILABLE", false, "%s programs cannot call bpf_%s (#%d)",
-		          ctx->pt->name, h->name, id);
+	if (status == PLAT_HELPER_NO_PROTO || h->unsupported_arg || h->unsupported_ret) {
+		struct vf_finding *f = vf_report(
+		    ctx, idx, "VF-HELPER-UNKNOWN", false, "bpf_%s (#%d) is not supported by bpfcheck yet (%s%s)",
+		    h->name ? h->name : "?", id,
+		    status == PLAT_HELPER_NO_PROTO ? "no prototype in the platform description"
+		    : h->unsupported_arg           ? "argument kind "
+		                                   : "return kind ",
+		    status == PLAT_HELPER_NO_PROTO ? "" : h->unsupported_arg ? h->unsupported_arg : h->unsupported_ret);
+		if (f)
+			vf_finding_set_hint(f, "the call is not analysed, so the program cannot be shown safe");
+		return 0;
+	}
+	if (ctx->pt && !plat_helper_allowed(ctx->pt->plat, (uint32_t)id, ctx->opts->privileged)) {
+		vf_report(ctx, idx, "VF-HELPER-UNAVAILABLE", false, "%s programs cannot call bpf_%s (#%d)%s",
+		          ctx->pt->name, h->name, id, ctx->opts->privileged ? "" : " without privileges");
 	}
 	int map_reg = -1;
 	uint64_t key_size = 0, value_size = 0;
@@ -1008,10 +1012,6 @@ static int do_helper(struct vf_actx *ctx, struct vf_state *st, uint32_t idx, int
 		bool bad_size = false;
 		switch (k) {
 		case A_ANY: break;
-		case A_ZERO:
-			if (!(R->type == VT_SCALAR && vn_is_const(R->v) && R->v.u64.lo == 0))
-				f = vf_report(ctx, idx, "VF-HELPER-ARG", false, "argument r%d of bpf_%s must be 0", r, h->name);
-			break;
 		case A_CTX:
 			if (R->type != VT_CTX || R->off != 0 || !vn_is_const(R->v) || R->v.u64.lo != 0)
 				f = vf_report(ctx, idx, "VF-HELPER-ARG", false,
@@ -1027,9 +1027,7 @@ static int do_helper(struct vf_actx *ctx, struct vf_state *st, uint32_t idx, int
 				if (m) {
 					key_size = m->key_size;
 					value_size = m->value_size;
-					bool rb = m->type == 27;
-					if ((h->map_type && m->type != h->map_type) ||
-					    (!h->map_type && rb && (k == A_MAP && (h->id <= 3))))
+					if (!plat_map_helper_ok(ctx->plat, m->type, (uint32_t)id))
 						f = vf_report(ctx, idx, "VF-HELPER-ARG", false,
 						              "bpf_%s cannot be used with map '%s' of type %u", h->name,
 						              m->name ? m->name : "?", m->type);
@@ -1045,42 +1043,42 @@ static int do_helper(struct vf_actx *ctx, struct vf_state *st, uint32_t idx, int
 				lo = hi = k == A_MAP_KEY ? key_size : value_size;
 				if (map_reg < 0)
 					break;
+			} else if (!h->size_arg[i]) {
+				lo = hi = h->fixed[i];
 			} else {
-				struct vf_reg *S = &st->r[r + 1];
+				int sr = h->size_arg[i];
+				struct vf_reg *S = &st->r[sr];
 				if (S->type != VT_SCALAR) {
 					if (S->type == VT_UNINIT)
-						check_init(ctx, st, idx, r + 1);
+						check_init(ctx, st, idx, sr);
 					else
 						f = vf_report(ctx, idx, "VF-HELPER-ARG", false,
-						              "size argument r%d of bpf_%s must be a number", r + 1, h->name);
+						              "size argument r%d of bpf_%s must be a number", sr, h->name);
 					break;
 				}
 				if (S->v.s64.lo < 0) {
 					bad_size = true;
 					f = vf_report(ctx, idx, "VF-HELPER-ARG", false,
-					              "size argument r%d of bpf_%s may be negative (min %lld): bound it",
-					              r + 1, h->name, (long long)S->v.s64.lo);
-					note_reg(ctx, f, st, r + 1);
+					              "size argument r%d of bpf_%s may be negative (min %lld): bound it", sr,
+					              h->name, (long long)S->v.s64.lo);
+					note_reg(ctx, f, st, sr);
 					break;
-				}
-				if (h->args[i + 1] == A_CONST_SIZE && !vn_is_const(S->v)) {
-					/* the kernel accepts a bounded size here too; keep the bound check */
 				}
 				lo = S->v.u64.lo;
 				hi = S->v.u64.hi;
 				if (hi >= (UINT64_C(1) << 29)) {
 					bad_size = true;
 					f = vf_report(ctx, idx, "VF-HELPER-ARG", false,
-					              "size argument r%d of bpf_%s is unbounded (max %llu): bound it", r + 1,
+					              "size argument r%d of bpf_%s is unbounded (max %llu): bound it", sr,
 					              h->name, (unsigned long long)hi);
-					note_reg(ctx, f, st, r + 1);
+					note_reg(ctx, f, st, sr);
 					break;
 				}
 			}
 			if (hi == 0)
 				break;
-			if (R->type == VT_SCALAR && lo == 0 && is_zero_const(R))
-				break; /* NULL with size 0 */
+			if (is_zero_const(R) && (lo == 0 || h->nullable[i]))
+				break; /* NULL where NULL (or a zero size) is accepted */
 			if (!arg_is_ptr_to_mem(R->type) && R->type != VT_MAP_VALUE_OR_NULL && R->type != VT_MEM_OR_NULL) {
 				char d[160];
 				vf_describe_reg(ctx, R, d, sizeof(d));
@@ -1099,8 +1097,15 @@ static int do_helper(struct vf_actx *ctx, struct vf_state *st, uint32_t idx, int
 			access_mem(ctx, st, &a);
 			break;
 		}
-		case A_SIZE:
-		case A_CONST_SIZE: break;
+		case A_SIZE: break;
+		case A_CONST_STR: {
+			const struct bpfc_map *m = R->type == VT_MAP_VALUE ? map_of(ctx, R) : NULL;
+			if (!m || m->kind != BPFC_MAP_RODATA)
+				f = vf_report(ctx, idx, "VF-HELPER-ARG", false,
+				              "argument r%d of bpf_%s must point to a constant string in a read-only map",
+				              r, h->name);
+			break;
+		}
 		case A_ALLOC_SIZE:
 			if (R->type != VT_SCALAR || !vn_is_const(R->v))
 				f = vf_report(ctx, idx, "VF-HELPER-ARG", false,
@@ -1152,8 +1157,28 @@ static int do_helper(struct vf_actx *ctx, struct vf_state *st, uint32_t idx, int
 	vf_reg_unknown(&r0);
 	r0.origin = idx + 1;
 	switch (h->ret) {
-	case R_INT: r0.v = vn_srange(h->ret_min, h->ret_max); break;
-	case R_VOID: break;
+	case R_INT:
+		if (h->has_range)
+			r0.v = vn_srange(h->ret_min, h->ret_max);
+		if (h->ret_max_arg >= 1 && h->ret_max_arg <= 5 && st->r[h->ret_max_arg].type == VT_SCALAR) {
+			bool e;
+			r0.v = vn_meet(r0.v, vn_srange(INT64_MIN, st->r[h->ret_max_arg].v.u64.hi > (uint64_t)INT64_MAX
+			                                               ? INT64_MAX
+			                                               : (int64_t)st->r[h->ret_max_arg].v.u64.hi),
+			               &e);
+		}
+		break;
+	case R_VOID:
+	case R_UNSUPPORTED: break;
+	case R_MAP_VALUE:
+		if (map_reg >= 0) {
+			memset(&r0, 0, sizeof(r0));
+			r0.type = VT_MAP_VALUE;
+			r0.map = st->r[map_reg].map;
+			r0.v = vn_const(0);
+			r0.origin = idx + 1;
+		}
+		break;
 	case R_MAP_VALUE_OR_NULL:
 		if (map_reg >= 0) {
 			memset(&r0, 0, sizeof(r0));
@@ -1250,8 +1275,6 @@ static int do_exit(struct vf_actx *ctx, struct vf_state *st, uint32_t idx, struc
 			note_reg(ctx, f, st, 0);
 		} else if (ctx->pt && ctx->pt->has_ret_range) {
 			int64_t lo = ctx->pt->ret_min, hi = ctx->pt->ret_max;
-			if (ctx->pt->cls == PTC_CGSKB && ctx->prog->section && strstr(ctx->prog->section, "egress"))
-				hi = 3;
 			struct vf_scalar v = vn_trunc(r0->v, 4);
 			if (v.u64.lo < (uint64_t)lo || v.u64.hi > (uint64_t)hi) {
 				struct vf_finding *f = vf_report(
@@ -1454,7 +1477,7 @@ int vf_transfer(struct vf_actx *ctx, uint32_t idx, struct vf_state *st, struct v
 			if (st->r[6].type != VT_CTX)
 				vf_report(ctx, idx, "VF-CTX-ACCESS", false,
 				          "legacy packet loads (ld_abs/ld_ind) need the context in r6");
-			if (!ctx->pt || !(ctx->pt->cls & PTC_SKB))
+			if (!ctx->pt || !ctx->pt->skb)
 				vf_report(ctx, idx, "VF-UNSUPPORTED", false,
 				          "legacy packet loads (ld_abs/ld_ind) are only for socket-buffer programs");
 			if (e->sem == ISA_SEM_LD_IND)
