@@ -1263,7 +1263,8 @@ static int do_exit(struct vf_actx *ctx, struct vf_state *st, uint32_t idx, struc
 {
 	struct vf_reg *r0 = &st->r[0];
 	struct vf_frame *fr = cur_frame(st);
-	if (r0->type == VT_UNINIT) {
+	/* a subprogram may return nothing (void): r0 stays uninitialised in the caller */
+	if (r0->type == VT_UNINIT && (st->nframes == 1 || fr->callback)) {
 		vf_report(ctx, idx, "VF-RETURN-UNINIT", false, "r0 (the return value) is not set on some path");
 		vf_reg_unknown(r0);
 	}

@@ -3,6 +3,8 @@
  * (see VF_PASS_ANALYZE below). */
 #include "verifier/verifier.h"
 
+#include "bpfcheck/validate.h"
+
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
@@ -61,6 +63,32 @@ static int pass_size(struct vf_ctx *ctx)
 	return BPFC_OK;
 }
 
+/* VF-INVALID-INSN: Linux decodes every slot first and refuses encodings it does not know or whose
+ * reserved fields are set (the ISA checker's rules, Linux profile), before any analysis. */
+static int pass_isa(struct vf_ctx *ctx)
+{
+	struct isa_validate_opts vo = {.table = ctx->isa, .profile = ISA_PROFILE_LINUX, .max_findings = 64};
+	struct isa_validation v;
+	int rc = isa_validate(ctx->prog->insns, ctx->prog->insn_cnt, &vo, &v, ctx->err);
+	if (rc)
+		return rc;
+	for (size_t i = 0; i < v.finding_cnt; i++) {
+		char msg[512];
+		isa_finding_message(&v, &v.findings[i], msg, sizeof(msg));
+		struct vf_finding *f = vf_findings_add(&ctx->findings, "VF-INVALID-INSN", VF_SEV_ERROR,
+		                                       (uint32_t)v.findings[i].insn_idx, NULL, "%s [%s]", msg,
+		                                       isa_check_id((enum isa_check)v.findings[i].check));
+		if (!f) {
+			isa_validation_free(&v);
+			return nomem(ctx, "pass isa");
+		}
+	}
+	if (v.finding_cnt)
+		ctx->stop = true;
+	isa_validation_free(&v);
+	return BPFC_OK;
+}
+
 static int pass_cfg(struct vf_ctx *ctx)
 {
 	int rc = vf_cfg_build(ctx->prog, ctx->isa, &ctx->findings, &ctx->cfg, ctx->err);
@@ -111,6 +139,7 @@ static int pass_structure(struct vf_ctx *ctx)
 
 const struct vf_pass vf_passes[] = {
     {"size", pass_size},
+    {"isa", pass_isa},
     {"cfg", pass_cfg},
     {"wto", pass_wto},
     {"structure", pass_structure},
