@@ -367,6 +367,12 @@ static void access_stack(struct vf_actx *ctx, struct vf_state *st, struct access
 			stack_break_spills(fr, lo, hi - lo + n);
 			return;
 		}
+		if (a->val && a->val->type == VT_STACK && a->val->frame > p->frame) {
+			vf_report(ctx, a->idx, "VF-INVALID-DEREF", false,
+			          "a pointer to the stack of frame %u is stored into the stack of its caller (frame %u): "
+			          "it would dangle after the return",
+			          a->val->frame, p->frame);
+		}
 		if (!a->helper && n == 8 && (lo & 7) == 0 && a->val && !a->atomic) {
 			int slot = (int)((lo + VF_STACK_SIZE) / 8);
 			memset(&fr->sb[slot * 8], SB_SPILL, 8);
@@ -913,7 +919,10 @@ static bool pointer_cond(struct vf_actx *ctx, uint32_t idx, struct vf_state *tak
 		}
 		bool taken_is_null = eq_sem == ISA_SEM_JEQ;
 		if (!nullable) {
-			/* a non-NULL pointer: "== 0" never holds */
+			/* Linux decides the branch only for pointers it knows non-NULL (map values and
+			 * helper memory); for the context, stack and packet it follows both ways */
+			if (P->type != VT_MAP_VALUE && P->type != VT_MEM)
+				return true;
 			if (taken_is_null)
 				*t_ok = false;
 			else
@@ -1440,6 +1449,10 @@ int vf_transfer(struct vf_actx *ctx, uint32_t idx, struct vf_state *st, struct v
 		a.atomic = atomic && e->sem != ISA_SEM_STORE_RELEASE;
 		a.val = &val;
 		a.val_zero = val.type == VT_SCALAR && vn_is_const(val.v) && val.v.u64.lo == 0;
+		bool have_old = false, have_old_reg = false;
+		struct vf_scalar old_val = vn_top();
+		struct vf_reg old_reg;
+		memset(&old_reg, 0, sizeof(old_reg));
 		if (a.atomic) {
 			int64_t lo, hi;
 			struct vf_reg *P = &st->r[s->dst];
@@ -1454,6 +1467,33 @@ int vf_transfer(struct vf_actx *ctx, uint32_t idx, struct vf_state *st, struct v
 			if (vf_reg_is_ptr(&val)) {
 				vf_report(ctx, idx, "VF-POINTER-LEAK", true, "atomic operation with a pointer operand");
 			}
+			bool fetches = e->sem != ISA_SEM_ATOMIC_ADD && e->sem != ISA_SEM_ATOMIC_OR &&
+			               e->sem != ISA_SEM_ATOMIC_AND && e->sem != ISA_SEM_ATOMIC_XOR;
+			if (fetches && e->sem != ISA_SEM_ATOMIC_CMPXCHG && s->src == 10) {
+				vf_report(ctx, idx, "VF-WRITE-R10", false,
+				          "the atomic operation fetches into r10 (the frame pointer), which is read-only");
+				return 1;
+			}
+			/* the old value of a spilled number is known; a spilled pointer must not be mixed */
+			if (P->type == VT_STACK && lo == hi && lo >= -VF_STACK_SIZE && lo + (int64_t)e->size <= 0 &&
+			    (lo & 7) == 0) {
+				struct vf_frame *fr = st->fr[P->frame < st->nframes ? P->frame : st->nframes - 1];
+				int slot = (int)((lo + VF_STACK_SIZE) / 8);
+				if (fr->sb[slot * 8] == SB_SPILL) {
+					if ((vf_reg_is_ptr(&fr->spill[slot]) || fr->spill[slot].type == VT_UNUSABLE) &&
+					    e->size != 8) {
+						vf_report(ctx, idx, "VF-INVALID-DEREF", false,
+						          "%u-byte atomic operation on a stack slot holding a spilled %s pointer",
+						          e->size, vf_rtype_name(fr->spill[slot].type));
+					} else if (vf_reg_is_ptr(&fr->spill[slot])) {
+						have_old_reg = true;
+						old_reg = fr->spill[slot];
+					} else {
+						have_old = true;
+						old_val = vn_trunc(fr->spill[slot].v, e->size);
+					}
+				}
+			}
 			/* the stored bytes become unknown: no spill keeps its value */
 			a.val = NULL;
 		}
@@ -1464,11 +1504,17 @@ int vf_transfer(struct vf_actx *ctx, uint32_t idx, struct vf_state *st, struct v
 			             sem == ISA_SEM_ATOMIC_FETCH_AND || sem == ISA_SEM_ATOMIC_FETCH_XOR ||
 			             sem == ISA_SEM_ATOMIC_XCHG;
 			struct vf_scalar v = e->size == 8 ? vn_top() : vn_urange(0, UINT32_MAX);
+			if (have_old)
+				v = old_val;
 			if (sem == ISA_SEM_ATOMIC_CMPXCHG) {
 				check_init(ctx, st, idx, 0);
 				set_scalar(st, 0, v, idx);
+				if (have_old_reg)
+					st->r[0] = old_reg;
 			} else if (fetch) {
 				set_scalar(st, s->src, v, idx);
+				if (have_old_reg)
+					st->r[s->src] = old_reg;
 			}
 		}
 		return 1;
