@@ -275,17 +275,24 @@ static void reset_deltas(struct vf_state *st, uint32_t tag)
 	for (int i = 0; i < 10; i++)
 		if (st->r[i].type != VT_UNINIT)
 			vf_reg_delta_reset(&st->r[i], tag);
-	struct vf_frame *fr = st->fr[st->nframes - 1];
-	for (int s = 0; s < VF_STACK_SLOTS; s++)
+	const struct vf_frame *cf = st->fr[st->nframes - 1];
+	bool spills = false;
+	for (int s = 0; s < VF_STACK_SLOTS && !spills; s++)
+		spills = cf->sb[s * 8] == SB_SPILL;
+	struct vf_frame *fr = spills ? vf_frame_mut(st, st->nframes - 1) : NULL;
+	for (int s = 0; fr && s < VF_STACK_SLOTS; s++)
 		if (fr->sb[s * 8] == SB_SPILL)
 			vf_reg_delta_reset(&fr->spill[s], tag);
 	st->may_goto = false;
 }
 
-/* Runs the block starting at head slot h from state in, propagating to successor heads. */
+/* Runs from head slot h with state in through every block that has no state of its own (blocks
+ * with a single predecessor are run in line, depth first), propagating to the heads reached. */
 static void run_block(struct run *R, uint32_t h, const struct vf_state *in)
 {
 	struct vf_actx *A = R->A;
+	struct vf_succ *work = NULL;
+	size_t wcnt = 0, wcap = 0;
 	struct vf_state *st = vf_state_dup(in);
 	if (!st) {
 		A->nomem = true;
@@ -296,46 +303,114 @@ static void run_block(struct run *R, uint32_t h, const struct vf_state *in)
 	A->stats->iterations++;
 	uint32_t idx = h;
 	for (;;) {
-		if (idx >= A->n) {
-			vf_state_free(st);
-			return;
-		}
-		if (++A->processed > MAX_PROCESSED) {
+		bool path_done = false;
+		if (idx >= A->n || A->aborted || A->nomem) {
+			path_done = true;
+		} else if (++A->processed > MAX_PROCESSED) {
 			abort_limit(A, idx, "too many instructions processed");
-			vf_state_free(st);
-			return;
+			path_done = true;
 		}
-		if (A->report && A->opts->trace) {
-			char buf[4096];
-			vf_describe_state(A, st, buf, sizeof(buf));
-			A->opts->trace(A->opts->trace_arg, idx, buf);
-		}
-		struct vf_succ out[2];
-		memset(out, 0, sizeof(out));
-		int k = vf_transfer(A, idx, st, out);
-		if (A->nomem) {
-			for (int i = 0; i < k; i++)
+		if (!path_done) {
+			if (A->report && A->opts->trace) {
+				char buf[4096];
+				vf_describe_state(A, st, buf, sizeof(buf));
+				A->opts->trace(A->opts->trace_arg, idx, buf);
+			}
+			struct vf_succ out[2];
+			memset(out, 0, sizeof(out));
+			int k = vf_transfer(A, idx, st, out);
+			bool continued = false;
+			struct vf_state *next_st = NULL;
+			uint32_t next_idx = 0;
+			for (int i = 0; i < k; i++) {
+				bool inline_ok = out[i].slot < A->n && !(A->kind[out[i].slot] & K_HEAD) && !A->nomem;
+				if (inline_ok && !continued) {
+					continued = true;
+					next_st = out[i].st;
+					next_idx = out[i].slot;
+					continue;
+				}
+				if (inline_ok) {
+					if (wcnt == wcap) {
+						size_t nc = wcap ? wcap * 2 : 8;
+						struct vf_succ *nw = realloc(work, nc * sizeof(*nw));
+						if (!nw) {
+							A->nomem = true;
+						} else {
+							work = nw;
+							wcap = nc;
+						}
+					}
+					if (wcnt < wcap) {
+						work[wcnt].slot = out[i].slot;
+						work[wcnt].st = out[i].st == st ? vf_state_dup(st) : out[i].st;
+						if (!work[wcnt].st)
+							A->nomem = true;
+						else
+							wcnt++;
+						continue;
+					}
+				}
+				if (out[i].slot < A->n && !A->nomem)
+					propagate(R, idx, out[i].slot, out[i].st);
 				if (out[i].st != st)
 					vf_state_free(out[i].st);
-			vf_state_free(st);
-			return;
+			}
+			if (continued) {
+				if (next_st != st)
+					vf_state_free(st);
+				st = next_st;
+				idx = next_idx;
+				continue;
+			}
 		}
-		if (k == 1 && out[0].st == st && out[0].slot < A->n && !(A->kind[out[0].slot] & K_HEAD)) {
-			idx = out[0].slot;
-			continue;
-		}
-		bool kept = false;
-		for (int i = 0; i < k; i++) {
-			if (out[i].slot < A->n)
-				propagate(R, idx, out[i].slot, out[i].st);
-			if (out[i].st == st)
-				kept = true;
-			else
-				vf_state_free(out[i].st);
-		}
-		(void)kept;
 		vf_state_free(st);
+		if (!wcnt)
+			break;
+		wcnt--;
+		st = work[wcnt].st;
+		idx = work[wcnt].slot;
+	}
+	free(work);
+}
+
+/* ---- combined stack size along call chains ---- */
+
+/* Deepest combined stack (each frame rounded up to 8 bytes) from function f down its calls;
+ * *next gets the call site starting the deepest chain. The structural pass has rejected
+ * recursion and chains deeper than the frame limit, so the recursion here is bounded. */
+static uint32_t chain_depth(const struct vf_actx *A, uint32_t f, uint32_t level, uint32_t *site)
+{
+	const struct vf_cfg *cfg = A->cfg;
+	uint32_t own = (A->fdepth[f] + 7) & ~7u, best = 0;
+	*site = VF_NONE;
+	if (level > VF_MAX_FRAMES)
+		return own;
+	for (uint32_t i = 0; i < cfg->funcs[f].call_cnt; i++) {
+		const struct vf_call *c = &cfg->calls[cfg->funcs[f].call_off + i];
+		uint32_t sub_site;
+		uint32_t d = chain_depth(A, c->callee, level + 1, &sub_site);
+		if (d > best) {
+			best = d;
+			*site = c->insn;
+		}
+	}
+	return own + best;
+}
+
+static void check_stack_chains(struct vf_actx *A)
+{
+	if (!A->cfg->func_cnt)
 		return;
+	uint32_t site;
+	uint32_t total = chain_depth(A, 0, 1, &site);
+	if (total > VF_STACK_SIZE) {
+		bool was = A->report;
+		A->report = true;
+		vf_report(A, site == VF_NONE ? 0 : site, "VF-STACK-SIZE", false,
+		          "the call chain starting here uses %u bytes of stack in all, more than the %d allowed",
+		          total, VF_STACK_SIZE);
+		A->report = was;
 	}
 }
 
@@ -409,10 +484,14 @@ static void free_actx(struct vf_actx *A)
 	free(A->thr);
 	free(A->heap);
 	free(A->reported);
+	free(A->fdepth);
+	free(A->base_seen);
 }
 
 int vf_analyze(struct vf_ctx *V)
 {
+	if (V->opts.structure_only)
+		return BPFC_OK;
 	struct vf_actx A;
 	memset(&A, 0, sizeof(A));
 	const struct vf_cfg *cfg = V->cfg;
@@ -428,31 +507,31 @@ int vf_analyze(struct vf_ctx *V)
 	A.stats = &V->stats;
 	A.n = V->prog->insn_cnt;
 	A.ent = cfg->entry;
+	A.cfg = cfg;
+	A.fdepth = calloc(cfg->func_cnt ? cfg->func_cnt : 1, sizeof(uint32_t));
+	A.base_seen = calloc(A.n ? A.n : 1, 1);
 	struct run R = {&A, V, NULL, NULL};
 	uint64_t *prio = NULL;
 	int rc = BPFC_OK;
-	if (!A.pt) {
-		struct vf_finding *f = vf_findings_add(
-		    A.findings, "VF-CTX-ACCESS", VF_SEV_NOTE, VF_NO_INSN, NULL,
-		    "program type '%s' is not modelled by bpfcheck yet: context accesses are reported",
-		    V->prog_type ? V->prog_type : "(none)");
-		if (f)
-			vf_finding_set_hint(f, "give the program type with --type (xdp, sched_cls, socket_filter, "
-			                       "cgroup_skb, kprobe, tracepoint)");
-	}
 	A.kind = calloc(A.n, 1);
 	A.head_of = calloc(A.n, sizeof(uint32_t));
 	A.loop_of = calloc(A.n, sizeof(uint32_t));
 	prio = calloc(A.n, sizeof(uint64_t));
 	A.loops = calloc(w->loop_cnt ? w->loop_cnt : 1, sizeof(*A.loops));
 	R.loop_block_slots = calloc(w->loop_cnt ? w->loop_cnt : 1, sizeof(uint32_t));
-	if (!A.kind || !A.head_of || !A.loop_of || !prio || !A.loops || !R.loop_block_slots ||
+	if (!A.kind || !A.head_of || !A.loop_of || !prio || !A.loops || !R.loop_block_slots || !A.fdepth || !A.base_seen ||
 	    !build_thresholds(&A)) {
 		rc = bpfc_error_set(V->err, BPFC_ERR_NOMEM, "out of memory in the analysis");
 		goto out;
 	}
+	/* states are stored where paths meet (and at function entries); a block with a single
+	 * predecessor is run in line from it */
 	for (uint32_t b = 0; b < cfg->block_cnt; b++)
-		A.kind[cfg->blocks[b].first] |= K_HEAD;
+		if (cfg->blocks[b].pred_cnt != 1)
+			A.kind[cfg->blocks[b].first] |= K_HEAD;
+	for (uint32_t f = 0; f < cfg->func_cnt; f++)
+		if (cfg->funcs[f].block_cnt)
+			A.kind[cfg->blocks[cfg->funcs[f].first_block].first] |= K_HEAD;
 	for (size_t i = 0; i < A.n; i++) {
 		const struct isa_entry *e = A.ent[i];
 		if (!e)
@@ -575,6 +654,8 @@ int vf_analyze(struct vf_ctx *V)
 			vf_finding_set_hint(f, "bound the loop with a constant (for (i = 0; i < N && i < n; i++)), or use "
 			                       "bpf_loop()");
 	}
+	if (!vf_findings_count(A.findings, "VF-STACK-SIZE"))
+		check_stack_chains(&A);
 	if (A.nomem)
 		rc = bpfc_error_set(V->err, BPFC_ERR_NOMEM, "out of memory in the analysis");
 out:

@@ -12,6 +12,7 @@
 #include "bpfcheck/platform.h"
 #include "bpfcheck/prog.h"
 #include "bpfcheck/verify.h"
+#include "verifier/cfg.h"
 #include "verifier/state.h"
 
 /* ---- platform facts, from the platform module (bpfcheck/platform.h) ---- */
@@ -127,7 +128,9 @@ struct vf_actx {
 	bool nomem;
 	uint64_t processed;
 	uint64_t live_states;
-	const char *func_name; /* for findings */
+	const struct vf_cfg *cfg;
+	uint32_t *fdepth;   /* per CFG function: deepest stack byte any state used */
+	uint8_t *base_seen; /* per slot (reporting pass): 1 context base seen, 2 other pointer base */
 };
 
 #define K_HEAD 1

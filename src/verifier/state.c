@@ -189,9 +189,32 @@ const struct vf_delta *vf_reg_delta(const struct vf_reg *r, uint32_t head)
 static struct vf_frame *frame_new(void)
 {
 	struct vf_frame *f = calloc(1, sizeof(*f));
-	if (f)
+	if (f) {
 		f->callsite = VF_NONE_SLOT;
+		f->refs = 1;
+	}
 	return f;
+}
+
+static void frame_release(struct vf_frame *f)
+{
+	if (f && --f->refs == 0)
+		free(f);
+}
+
+struct vf_frame *vf_frame_mut(struct vf_state *s, uint32_t i)
+{
+	struct vf_frame *f = s->fr[i];
+	if (f->refs == 1)
+		return f;
+	struct vf_frame *c = malloc(sizeof(*c));
+	if (!c)
+		return NULL;
+	memcpy(c, f, sizeof(*c));
+	c->refs = 1;
+	f->refs--;
+	s->fr[i] = c;
+	return c;
 }
 
 struct vf_state *vf_state_new(void)
@@ -210,20 +233,12 @@ struct vf_state *vf_state_new(void)
 
 bool vf_state_copy(struct vf_state *dst, const struct vf_state *src)
 {
-	for (uint32_t i = src->nframes; i < dst->nframes; i++) {
-		free(dst->fr[i]);
-		dst->fr[i] = NULL;
-	}
-	for (uint32_t i = 0; i < src->nframes; i++) {
-		if (!dst->fr[i] || i >= dst->nframes) {
-			if (!dst->fr[i])
-				dst->fr[i] = malloc(sizeof(struct vf_frame));
-			if (!dst->fr[i]) {
-				dst->nframes = i;
-				return false;
-			}
-		}
-		memcpy(dst->fr[i], src->fr[i], sizeof(struct vf_frame));
+	for (uint32_t i = 0; i < src->nframes; i++)
+		src->fr[i]->refs++;
+	for (uint32_t i = 0; i < VF_MAX_FRAMES; i++) {
+		if (i < dst->nframes)
+			frame_release(dst->fr[i]);
+		dst->fr[i] = i < src->nframes ? src->fr[i] : NULL;
 	}
 	memcpy(dst->r, src->r, sizeof(dst->r));
 	dst->nframes = src->nframes;
@@ -238,10 +253,7 @@ struct vf_state *vf_state_dup(const struct vf_state *s)
 	struct vf_state *d = calloc(1, sizeof(*d));
 	if (!d)
 		return NULL;
-	if (!vf_state_copy(d, s)) {
-		vf_state_free(d);
-		return NULL;
-	}
+	vf_state_copy(d, s);
 	return d;
 }
 
@@ -249,8 +261,8 @@ void vf_state_free(struct vf_state *s)
 {
 	if (!s)
 		return;
-	for (uint32_t i = 0; i < VF_MAX_FRAMES; i++)
-		free(s->fr[i]);
+	for (uint32_t i = 0; i < s->nframes; i++)
+		frame_release(s->fr[i]);
 	free(s);
 }
 
@@ -258,11 +270,9 @@ bool vf_state_push_frame(struct vf_state *s)
 {
 	if (s->nframes >= VF_MAX_FRAMES)
 		return false;
-	struct vf_frame *f = s->fr[s->nframes] ? s->fr[s->nframes] : malloc(sizeof(*f));
+	struct vf_frame *f = frame_new();
 	if (!f)
 		return false;
-	memset(f, 0, sizeof(*f));
-	f->callsite = VF_NONE_SLOT;
 	s->fr[s->nframes++] = f;
 	return true;
 }
@@ -272,7 +282,7 @@ void vf_state_pop_frame(struct vf_state *s)
 	if (s->nframes <= 1)
 		return;
 	s->nframes--;
-	free(s->fr[s->nframes]);
+	frame_release(s->fr[s->nframes]);
 	s->fr[s->nframes] = NULL;
 }
 
@@ -365,6 +375,8 @@ bool vf_state_same_shape(const struct vf_state *a, const struct vf_state *b, boo
 			return false;
 	for (uint32_t f = 0; f < a->nframes; f++) {
 		const struct vf_frame *fa = a->fr[f], *fb = b->fr[f];
+		if (fa == fb)
+			continue;
 		for (int i = 0; i < 5; i++)
 			if (!reg_same_shape(&fa->saved[i], &fb->saved[i]))
 				return false;
@@ -528,8 +540,13 @@ void vf_state_join(struct vf_state *dst, const struct vf_state *src, bool widen,
 	for (int i = 0; i < VF_NREGS; i++)
 		reg_join(&dst->r[i], &src->r[i], widen, thr, thr_cnt, head_tag);
 	uint32_t n = dst->nframes < src->nframes ? dst->nframes : src->nframes;
-	for (uint32_t f = 0; f < n; f++)
-		frame_join(dst->fr[f], src->fr[f], widen, thr, thr_cnt, head_tag);
+	for (uint32_t f = 0; f < n; f++) {
+		if (dst->fr[f] == src->fr[f])
+			continue; /* shared: the join is the frame itself */
+		struct vf_frame *d = vf_frame_mut(dst, f);
+		if (d)
+			frame_join(d, src->fr[f], widen, thr, thr_cnt, head_tag);
+	}
 	for (uint32_t i = 0; i < src->nrefs; i++)
 		vf_state_add_ref(dst, src->refs[i]);
 	dst->may_goto = dst->may_goto && src->may_goto;
@@ -557,6 +574,8 @@ bool vf_state_eq(const struct vf_state *a, const struct vf_state *b)
 			return false;
 	for (uint32_t f = 0; f < a->nframes; f++) {
 		const struct vf_frame *fa = a->fr[f], *fb = b->fr[f];
+		if (fa == fb)
+			continue;
 		if (fa->depth != fb->depth || memcmp(fa->sb, fb->sb, sizeof(fa->sb)) != 0)
 			return false;
 		for (int i = 0; i < 5; i++)

@@ -84,7 +84,10 @@ enum vf_stack_byte {
 	SB_SPILL,       /* part of an 8-byte spilled register (slot value in spill[]) */
 };
 
+/* Frames are shared between states (copy-on-write, reference counted): read them through
+ * st->fr[i], change them only through vf_frame_mut(). */
 struct vf_frame {
+	uint32_t refs;      /* states sharing this frame */
 	uint32_t callsite;  /* call instruction slot (VF_NONE for the entry frame) */
 	uint32_t func_start;
 	bool callback;      /* entered from a helper such as bpf_loop */
@@ -118,6 +121,9 @@ struct vf_state *vf_state_dup(const struct vf_state *s);
 /* Copies src into dst (dst's frames are reused or (re)allocated). Returns false on out-of-memory. */
 bool vf_state_copy(struct vf_state *dst, const struct vf_state *src);
 void vf_state_free(struct vf_state *s);
+/* Frame i of s made private to s (copied if shared), for changing it; NULL on out-of-memory
+ * (the state is then left unchanged). */
+struct vf_frame *vf_frame_mut(struct vf_state *s, uint32_t i);
 /* Adds / removes a frame. Push returns false at VF_MAX_FRAMES or on out-of-memory. */
 bool vf_state_push_frame(struct vf_state *s);
 void vf_state_pop_frame(struct vf_state *s);

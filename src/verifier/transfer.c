@@ -114,7 +114,9 @@ static void for_each_reg(struct vf_state *st, void (*fn)(struct vf_reg *, void *
 	for (int i = 0; i < VF_NREGS; i++)
 		fn(&st->r[i], arg);
 	for (uint32_t f = 0; f < st->nframes; f++) {
-		struct vf_frame *fr = st->fr[f];
+		struct vf_frame *fr = vf_frame_mut(st, f);
+		if (!fr)
+			continue;
 		for (int i = 0; i < 5; i++)
 			fn(&fr->saved[i], arg);
 		if (fr->callback)
@@ -279,9 +281,20 @@ static void stack_mark(struct vf_frame *fr, int64_t lo, int64_t n, uint8_t kind)
 static void note_depth(struct vf_actx *ctx, struct vf_state *st, uint32_t idx, struct vf_frame *fr, int64_t lo)
 {
 	uint32_t d = (uint32_t)(-lo);
+	if (ctx->fdepth && ctx->cfg) {
+		uint32_t fi = vf_cfg_func_of(ctx->cfg, fr->func_start);
+		if (fi != VF_NONE && d > ctx->fdepth[fi])
+			ctx->fdepth[fi] = d;
+	}
 	if (d <= fr->depth)
 		return;
-	fr->depth = d;
+	for (uint32_t f = 0; f < st->nframes; f++)
+		if (st->fr[f] == fr) {
+			struct vf_frame *m = vf_frame_mut(st, f);
+			if (m)
+				m->depth = d;
+			break;
+		}
 	uint32_t total = 0;
 	for (uint32_t f = 0; f < st->nframes; f++)
 		total += (st->fr[f]->depth + 7) & ~7u;
@@ -314,7 +327,8 @@ static void access_stack(struct vf_actx *ctx, struct vf_state *st, struct access
 {
 	int64_t lo, hi;
 	ptr_off_range(p, a->off, &lo, &hi);
-	struct vf_frame *fr = st->fr[p->frame < st->nframes ? p->frame : st->nframes - 1];
+	uint32_t fi = p->frame < st->nframes ? p->frame : st->nframes - 1;
+	struct vf_frame *fr = st->fr[fi];
 	if (lo < -VF_STACK_SIZE || hi > 0 || (int64_t)a->size_hi > -hi || hi + (int64_t)a->size_hi > 0 ||
 	    lo == INT64_MIN) {
 		struct vf_finding *f = vf_report(ctx, a->idx, bound_prop(a, "VF-STACK-BOUNDS"), false,
@@ -327,6 +341,7 @@ static void access_stack(struct vf_actx *ctx, struct vf_state *st, struct access
 		return;
 	}
 	note_depth(ctx, st, a->idx, fr, lo);
+	fr = st->fr[fi];
 	bool fixed = lo == hi;
 	if (fixed && !a->helper && a->size_hi > 1 && (lo % (int64_t)a->size_hi) != 0) {
 		vf_report(ctx, a->idx, "VF-MISALIGNED", false, "misaligned stack access at offset %lld, size %llu",
@@ -362,6 +377,11 @@ static void access_stack(struct vf_actx *ctx, struct vf_state *st, struct access
 		}
 	}
 	if (a->acc & ACC_WRITE) {
+		fr = vf_frame_mut(st, fi);
+		if (!fr) {
+			ctx->nomem = true;
+			return;
+		}
 		if (!fixed) {
 			/* variable offset: each byte may or may not be written */
 			stack_break_spills(fr, lo, hi - lo + n);
@@ -540,6 +560,14 @@ static void access_pkt(struct vf_actx *ctx, struct vf_state *st, struct access *
 static void access_mem(struct vf_actx *ctx, struct vf_state *st, struct access *a)
 {
 	struct vf_reg *p = &st->r[a->regno];
+	if (ctx->report && ctx->base_seen && !a->helper && vf_reg_is_ptr(p)) {
+		uint8_t bit = p->type == VT_CTX ? 1 : 2;
+		ctx->base_seen[a->idx] |= bit;
+		if (ctx->base_seen[a->idx] == 3)
+			vf_report(ctx, a->idx, "VF-CTX-ACCESS", false,
+			          "this instruction accesses the context on one path and other memory on another "
+			          "(Linux rewrites each context access for its field)");
+	}
 	vf_reg_unknown(&a->loaded);
 	if (a->size_hi <= 8 && a->size_hi)
 		a->loaded.v = size_range((unsigned)a->size_hi);
@@ -1156,8 +1184,8 @@ static int do_helper(struct vf_actx *ctx, struct vf_state *st, uint32_t idx, int
 		if (bad_size && k == A_UNINIT_MEM && R->type == VT_STACK && vn_is_const(R->v)) {
 			/* one finding per root cause: the buffer counts as written */
 			int64_t lo = R->off + (int64_t)R->v.u64.lo;
-			struct vf_frame *fr = st->fr[R->frame < st->nframes ? R->frame : st->nframes - 1];
-			if (lo >= -VF_STACK_SIZE && lo < 0)
+			struct vf_frame *fr = vf_frame_mut(st, R->frame < st->nframes ? R->frame : st->nframes - 1);
+			if (fr && lo >= -VF_STACK_SIZE && lo < 0)
 				stack_mark(fr, lo, -lo, SB_MISC);
 		}
 	}

@@ -63,10 +63,13 @@ static int pass_size(struct vf_ctx *ctx)
 	return BPFC_OK;
 }
 
-/* VF-INVALID-INSN: Linux decodes every slot first and refuses encodings it does not know or whose
- * reserved fields are set (the ISA checker's rules, Linux profile), before any analysis. */
+/* VF-INVALID-INSN: Linux refuses encodings it does not know or whose reserved fields are set
+ * before any analysis. The CFG pass already reports what it cannot follow; this pass adds the
+ * ISA checker's field rules (Linux profile) for a structurally sound program. */
 static int pass_isa(struct vf_ctx *ctx)
 {
+	if (ctx->opts.structure_only)
+		return BPFC_OK;
 	struct isa_validate_opts vo = {.table = ctx->isa, .profile = ISA_PROFILE_LINUX, .max_findings = 64};
 	struct isa_validation v;
 	int rc = isa_validate(ctx->prog->insns, ctx->prog->insn_cnt, &vo, &v, ctx->err);
@@ -139,10 +142,10 @@ static int pass_structure(struct vf_ctx *ctx)
 
 const struct vf_pass vf_passes[] = {
     {"size", pass_size},
-    {"isa", pass_isa},
     {"cfg", pass_cfg},
     {"wto", pass_wto},
     {"structure", pass_structure},
+    {"isa", pass_isa},
     {"analyze", vf_analyze},
     /* VF_PASS_ANALYZE: the abstract interpretation pass goes here, e.g. {"analyze", vf_analyze}
      * (src/verifier/analyze.c): it walks ctx->wto per function, reads ctx->cfg, ctx->maps and
