@@ -216,7 +216,9 @@ static void propagate(struct run *R, uint32_t from, uint32_t to, const struct vf
 			first_same_calls = d;
 		if (!same_types && vf_state_same_shape(d->st, st, false))
 			same_types = d;
-		if (vf_state_same_shape(d->st, st, true)) {
+		/* flags (registers holding 0 or 1) partition only outside loop heads, where a counter
+		 * starting at 0 would otherwise split every loop */
+		if (vf_state_same_shape(d->st, st, !widen_point)) {
 			match = d;
 			break;
 		}

@@ -170,9 +170,14 @@ void vf_reg_delta_add(struct vf_reg *r, int64_t lo, int64_t hi)
 	for (int i = 0; i < VF_DELTA_SLOTS; i++) {
 		if (!r->dl[i].head)
 			continue;
-		if (__builtin_add_overflow(r->dl[i].dmin, lo, &r->dl[i].dmin) ||
-		    __builtin_add_overflow(r->dl[i].dmax, hi, &r->dl[i].dmax))
+		int64_t a = (int64_t)r->dl[i].dmin + lo, b = (int64_t)r->dl[i].dmax + hi;
+		if (lo < INT32_MIN || lo > INT32_MAX || hi < INT32_MIN || hi > INT32_MAX || a < INT32_MIN ||
+		    a > INT32_MAX || b < INT32_MIN || b > INT32_MAX) {
 			memset(&r->dl[i], 0, sizeof(r->dl[i]));
+			continue;
+		}
+		r->dl[i].dmin = (int32_t)a;
+		r->dl[i].dmax = (int32_t)b;
 	}
 }
 
@@ -409,8 +414,8 @@ static void delta_join(struct vf_reg *d, const struct vf_reg *s, bool widen)
 			memset(&d->dl[i], 0, sizeof(d->dl[i]));
 			continue;
 		}
-		int64_t lo = o->dmin < d->dl[i].dmin ? o->dmin : d->dl[i].dmin;
-		int64_t hi = o->dmax > d->dl[i].dmax ? o->dmax : d->dl[i].dmax;
+		int32_t lo = o->dmin < d->dl[i].dmin ? o->dmin : d->dl[i].dmin;
+		int32_t hi = o->dmax > d->dl[i].dmax ? o->dmax : d->dl[i].dmax;
 		if (widen && (lo != d->dl[i].dmin || hi != d->dl[i].dmax)) {
 			memset(&d->dl[i], 0, sizeof(d->dl[i]));
 			continue;

@@ -59,7 +59,7 @@ enum vf_rtype {
 /* Per loop head: how much a register changed since the loop head was last left. */
 struct vf_delta {
 	uint32_t head; /* loop head slot + 1; 0: unused */
-	int64_t dmin, dmax;
+	int32_t dmin, dmax;
 };
 
 struct vf_reg {
