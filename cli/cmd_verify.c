@@ -46,8 +46,8 @@ static const struct {
 	const char *name;
 	uint32_t type;
 } map_types[] = {
-    {"hash", 1},         {"array", 2},   {"prog_array", 3}, {"perf_event_array", 4}, {"percpu_hash", 5},
-    {"percpu_array", 6}, {"lru_hash", 9}, {"ringbuf", 27},
+    {"hash", 1},        {"array", 2},        {"prog_array", 3}, {"perf_event_array", 4},
+    {"percpu_hash", 5}, {"percpu_array", 6}, {"lru_hash", 9},   {"ringbuf", 27},
 };
 
 static int parse_u32(const char *s, uint32_t *out)
@@ -108,16 +108,16 @@ static void print_finding(const struct cli_opts *o, const struct bpfc_object *ob
                           const struct vf_finding *f)
 {
 	const char *file = obj->path ? obj->path : "?";
-	const struct bpfc_line *ln = (p->lines && f->insn != VF_NO_INSN && f->insn < p->insn_cnt)
-	                                 ? &p->lines[f->insn]
-	                                 : NULL;
+	const struct bpfc_line *ln =
+	    (p->lines && f->insn != VF_NO_INSN && f->insn < p->insn_cnt) ? &p->lines[f->insn] : NULL;
 	if (f->insn == VF_NO_INSN)
 		printf("%s: %s: %s [%s]\n", file, vf_severity_name(f->severity), f->message, f->property);
 	else
 		printf("%s:insn %u: %s: %s [%s]\n", file, f->insn, vf_severity_name(f->severity), f->message,
 		       f->property);
 	if (ln && ln->file)
-		printf("  at %s:%u%s%s\n", ln->file, ln->line, ln->text ? ": " : "", ln->text ? ln->text : "");
+		printf("  at %s:%u%s%s\n", ln->file, ln->line, ln->text ? ": " : "",
+		       ln->text ? ln->text : "");
 	if (f->insn != VF_NO_INSN && f->insn < p->insn_cnt) {
 		char text[256];
 		const struct isa_table *t = o->isa_loaded ? o->isa_loaded : isa_table_default();
@@ -172,10 +172,11 @@ int cmd_verify(int argc, char **argv)
 			if (nm)
 				maps = nm;
 			if (!spec || !nm || parse_map(spec, &m)) {
-				fprintf(stderr,
-				        "bpfcheck verify: --map '%s': expected NAME:TYPE:KEY:VALUE:ENTRIES (e.g. "
-				        "counters:array:4:8:16)\n",
-				        spec ? spec : "");
+				fprintf(
+				    stderr,
+				    "bpfcheck verify: --map '%s': expected NAME:TYPE:KEY:VALUE:ENTRIES (e.g. "
+				    "counters:array:4:8:16)\n",
+				    spec ? spec : "");
 				rc = EXIT_USAGE;
 				goto out;
 			}

@@ -9,16 +9,12 @@
 #include "verifier/engine.h"
 #include "verifier/verifier.h"
 
-#define K_WIDEN 8          /* callback entry: a widening point that is not a loop */
-#define MAX_DISJ 12        /* states of different shapes kept per block head and call stack */
-#define WIDEN_DELAY 2      /* plain joins at a widening point before widening */
+#define K_WIDEN 8     /* callback entry: a widening point that is not a loop */
+#define MAX_DISJ 12   /* states of different shapes kept per block head and call stack */
+#define WIDEN_DELAY 2 /* plain joins at a widening point before widening */
 #define MAX_PROCESSED (UINT64_C(200) * 1000 * 1000)
 
-
-
 /* ---- worklist: a min-heap of head indexes by WTO position ---- */
-
-
 
 static uint64_t prio_of(const struct vf_actx *A, uint32_t h, const uint64_t *prio)
 {
@@ -83,7 +79,8 @@ static uint64_t iter_bound(const struct vf_reg *r, const struct vf_delta *d, boo
 		hi = r->v.u64.hi;
 	} else {
 		int64_t a, b;
-		if (__builtin_add_overflow(r->off, r->v.s64.lo, &a) || __builtin_add_overflow(r->off, r->v.s64.hi, &b))
+		if (__builtin_add_overflow(r->off, r->v.s64.lo, &a) ||
+		    __builtin_add_overflow(r->off, r->v.s64.hi, &b))
 			return UINT64_MAX;
 		lo = (uint64_t)a;
 		hi = (uint64_t)b;
@@ -132,9 +129,12 @@ static void check_back_edge(struct run *R, uint32_t to, const struct vf_state *s
 			if (n > limit) {
 				if (!L->why[0] || n != UINT64_MAX)
 					snprintf(L->why, sizeof(L->why),
-					         "%s %s by %lld per iteration but its bound allows %s iterations (limit %llu)",
-					         name, inc ? "grows" : "shrinks", (long long)(inc ? d->dmin : -d->dmax),
-					         n == UINT64_MAX ? "2^64" : "too many", (unsigned long long)limit);
+					         "%s %s by %lld per iteration but its bound allows %s "
+					         "iterations (limit %llu)",
+					         name, inc ? "grows" : "shrinks",
+					         (long long)(inc ? d->dmin : -d->dmax),
+					         n == UINT64_MAX ? "2^64" : "too many",
+					         (unsigned long long)limit);
 				continue;
 			}
 			uint64_t bit = UINT64_C(1) << (i < 10 ? i : i - 10);
@@ -180,7 +180,8 @@ static void abort_limit(struct vf_actx *A, uint32_t slot, const char *what)
 	A->aborted = true;
 	bool was = A->report;
 	A->report = true;
-	struct vf_finding *f = vf_report(A, slot, "VF-LIMIT-REACHED", false, "analysis limit reached: %s", what);
+	struct vf_finding *f =
+	    vf_report(A, slot, "VF-LIMIT-REACHED", false, "analysis limit reached: %s", what);
 	if (f)
 		vf_finding_set_hint(f, "simplify the loop or raise the limit; the program is not verified");
 	A->report = was;
@@ -195,7 +196,8 @@ static void propagate(struct run *R, uint32_t from, uint32_t to, const struct vf
 		return;
 	}
 	if (!A->head_of[to]) {
-		vf_report(A, to, "VF-UNSUPPORTED", false, "control reaches instruction %u that is not a block start", to);
+		vf_report(A, to, "VF-UNSUPPORTED", false,
+		          "control reaches instruction %u that is not a block start", to);
 		return;
 	}
 	uint32_t hi = A->head_of[to] - 1;
@@ -325,7 +327,8 @@ static void run_block(struct run *R, uint32_t h, const struct vf_state *in)
 			struct vf_state *next_st = NULL;
 			uint32_t next_idx = 0;
 			for (int i = 0; i < k; i++) {
-				bool inline_ok = out[i].slot < A->n && !(A->kind[out[i].slot] & K_HEAD) && !A->nomem;
+				bool inline_ok =
+				    out[i].slot < A->n && !(A->kind[out[i].slot] & K_HEAD) && !A->nomem;
 				if (inline_ok && !continued) {
 					continued = true;
 					next_st = out[i].st;
@@ -345,7 +348,8 @@ static void run_block(struct run *R, uint32_t h, const struct vf_state *in)
 					}
 					if (wcnt < wcap) {
 						work[wcnt].slot = out[i].slot;
-						work[wcnt].st = out[i].st == st ? vf_state_dup(st) : out[i].st;
+						work[wcnt].st =
+						    out[i].st == st ? vf_state_dup(st) : out[i].st;
 						if (!work[wcnt].st)
 							A->nomem = true;
 						else
@@ -409,9 +413,10 @@ static void check_stack_chains(struct vf_actx *A)
 	if (total > VF_STACK_SIZE) {
 		bool was = A->report;
 		A->report = true;
-		vf_report(A, site == VF_NONE ? 0 : site, "VF-STACK-SIZE", false,
-		          "the call chain starting here uses %u bytes of stack in all, more than the %d allowed",
-		          total, VF_STACK_SIZE);
+		vf_report(
+		    A, site == VF_NONE ? 0 : site, "VF-STACK-SIZE", false,
+		    "the call chain starting here uses %u bytes of stack in all, more than the %d allowed",
+		    total, VF_STACK_SIZE);
 		A->report = was;
 	}
 }
@@ -521,8 +526,8 @@ int vf_analyze(struct vf_ctx *V)
 	prio = calloc(A.n, sizeof(uint64_t));
 	A.loops = calloc(w->loop_cnt ? w->loop_cnt : 1, sizeof(*A.loops));
 	R.loop_block_slots = calloc(w->loop_cnt ? w->loop_cnt : 1, sizeof(uint32_t));
-	if (!A.kind || !A.head_of || !A.loop_of || !prio || !A.loops || !R.loop_block_slots || !A.fdepth || !A.base_seen ||
-	    !build_thresholds(&A)) {
+	if (!A.kind || !A.head_of || !A.loop_of || !prio || !A.loops || !R.loop_block_slots || !A.fdepth ||
+	    !A.base_seen || !build_thresholds(&A)) {
 		rc = bpfc_error_set(V->err, BPFC_ERR_NOMEM, "out of memory in the analysis");
 		goto out;
 	}
@@ -574,7 +579,8 @@ int vf_analyze(struct vf_ctx *V)
 		if (!A.head_of[i])
 			continue;
 		uint32_t b = cfg->block_of[i];
-		uint64_t pos = (b != VF_NONE && w->pos[b] != VF_NONE) ? w->pos[b] : (uint64_t)w->order_cnt + i;
+		uint64_t pos =
+		    (b != VF_NONE && w->pos[b] != VF_NONE) ? w->pos[b] : (uint64_t)w->order_cnt + i;
 		hprio[A.head_of[i] - 1] = (pos << 32) | i;
 	}
 	free(prio);
@@ -647,14 +653,16 @@ int vf_analyze(struct vf_ctx *V)
 		struct vf_aloop *L = &A.loops[l];
 		if (!L->seen || L->inc_regs || L->inc_slots || L->dec_regs || L->dec_slots)
 			continue;
-		struct vf_finding *f = vf_report(&A, L->head, "VF-LOOP-UNBOUNDED", false,
-		                                 "the loop at instruction %u is not shown to terminate: %s", L->head,
-		                                 L->why[0] ? L->why
-		                                           : "no register or stack slot moves towards a bound on "
-		                                             "every iteration");
+		struct vf_finding *f =
+		    vf_report(&A, L->head, "VF-LOOP-UNBOUNDED", false,
+		              "the loop at instruction %u is not shown to terminate: %s", L->head,
+		              L->why[0] ? L->why
+		                        : "no register or stack slot moves towards a bound on "
+		                          "every iteration");
 		if (f)
-			vf_finding_set_hint(f, "bound the loop with a constant (for (i = 0; i < N && i < n; i++)), or use "
-			                       "bpf_loop()");
+			vf_finding_set_hint(
+			    f, "bound the loop with a constant (for (i = 0; i < N && i < n; i++)), or use "
+			       "bpf_loop()");
 	}
 	if (!vf_findings_count(A.findings, "VF-STACK-SIZE"))
 		check_stack_chains(&A);

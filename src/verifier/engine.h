@@ -91,10 +91,10 @@ struct vf_ahead {
 
 struct vf_aloop {
 	uint32_t head;
-	bool seen;     /* a back edge was checked */
+	bool seen; /* a back edge was checked */
 	bool proven;
 	uint64_t inc_regs, inc_slots, dec_regs, dec_slots; /* candidates on every back edge so far */
-	char why[160]; /* best explanation when not proven */
+	char why[160];                                     /* best explanation when not proven */
 };
 
 struct vf_actx {
@@ -110,8 +110,8 @@ struct vf_actx {
 	struct vf_stats *stats;
 	size_t n; /* slots */
 	const struct isa_entry **ent;
-	uint8_t *kind;      /* per slot: bit0 head, bit1 loop head (widening point), bit2 wide second */
-	uint32_t *head_of;  /* per slot: index+1 into heads */
+	uint8_t *kind;     /* per slot: bit0 head, bit1 loop head (widening point), bit2 wide second */
+	uint32_t *head_of; /* per slot: index+1 into heads */
 	struct vf_ahead *heads;
 	uint32_t head_cnt;
 	uint32_t *loop_of; /* per slot: index+1 into loops */

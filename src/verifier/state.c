@@ -73,7 +73,8 @@ struct vf_scalar vn_widen(struct vf_scalar old, struct vf_scalar nw, const uint6
 		for (size_t i = thr_cnt; i-- > 0;)
 			if (thr[i] <= j.u64.lo) {
 				r.u64.lo = thr[i];
-				if (thr[i] <= (uint64_t)INT64_MAX && j.s64.lo >= 0 && (int64_t)thr[i] > r.s64.lo)
+				if (thr[i] <= (uint64_t)INT64_MAX && j.s64.lo >= 0 &&
+				    (int64_t)thr[i] > r.s64.lo)
 					r.s64.lo = (int64_t)thr[i];
 				break;
 			}
@@ -350,8 +351,8 @@ bool vf_state_same_calls(const struct vf_state *a, const struct vf_state *b)
 	if (a->nframes != b->nframes)
 		return false;
 	for (uint32_t i = 0; i < a->nframes; i++)
-		if (a->fr[i]->callsite != b->fr[i]->callsite || a->fr[i]->func_start != b->fr[i]->func_start ||
-		    a->fr[i]->callback != b->fr[i]->callback)
+		if (a->fr[i]->callsite != b->fr[i]->callsite ||
+		    a->fr[i]->func_start != b->fr[i]->func_start || a->fr[i]->callback != b->fr[i]->callback)
 			return false;
 	return true;
 }
@@ -387,7 +388,8 @@ bool vf_state_same_shape(const struct vf_state *a, const struct vf_state *b, boo
 				return false;
 		for (int s = 0; s < VF_STACK_SLOTS; s++) {
 			bool sa = sb_is_spill(fa->sb[s * 8]), sbb = sb_is_spill(fb->sb[s * 8]);
-			bool pa = sa && vf_reg_is_ptr(&fa->spill[s]), pb = sbb && vf_reg_is_ptr(&fb->spill[s]);
+			bool pa = sa && vf_reg_is_ptr(&fa->spill[s]),
+			     pb = sbb && vf_reg_is_ptr(&fb->spill[s]);
 			if (pa != pb)
 				return false;
 			if (pa && !reg_same_shape(&fa->spill[s], &fb->spill[s]))
@@ -440,8 +442,8 @@ static bool is_null_const(const struct vf_reg *r)
 	return r->type == VT_SCALAR && vn_is_const(r->v) && r->v.u64.lo == 0;
 }
 
-static void reg_join(struct vf_reg *d, const struct vf_reg *s, bool widen, const uint64_t *thr, size_t thr_cnt,
-                     uint32_t tag)
+static void reg_join(struct vf_reg *d, const struct vf_reg *s, bool widen, const uint64_t *thr,
+                     size_t thr_cnt, uint32_t tag)
 {
 	if (!reg_same_shape(d, s)) {
 		if (d->type == VT_UNINIT || s->type == VT_UNINIT) {
@@ -464,8 +466,9 @@ static void reg_join(struct vf_reg *d, const struct vf_reg *s, bool widen, const
 			if (is_nullable_base(d->type) && is_nullable_base(s->type)) {
 				r.v = vn_join(d->v, s->v);
 				if (d->off != s->off) {
-					r.v = vn_join(vn_alu(ISA_SEM_ADD, true, d->v, vn_const((uint64_t)d->off)),
-					              vn_alu(ISA_SEM_ADD, true, s->v, vn_const((uint64_t)s->off)));
+					r.v = vn_join(
+					    vn_alu(ISA_SEM_ADD, true, d->v, vn_const((uint64_t)d->off)),
+					    vn_alu(ISA_SEM_ADD, true, s->v, vn_const((uint64_t)s->off)));
 					r.off = 0;
 				}
 			}

@@ -63,17 +63,17 @@ struct vf_delta {
 };
 
 struct vf_reg {
-	uint8_t type;     /* enum vf_rtype */
-	uint8_t frame;    /* VT_STACK: the frame the pointer points into */
-	uint16_t map;     /* VT_MAP_*: index of the map */
-	uint32_t nid;     /* *_OR_NULL: registers with the same nid are the same pointer */
-	uint32_t pid;     /* VT_PKT*: registers with the same pid share the same variable part */
-	uint32_t ref;     /* reference id of an acquired resource, 0 for none */
-	uint32_t size;    /* VT_MEM*: region size; VT_FUNC: target slot */
-	int32_t pkt_range; /* VT_PKT: bytes proven below pkt_end from the pointer's base (off 0) */
-	uint32_t origin;  /* slot that produced the value + 1, for related locations; 0 unknown */
-	int64_t off;      /* pointers: fixed offset */
-	struct vf_scalar v;      /* scalars: the value; pointers: the variable part of the offset */
+	uint8_t type;       /* enum vf_rtype */
+	uint8_t frame;      /* VT_STACK: the frame the pointer points into */
+	uint16_t map;       /* VT_MAP_*: index of the map */
+	uint32_t nid;       /* *_OR_NULL: registers with the same nid are the same pointer */
+	uint32_t pid;       /* VT_PKT*: registers with the same pid share the same variable part */
+	uint32_t ref;       /* reference id of an acquired resource, 0 for none */
+	uint32_t size;      /* VT_MEM*: region size; VT_FUNC: target slot */
+	int32_t pkt_range;  /* VT_PKT: bytes proven below pkt_end from the pointer's base (off 0) */
+	uint32_t origin;    /* slot that produced the value + 1, for related locations; 0 unknown */
+	int64_t off;        /* pointers: fixed offset */
+	struct vf_scalar v; /* scalars: the value; pointers: the variable part of the offset */
 	struct vf_delta dl[VF_DELTA_SLOTS];
 };
 
@@ -87,14 +87,14 @@ enum vf_stack_byte {
 /* Frames are shared between states (copy-on-write, reference counted): read them through
  * st->fr[i], change them only through vf_frame_mut(). */
 struct vf_frame {
-	uint32_t refs;      /* states sharing this frame */
-	uint32_t callsite;  /* call instruction slot (VF_NONE for the entry frame) */
+	uint32_t refs;     /* states sharing this frame */
+	uint32_t callsite; /* call instruction slot (VF_NONE for the entry frame) */
 	uint32_t func_start;
-	bool callback;      /* entered from a helper such as bpf_loop */
-	uint32_t depth;     /* deepest stack byte used */
-	struct vf_reg saved[5]; /* caller's r6-r10 */
-	struct vf_reg cb_arg;   /* callback: the value passed as the callback's r2 */
-	struct vf_scalar cb_index;     /* callback: the range of r1 */
+	bool callback;             /* entered from a helper such as bpf_loop */
+	uint32_t depth;            /* deepest stack byte used */
+	struct vf_reg saved[5];    /* caller's r6-r10 */
+	struct vf_reg cb_arg;      /* callback: the value passed as the callback's r2 */
+	struct vf_scalar cb_index; /* callback: the range of r1 */
 	uint8_t sb[VF_STACK_SIZE]; /* enum vf_stack_byte for byte at -512 + i */
 	struct vf_reg spill[VF_STACK_SLOTS];
 };

@@ -223,8 +223,8 @@ static bool check_init(struct vf_actx *ctx, struct vf_state *st, uint32_t idx, i
 {
 	if (st->r[regno].type != VT_UNINIT)
 		return true;
-	struct vf_finding *f =
-	    vf_report(ctx, idx, "VF-UNINIT-REG", false, "r%d is read before it is written on some path", regno);
+	struct vf_finding *f = vf_report(ctx, idx, "VF-UNINIT-REG", false,
+	                                 "r%d is read before it is written on some path", regno);
 	if (f)
 		vf_finding_set_hint(f, "initialise r%d on every path that reaches this instruction", regno);
 	vf_reg_unknown(&st->r[regno]);
@@ -278,7 +278,8 @@ static void stack_mark(struct vf_frame *fr, int64_t lo, int64_t n, uint8_t kind)
 		fr->sb[i + VF_STACK_SIZE] = kind;
 }
 
-static void note_depth(struct vf_actx *ctx, struct vf_state *st, uint32_t idx, struct vf_frame *fr, int64_t lo)
+static void note_depth(struct vf_actx *ctx, struct vf_state *st, uint32_t idx, struct vf_frame *fr,
+                       int64_t lo)
 {
 	uint32_t d = (uint32_t)(-lo);
 	if (ctx->fdepth && ctx->cfg) {
@@ -306,11 +307,11 @@ static void note_depth(struct vf_actx *ctx, struct vf_state *st, uint32_t idx, s
 
 struct access {
 	uint32_t idx;
-	int regno;      /* pointer register */
-	int64_t off;    /* instruction offset added to the pointer */
+	int regno;   /* pointer register */
+	int64_t off; /* instruction offset added to the pointer */
 	uint64_t size_lo, size_hi;
-	int acc;        /* ACC_READ | ACC_WRITE */
-	bool helper;    /* a helper's memory argument */
+	int acc;     /* ACC_READ | ACC_WRITE */
+	bool helper; /* a helper's memory argument */
 	bool atomic;
 	int strict_align;
 	const struct vf_reg *val; /* value written (register store), or NULL */
@@ -331,11 +332,12 @@ static void access_stack(struct vf_actx *ctx, struct vf_state *st, struct access
 	struct vf_frame *fr = st->fr[fi];
 	if (lo < -VF_STACK_SIZE || hi > 0 || (int64_t)a->size_hi > -hi || hi + (int64_t)a->size_hi > 0 ||
 	    lo == INT64_MIN) {
-		struct vf_finding *f = vf_report(ctx, a->idx, bound_prop(a, "VF-STACK-BOUNDS"), false,
-		                                 "%s of %llu byte(s) at stack offset [%lld, %lld] is outside the frame "
-		                                 "[-512, 0)",
-		                                 a->acc & ACC_WRITE ? "write" : "read",
-		                                 (unsigned long long)a->size_hi, (long long)lo, (long long)hi);
+		struct vf_finding *f =
+		    vf_report(ctx, a->idx, bound_prop(a, "VF-STACK-BOUNDS"), false,
+		              "%s of %llu byte(s) at stack offset [%lld, %lld] is outside the frame "
+		              "[-512, 0)",
+		              a->acc & ACC_WRITE ? "write" : "read", (unsigned long long)a->size_hi,
+		              (long long)lo, (long long)hi);
 		note_reg(ctx, f, st, a->regno);
 		vf_reg_unknown(&a->loaded);
 		return;
@@ -344,8 +346,9 @@ static void access_stack(struct vf_actx *ctx, struct vf_state *st, struct access
 	fr = st->fr[fi];
 	bool fixed = lo == hi;
 	if (fixed && !a->helper && a->size_hi > 1 && (lo % (int64_t)a->size_hi) != 0) {
-		vf_report(ctx, a->idx, "VF-MISALIGNED", false, "misaligned stack access at offset %lld, size %llu",
-		          (long long)lo, (unsigned long long)a->size_hi);
+		vf_report(ctx, a->idx, "VF-MISALIGNED", false,
+		          "misaligned stack access at offset %lld, size %llu", (long long)lo,
+		          (unsigned long long)a->size_hi);
 	}
 	int64_t n = (int64_t)a->size_hi;
 	if (a->acc & ACC_READ) {
@@ -357,7 +360,8 @@ static void access_stack(struct vf_actx *ctx, struct vf_state *st, struct access
 			    "reads %lld stack byte(s) at offset %lld that were not initialised on some path",
 			    (long long)n, (long long)lo);
 			if (f)
-				vf_finding_set_hint(f, "initialise the buffer (e.g. = {0} or __builtin_memset) first");
+				vf_finding_set_hint(
+				    f, "initialise the buffer (e.g. = {0} or __builtin_memset) first");
 			note_reg(ctx, f, st, a->regno);
 		} else if (fixed && !a->helper) {
 			int slot = (int)((lo + VF_STACK_SIZE) / 8);
@@ -389,7 +393,8 @@ static void access_stack(struct vf_actx *ctx, struct vf_state *st, struct access
 		}
 		if (a->val && a->val->type == VT_STACK && a->val->frame > p->frame) {
 			vf_report(ctx, a->idx, "VF-INVALID-DEREF", false,
-			          "a pointer to the stack of frame %u is stored into the stack of its caller (frame %u): "
+			          "a pointer to the stack of frame %u is stored into the stack of its caller "
+			          "(frame %u): "
 			          "it would dangle after the return",
 			          a->val->frame, p->frame);
 		}
@@ -401,7 +406,8 @@ static void access_stack(struct vf_actx *ctx, struct vf_state *st, struct access
 		}
 		if (a->val && vf_reg_is_ptr(a->val) && !a->atomic) {
 			vf_report(ctx, a->idx, "VF-POINTER-LEAK", true,
-			          "a %s pointer is stored as %lld byte(s) into the stack: only whole 8-byte aligned "
+			          "a %s pointer is stored as %lld byte(s) into the stack: only whole 8-byte "
+			          "aligned "
 			          "spills keep a pointer",
 			          vf_rtype_name(a->val->type), (long long)n);
 		}
@@ -421,15 +427,17 @@ static void access_sized(struct vf_actx *ctx, struct vf_state *st, struct access
 	    a->size_hi > region - (uint64_t)hi) {
 		struct vf_finding *f;
 		if (lo == INT64_MIN || hi == INT64_MAX || p->v.u64.hi >= (uint64_t)MAX_VAR_OFF)
-			f = vf_report(ctx, a->idx, bound_prop(a, prop), false,
-			              "unbounded %s access through r%d: the offset is not bounded, check it against "
-			              "the size (%llu) first",
-			              what, a->regno, (unsigned long long)region);
+			f = vf_report(
+			    ctx, a->idx, bound_prop(a, prop), false,
+			    "unbounded %s access through r%d: the offset is not bounded, check it against "
+			    "the size (%llu) first",
+			    what, a->regno, (unsigned long long)region);
 		else
-			f = vf_report(ctx, a->idx, bound_prop(a, prop), false,
-			              "%s of %llu byte(s) at offset [%lld, %lld] is outside the %s of %llu byte(s)",
-			              a->acc & ACC_WRITE ? "write" : "read", (unsigned long long)a->size_hi,
-			              (long long)lo, (long long)hi, what, (unsigned long long)region);
+			f = vf_report(
+			    ctx, a->idx, bound_prop(a, prop), false,
+			    "%s of %llu byte(s) at offset [%lld, %lld] is outside the %s of %llu byte(s)",
+			    a->acc & ACC_WRITE ? "write" : "read", (unsigned long long)a->size_hi,
+			    (long long)lo, (long long)hi, what, (unsigned long long)region);
 		note_reg(ctx, f, st, a->regno);
 		/* one finding per root cause: from here on the pointer is taken to be in bounds */
 		int64_t room = (int64_t)(region >= a->size_hi ? region - a->size_hi : 0);
@@ -454,7 +462,8 @@ static void access_ctx(struct vf_actx *ctx, struct vf_state *st, struct access *
 	int64_t lo, hi;
 	ptr_off_range(p, a->off, &lo, &hi);
 	if (a->helper) {
-		vf_report(ctx, a->idx, "VF-HELPER-ARG", false, "the context cannot be passed as helper memory");
+		vf_report(ctx, a->idx, "VF-HELPER-ARG", false,
+		          "the context cannot be passed as helper memory");
 		return;
 	}
 	if (!pt) {
@@ -463,10 +472,11 @@ static void access_ctx(struct vf_actx *ctx, struct vf_state *st, struct access *
 		return;
 	}
 	if (p->off != 0 && lo == hi) {
-		struct vf_finding *f = vf_report(ctx, a->idx, "VF-CTX-ACCESS", false,
-		                                 "dereference of a modified context pointer (r%d has offset %lld): "
-		                                 "put the field offset in the instruction",
-		                                 a->regno, (long long)p->off);
+		struct vf_finding *f =
+		    vf_report(ctx, a->idx, "VF-CTX-ACCESS", false,
+		              "dereference of a modified context pointer (r%d has offset %lld): "
+		              "put the field offset in the instruction",
+		              a->regno, (long long)p->off);
 		note_reg(ctx, f, st, a->regno);
 		return;
 	}
@@ -484,22 +494,26 @@ static void access_ctx(struct vf_actx *ctx, struct vf_state *st, struct access *
 		return;
 	}
 	const struct plat_ctx_field *fd = NULL;
-	enum plat_ctx_result r = plat_ctx_access(pt->plat, lo, (uint32_t)size, write, ctx->opts->privileged, &fd);
+	enum plat_ctx_result r =
+	    plat_ctx_access(pt->plat, lo, (uint32_t)size, write, ctx->opts->privileged, &fd);
 	if (r != PLAT_CTX_OK) {
 		const char *prop = r == PLAT_CTX_MISALIGNED ? "VF-MISALIGNED" : "VF-CTX-ACCESS";
 		if (r == PLAT_CTX_UNMODELLED)
 			vf_report(ctx, a->idx, prop, false,
-			          "the context of %s programs is not modelled by bpfcheck yet (access at offset %lld)",
+			          "the context of %s programs is not modelled by bpfcheck yet (access at "
+			          "offset %lld)",
 			          pt->name, (long long)lo);
 		else
-			vf_report(ctx, a->idx, prop, false, "invalid %s of %llu byte(s) at context offset %lld%s%s: %s",
+			vf_report(ctx, a->idx, prop, false,
+			          "invalid %s of %llu byte(s) at context offset %lld%s%s: %s",
 			          write ? "write" : "read", (unsigned long long)size, (long long)lo,
 			          fd ? ", field " : "", fd ? fd->name : "", plat_ctx_result_str(r));
 		return;
 	}
 	if (write) {
 		if (a->val && vf_reg_is_ptr(a->val))
-			vf_report(ctx, a->idx, "VF-POINTER-LEAK", true, "a pointer is written into the context");
+			vf_report(ctx, a->idx, "VF-POINTER-LEAK", true,
+			          "a pointer is written into the context");
 		return;
 	}
 	switch (fd ? fd->kind : PLAT_FIELD_SCALAR) {
@@ -515,8 +529,8 @@ static void access_ctx(struct vf_actx *ctx, struct vf_state *st, struct access *
 		return;
 	default:
 		vf_report(ctx, a->idx, "VF-UNSUPPORTED", false,
-		          "context field '%s' holds a %s pointer, which bpfcheck does not model yet", fd->name,
-		          plat_field_kind_name(fd->kind));
+		          "context field '%s' holds a %s pointer, which bpfcheck does not model yet",
+		          fd->name, plat_field_kind_name(fd->kind));
 		memset(&a->loaded, 0, sizeof(a->loaded));
 		a->loaded.type = VT_UNUSABLE;
 		return;
@@ -534,7 +548,8 @@ static void access_pkt(struct vf_actx *ctx, struct vf_state *st, struct access *
 		return;
 	}
 	if (a->atomic) {
-		vf_report(ctx, a->idx, "VF-INVALID-DEREF", false, "atomic operations on packet data are not allowed");
+		vf_report(ctx, a->idx, "VF-INVALID-DEREF", false,
+		          "atomic operations on packet data are not allowed");
 		return;
 	}
 	int64_t lo = p->off + a->off;
@@ -542,7 +557,8 @@ static void access_pkt(struct vf_actx *ctx, struct vf_state *st, struct access *
 	if (p->type == VT_PKT_META || lo < 0 || end > p->pkt_range || p->v.u64.hi >= 0xffff) {
 		struct vf_finding *f = vf_report(
 		    ctx, a->idx, bound_prop(a, "VF-PACKET-BOUNDS"), false,
-		    "%s of %llu byte(s) at packet offset %lld%s is not proven below data_end (proven: %d byte(s))",
+		    "%s of %llu byte(s) at packet offset %lld%s is not proven below data_end (proven: %d "
+		    "byte(s))",
 		    a->acc & ACC_WRITE ? "write" : "read", (unsigned long long)a->size_hi, (long long)lo,
 		    p->pid ? " + variable" : "", p->type == VT_PKT_META ? 0 : p->pkt_range);
 		if (f)
@@ -564,17 +580,16 @@ static void access_mem(struct vf_actx *ctx, struct vf_state *st, struct access *
 		uint8_t bit = p->type == VT_CTX ? 1 : 2;
 		ctx->base_seen[a->idx] |= bit;
 		if (ctx->base_seen[a->idx] == 3)
-			vf_report(ctx, a->idx, "VF-CTX-ACCESS", false,
-			          "this instruction accesses the context on one path and other memory on another "
-			          "(Linux rewrites each context access for its field)");
+			vf_report(
+			    ctx, a->idx, "VF-CTX-ACCESS", false,
+			    "this instruction accesses the context on one path and other memory on another "
+			    "(Linux rewrites each context access for its field)");
 	}
 	vf_reg_unknown(&a->loaded);
 	if (a->size_hi <= 8 && a->size_hi)
 		a->loaded.v = size_range((unsigned)a->size_hi);
 	switch (p->type) {
-	case VT_UNINIT:
-		check_init(ctx, st, a->idx, a->regno);
-		return;
+	case VT_UNINIT: check_init(ctx, st, a->idx, a->regno); return;
 	case VT_MAP_VALUE_OR_NULL:
 	case VT_MEM_OR_NULL: {
 		struct vf_finding *f = vf_report(
@@ -598,8 +613,8 @@ static void access_mem(struct vf_actx *ctx, struct vf_state *st, struct access *
 			vf_report(ctx, a->idx, "VF-READ-ONLY", false, "write into the read-only map '%s'",
 			          map_name(ctx, p));
 		} else if ((a->acc & ACC_WRITE) && m && m->kind == BPFC_MAP_RODATA) {
-			vf_report(ctx, a->idx, "VF-READ-ONLY", false, "a helper writes into the read-only map '%s'",
-			          map_name(ctx, p));
+			vf_report(ctx, a->idx, "VF-READ-ONLY", false,
+			          "a helper writes into the read-only map '%s'", map_name(ctx, p));
 		}
 		if ((a->acc & ACC_WRITE) && a->val && vf_reg_is_ptr(a->val))
 			vf_report(ctx, a->idx, "VF-POINTER-LEAK", true,
@@ -630,7 +645,8 @@ static void access_mem(struct vf_actx *ctx, struct vf_state *st, struct access *
 
 /* ---- ALU ---- */
 
-static void alu_delta(struct vf_reg *dst, const struct vf_reg *before, unsigned sem, bool is64, struct vf_scalar srcv)
+static void alu_delta(struct vf_reg *dst, const struct vf_reg *before, unsigned sem, bool is64,
+                      struct vf_scalar srcv)
 {
 	if ((sem != ISA_SEM_ADD && sem != ISA_SEM_SUB) || !vn_is_const(srcv)) {
 		vf_reg_delta_clear(dst);
@@ -666,7 +682,8 @@ static void alu_delta(struct vf_reg *dst, const struct vf_reg *before, unsigned 
 
 static bool ptr_arith_ok_type(uint8_t t)
 {
-	return t == VT_STACK || t == VT_MAP_VALUE || t == VT_MEM || t == VT_PKT || t == VT_PKT_META || t == VT_CTX;
+	return t == VT_STACK || t == VT_MAP_VALUE || t == VT_MEM || t == VT_PKT || t == VT_PKT_META ||
+	       t == VT_CTX;
 }
 
 static void do_ptr_arith(struct vf_actx *ctx, struct vf_state *st, uint32_t idx, int dst, struct vf_reg *ptr,
@@ -677,21 +694,24 @@ static void do_ptr_arith(struct vf_actx *ctx, struct vf_state *st, uint32_t idx,
 	res.origin = ptr->origin;
 	const char *op = isa_sem_name(sem);
 	if (!is64) {
-		vf_report(ctx, idx, "VF-POINTER-ARITH", false, "32-bit arithmetic (%s) on pointer r%d", op, ptr_reg);
+		vf_report(ctx, idx, "VF-POINTER-ARITH", false, "32-bit arithmetic (%s) on pointer r%d", op,
+		          ptr_reg);
 		set_scalar(st, dst, vn_urange(0, UINT32_MAX), idx);
 		return;
 	}
 	if (sem != ISA_SEM_ADD && sem != ISA_SEM_SUB) {
-		vf_report(ctx, idx, "VF-POINTER-ARITH", false, "%s on pointer r%d is not allowed (only add and sub)",
-		          op, ptr_reg);
+		vf_report(ctx, idx, "VF-POINTER-ARITH", false,
+		          "%s on pointer r%d is not allowed (only add and sub)", op, ptr_reg);
 		set_scalar(st, dst, vn_top(), idx);
 		return;
 	}
 	if (!ptr_arith_ok_type(ptr->type)) {
-		struct vf_finding *f = vf_report(
-		    ctx, idx, "VF-POINTER-ARITH", false, "arithmetic on r%d (%s) is not allowed%s", ptr_reg,
-		    vf_rtype_name(ptr->type),
-		    (ptr->type == VT_MAP_VALUE_OR_NULL || ptr->type == VT_MEM_OR_NULL) ? ": null-check it first" : "");
+		struct vf_finding *f =
+		    vf_report(ctx, idx, "VF-POINTER-ARITH", false, "arithmetic on r%d (%s) is not allowed%s",
+		              ptr_reg, vf_rtype_name(ptr->type),
+		              (ptr->type == VT_MAP_VALUE_OR_NULL || ptr->type == VT_MEM_OR_NULL)
+		                  ? ": null-check it first"
+		                  : "");
 		note_reg(ctx, f, st, ptr_reg);
 		if (ptr->type == VT_MAP_VALUE_OR_NULL || ptr->type == VT_MEM_OR_NULL) {
 			mark_reg_null(st, ptr, false);
@@ -705,7 +725,8 @@ static void do_ptr_arith(struct vf_actx *ctx, struct vf_state *st, uint32_t idx,
 		int64_t k = (int64_t)sc->v.u64.lo;
 		if (sem == ISA_SEM_SUB)
 			k = -k;
-		if (k >= MAX_VAR_OFF || k <= -MAX_VAR_OFF || res.off + k >= MAX_VAR_OFF || res.off + k <= -MAX_VAR_OFF) {
+		if (k >= MAX_VAR_OFF || k <= -MAX_VAR_OFF || res.off + k >= MAX_VAR_OFF ||
+		    res.off + k <= -MAX_VAR_OFF) {
 			vf_report(ctx, idx, "VF-POINTER-ARITH", false, "pointer offset %lld is out of range",
 			          (long long)(res.off + k));
 			set_scalar(st, dst, vn_top(), idx);
@@ -719,18 +740,17 @@ static void do_ptr_arith(struct vf_actx *ctx, struct vf_state *st, uint32_t idx,
 		return;
 	}
 	if (ptr->type == VT_CTX) {
-		struct vf_finding *f =
-		    vf_report(ctx, idx, "VF-POINTER-ARITH", false, "variable offset added to the context pointer r%d",
-		              ptr_reg);
+		struct vf_finding *f = vf_report(ctx, idx, "VF-POINTER-ARITH", false,
+		                                 "variable offset added to the context pointer r%d", ptr_reg);
 		note_reg(ctx, f, st, sc_reg);
 		set_scalar(st, dst, vn_top(), idx);
 		return;
 	}
 	if (sc->v.s64.lo <= -MAX_VAR_OFF || (sem == ISA_SEM_SUB && sc->v.s64.hi >= MAX_VAR_OFF)) {
-		struct vf_finding *f = vf_report(
-		    ctx, idx, ptr->type == VT_PKT ? "VF-PACKET-BOUNDS" : "VF-POINTER-ARITH", false,
-		    "r%d added to pointer r%d is unbounded (%s): bound it first", sc_reg, ptr_reg,
-		    sc->v.s64.lo == INT64_MIN ? "no lower bound" : "out of range");
+		struct vf_finding *f =
+		    vf_report(ctx, idx, ptr->type == VT_PKT ? "VF-PACKET-BOUNDS" : "VF-POINTER-ARITH", false,
+		              "r%d added to pointer r%d is unbounded (%s): bound it first", sc_reg, ptr_reg,
+		              sc->v.s64.lo == INT64_MIN ? "no lower bound" : "out of range");
 		note_reg(ctx, f, st, sc_reg);
 		/* keep the pointer type so later accesses are still checked, with an unbounded offset */
 	}
@@ -765,8 +785,8 @@ static void do_alu(struct vf_actx *ctx, struct vf_state *st, uint32_t idx, const
 	switch (sem) {
 	case ISA_SEM_MOV:
 		if (!is64 && vf_reg_is_ptr(&srcv)) {
-			vf_report(ctx, idx, "VF-POINTER-LEAK", true, "32-bit copy of pointer r%d makes it a number",
-			          s->src);
+			vf_report(ctx, idx, "VF-POINTER-LEAK", true,
+			          "32-bit copy of pointer r%d makes it a number", s->src);
 			set_scalar(st, dst, vn_urange(0, UINT32_MAX), idx);
 			return;
 		}
@@ -791,7 +811,8 @@ static void do_alu(struct vf_actx *ctx, struct vf_state *st, uint32_t idx, const
 	case ISA_SEM_MOVSX: {
 		unsigned bits = (unsigned)s->off;
 		if (vf_reg_is_ptr(&srcv) || srcv.type == VT_UNUSABLE) {
-			vf_report(ctx, idx, "VF-POINTER-ARITH", false, "sign extension of pointer r%d", s->src);
+			vf_report(ctx, idx, "VF-POINTER-ARITH", false, "sign extension of pointer r%d",
+			          s->src);
 			set_scalar(st, dst, vn_top(), idx);
 			return;
 		}
@@ -802,8 +823,9 @@ static void do_alu(struct vf_actx *ctx, struct vf_state *st, uint32_t idx, const
 		return;
 	}
 	case ISA_SEM_ADDR_SPACE_CAST:
-		vf_report(ctx, idx, "VF-UNSUPPORTED", false, "addr_space_cast (arena pointers) is not supported by "
-		                                              "bpfcheck yet");
+		vf_report(ctx, idx, "VF-UNSUPPORTED", false,
+		          "addr_space_cast (arena pointers) is not supported by "
+		          "bpfcheck yet");
 		set_scalar(st, dst, vn_top(), idx);
 		return;
 	default: break;
@@ -812,8 +834,8 @@ static void do_alu(struct vf_actx *ctx, struct vf_state *st, uint32_t idx, const
 	if (sem == ISA_SEM_NEG || sem == ISA_SEM_LE || sem == ISA_SEM_BE || sem == ISA_SEM_BSWAP) {
 		if (d->type != VT_SCALAR) {
 			if (vf_reg_is_ptr(d) || d->type == VT_UNUSABLE)
-				vf_report(ctx, idx, "VF-POINTER-ARITH", false, "%s on pointer r%d is not allowed",
-				          isa_sem_name(sem), dst);
+				vf_report(ctx, idx, "VF-POINTER-ARITH", false,
+				          "%s on pointer r%d is not allowed", isa_sem_name(sem), dst);
 			set_scalar(st, dst, vn_top(), idx);
 			return;
 		}
@@ -825,8 +847,9 @@ static void do_alu(struct vf_actx *ctx, struct vf_state *st, uint32_t idx, const
 			v = vn_trunc(v, bits / 8);
 		} else if (vn_is_const(v) && (bits == 16 || bits == 32 || bits == 64)) {
 			uint64_t x = v.u64.lo;
-			x = bits == 16 ? __builtin_bswap16((uint16_t)x)
-			               : bits == 32 ? __builtin_bswap32((uint32_t)x) : __builtin_bswap64(x);
+			x = bits == 16   ? __builtin_bswap16((uint16_t)x)
+			    : bits == 32 ? __builtin_bswap32((uint32_t)x)
+			                 : __builtin_bswap64(x);
 			v = vn_const(x);
 		} else {
 			v = bits >= 64 ? vn_top() : vn_urange(0, (UINT64_C(1) << bits) - 1);
@@ -834,8 +857,8 @@ static void do_alu(struct vf_actx *ctx, struct vf_state *st, uint32_t idx, const
 		set_scalar(st, dst, v, idx);
 		return;
 	}
-	if (!use_src && s->imm == 0 && (sem == ISA_SEM_DIV || sem == ISA_SEM_MOD || sem == ISA_SEM_SDIV ||
-	                                sem == ISA_SEM_SMOD)) {
+	if (!use_src && s->imm == 0 &&
+	    (sem == ISA_SEM_DIV || sem == ISA_SEM_MOD || sem == ISA_SEM_SDIV || sem == ISA_SEM_SMOD)) {
 		vf_report(ctx, idx, "VF-DIV-BY-ZERO", false, "division by the constant zero");
 		set_scalar(st, dst, vn_top(), idx);
 		return;
@@ -902,7 +925,8 @@ static unsigned swap_op(unsigned sem)
 
 /* Narrows the scalar operands of st to "a op b" holding (the domains' branch refinement);
  * false when it cannot hold. */
-static bool apply_scalar_cond(struct vf_state *st, int cmp, bool is32, int ra, int rb, struct vf_scalar bconst)
+static bool apply_scalar_cond(struct vf_state *st, int cmp, bool is32, int ra, int rb,
+                              struct vf_scalar bconst)
 {
 	struct vf_scalar a = st->r[ra].v;
 	struct vf_scalar b = rb >= 0 ? st->r[rb].v : bconst;
@@ -967,14 +991,15 @@ static bool pointer_cond(struct vf_actx *ctx, uint32_t idx, struct vf_state *tak
 	}
 	/* packet pointer against packet end */
 	const struct vf_reg *Bf = B;
-	if (B && ((A->type == VT_PKT && Bf->type == VT_PKT_END) || (A->type == VT_PKT_END && Bf->type == VT_PKT))) {
+	if (B && ((A->type == VT_PKT && Bf->type == VT_PKT_END) ||
+	          (A->type == VT_PKT_END && Bf->type == VT_PKT))) {
 		int pr = A->type == VT_PKT ? ra : rb;
 		unsigned s2 = A->type == VT_PKT ? sem : swap_op(sem); /* now "pkt s2 end" */
 		/* which outcome proves pkt <= end (or pkt < end)? */
 		struct vf_state *good = NULL;
 		switch (s2) {
 		case ISA_SEM_JGT:
-		case ISA_SEM_JGE: good = fall; break;  /* not (pkt > end) */
+		case ISA_SEM_JGE: good = fall; break; /* not (pkt > end) */
 		case ISA_SEM_JLT:
 		case ISA_SEM_JLE: good = taken; break;
 		default: break;
@@ -990,8 +1015,9 @@ static bool pointer_cond(struct vf_actx *ctx, uint32_t idx, struct vf_state *tak
 	}
 	if (B && (A->type == B->type || (ap && bp))) {
 		if (!(ap && bp && A->type == B->type))
-			vf_report(ctx, idx, "VF-POINTER-COMPARE", true, "comparison of r%d (%s) with r%d (%s)", ra,
-			          vf_rtype_name(A->type), rb, B ? vf_rtype_name(B->type) : "imm");
+			vf_report(ctx, idx, "VF-POINTER-COMPARE", true,
+			          "comparison of r%d (%s) with r%d (%s)", ra, vf_rtype_name(A->type), rb,
+			          B ? vf_rtype_name(B->type) : "imm");
 		return true;
 	}
 	vf_report(ctx, idx, "VF-POINTER-COMPARE", true, "comparison of pointer r%d with a number",
@@ -1006,7 +1032,8 @@ static bool arg_is_ptr_to_mem(uint8_t t)
 	return t == VT_STACK || t == VT_MAP_VALUE || t == VT_PKT || t == VT_MEM || t == VT_PKT_META;
 }
 
-static int do_helper(struct vf_actx *ctx, struct vf_state *st, uint32_t idx, int32_t id, struct vf_succ out[2])
+static int do_helper(struct vf_actx *ctx, struct vf_state *st, uint32_t idx, int32_t id,
+                     struct vf_succ out[2])
 {
 	struct vf_helper hh;
 	const struct vf_helper *h = &hh;
@@ -1017,14 +1044,17 @@ static int do_helper(struct vf_actx *ctx, struct vf_state *st, uint32_t idx, int
 	}
 	if (status == PLAT_HELPER_NO_PROTO || h->unsupported_arg || h->unsupported_ret) {
 		struct vf_finding *f = vf_report(
-		    ctx, idx, "VF-HELPER-UNKNOWN", false, "bpf_%s (#%d) is not supported by bpfcheck yet (%s%s)",
-		    h->name ? h->name : "?", id,
+		    ctx, idx, "VF-HELPER-UNKNOWN", false,
+		    "bpf_%s (#%d) is not supported by bpfcheck yet (%s%s)", h->name ? h->name : "?", id,
 		    status == PLAT_HELPER_NO_PROTO ? "no prototype in the platform description"
 		    : h->unsupported_arg           ? "argument kind "
 		                                   : "return kind ",
-		    status == PLAT_HELPER_NO_PROTO ? "" : h->unsupported_arg ? h->unsupported_arg : h->unsupported_ret);
+		    status == PLAT_HELPER_NO_PROTO ? ""
+		    : h->unsupported_arg           ? h->unsupported_arg
+		                                   : h->unsupported_ret);
 		if (f)
-			vf_finding_set_hint(f, "the call is not analysed, so the program cannot be shown safe");
+			vf_finding_set_hint(f,
+			                    "the call is not analysed, so the program cannot be shown safe");
 		return 0;
 	}
 	if (ctx->pt && !plat_helper_allowed(ctx->pt->plat, (uint32_t)id, ctx->opts->privileged)) {
@@ -1040,8 +1070,8 @@ static int do_helper(struct vf_actx *ctx, struct vf_state *st, uint32_t idx, int
 		struct vf_reg *R = &st->r[r];
 		uint8_t k = h->args[i];
 		if (R->type == VT_UNINIT) {
-			vf_report(ctx, idx, "VF-UNINIT-REG", false, "argument r%d of bpf_%s is not initialised", r,
-			          h->name);
+			vf_report(ctx, idx, "VF-UNINIT-REG", false,
+			          "argument r%d of bpf_%s is not initialised", r, h->name);
 			vf_reg_unknown(R);
 			continue;
 		}
@@ -1052,12 +1082,14 @@ static int do_helper(struct vf_actx *ctx, struct vf_state *st, uint32_t idx, int
 		case A_CTX:
 			if (R->type != VT_CTX || R->off != 0 || !vn_is_const(R->v) || R->v.u64.lo != 0)
 				f = vf_report(ctx, idx, "VF-HELPER-ARG", false,
-				              "argument r%d of bpf_%s must be the context pointer", r, h->name);
+				              "argument r%d of bpf_%s must be the context pointer", r,
+				              h->name);
 			break;
 		case A_MAP:
 			if (R->type != VT_MAP_PTR) {
 				f = vf_report(ctx, idx, "VF-HELPER-ARG", false,
-				              "argument r%d of bpf_%s must be a map (lddw of a map)", r, h->name);
+				              "argument r%d of bpf_%s must be a map (lddw of a map)", r,
+				              h->name);
 			} else {
 				map_reg = r;
 				const struct bpfc_map *m = map_of(ctx, R);
@@ -1065,9 +1097,10 @@ static int do_helper(struct vf_actx *ctx, struct vf_state *st, uint32_t idx, int
 					key_size = m->key_size;
 					value_size = m->value_size;
 					if (!plat_map_helper_ok(ctx->plat, m->type, (uint32_t)id))
-						f = vf_report(ctx, idx, "VF-HELPER-ARG", false,
-						              "bpf_%s cannot be used with map '%s' of type %u", h->name,
-						              m->name ? m->name : "?", m->type);
+						f = vf_report(
+						    ctx, idx, "VF-HELPER-ARG", false,
+						    "bpf_%s cannot be used with map '%s' of type %u", h->name,
+						    m->name ? m->name : "?", m->type);
 				}
 			}
 			break;
@@ -1090,14 +1123,16 @@ static int do_helper(struct vf_actx *ctx, struct vf_state *st, uint32_t idx, int
 						check_init(ctx, st, idx, sr);
 					else
 						f = vf_report(ctx, idx, "VF-HELPER-ARG", false,
-						              "size argument r%d of bpf_%s must be a number", sr, h->name);
+						              "size argument r%d of bpf_%s must be a number",
+						              sr, h->name);
 					break;
 				}
 				if (S->v.s64.lo < 0) {
 					bad_size = true;
 					f = vf_report(ctx, idx, "VF-HELPER-ARG", false,
-					              "size argument r%d of bpf_%s may be negative (min %lld): bound it", sr,
-					              h->name, (long long)S->v.s64.lo);
+					              "size argument r%d of bpf_%s may be negative (min "
+					              "%lld): bound it",
+					              sr, h->name, (long long)S->v.s64.lo);
 					note_reg(ctx, f, st, sr);
 					break;
 				}
@@ -1105,9 +1140,10 @@ static int do_helper(struct vf_actx *ctx, struct vf_state *st, uint32_t idx, int
 				hi = S->v.u64.hi;
 				if (hi >= (UINT64_C(1) << 29)) {
 					bad_size = true;
-					f = vf_report(ctx, idx, "VF-HELPER-ARG", false,
-					              "size argument r%d of bpf_%s is unbounded (max %llu): bound it", sr,
-					              h->name, (unsigned long long)hi);
+					f = vf_report(
+					    ctx, idx, "VF-HELPER-ARG", false,
+					    "size argument r%d of bpf_%s is unbounded (max %llu): bound it",
+					    sr, h->name, (unsigned long long)hi);
 					note_reg(ctx, f, st, sr);
 					break;
 				}
@@ -1116,12 +1152,14 @@ static int do_helper(struct vf_actx *ctx, struct vf_state *st, uint32_t idx, int
 				break;
 			if (is_zero_const(R) && (lo == 0 || h->nullable[i]))
 				break; /* NULL where NULL (or a zero size) is accepted */
-			if (!arg_is_ptr_to_mem(R->type) && R->type != VT_MAP_VALUE_OR_NULL && R->type != VT_MEM_OR_NULL) {
+			if (!arg_is_ptr_to_mem(R->type) && R->type != VT_MAP_VALUE_OR_NULL &&
+			    R->type != VT_MEM_OR_NULL) {
 				char d[160];
 				vf_describe_reg(ctx, R, d, sizeof(d));
 				f = vf_report(ctx, idx, "VF-HELPER-ARG", false,
-				              "argument r%d of bpf_%s must point to memory (stack, map value, packet): %s", r,
-				              h->name, d);
+				              "argument r%d of bpf_%s must point to memory (stack, map "
+				              "value, packet): %s",
+				              r, h->name, d);
 				break;
 			}
 			struct access a = {0};
@@ -1139,38 +1177,47 @@ static int do_helper(struct vf_actx *ctx, struct vf_state *st, uint32_t idx, int
 			const struct bpfc_map *m = R->type == VT_MAP_VALUE ? map_of(ctx, R) : NULL;
 			if (!m || m->kind != BPFC_MAP_RODATA)
 				f = vf_report(ctx, idx, "VF-HELPER-ARG", false,
-				              "argument r%d of bpf_%s must point to a constant string in a read-only map",
+				              "argument r%d of bpf_%s must point to a constant string in a "
+				              "read-only map",
 				              r, h->name);
 			break;
 		}
 		case A_ALLOC_SIZE:
 			if (R->type != VT_SCALAR || !vn_is_const(R->v))
 				f = vf_report(ctx, idx, "VF-HELPER-ARG", false,
-				              "size argument r%d of bpf_%s must be a known constant", r, h->name);
+				              "size argument r%d of bpf_%s must be a known constant", r,
+				              h->name);
 			else
 				alloc_size = R->v.u64.lo;
 			break;
 		case A_FUNC:
 			if (R->type != VT_FUNC)
 				f = vf_report(ctx, idx, "VF-HELPER-ARG", false,
-				              "argument r%d of bpf_%s must be the address of a function", r, h->name);
+				              "argument r%d of bpf_%s must be the address of a function", r,
+				              h->name);
 			else
 				cb_target = R->size;
 			break;
 		case A_STACK_OR_NULL:
-			if (!(R->type == VT_STACK || is_zero_const(R) || R->type == VT_MAP_VALUE || R->type == VT_CTX))
+			if (!(R->type == VT_STACK || is_zero_const(R) || R->type == VT_MAP_VALUE ||
+			      R->type == VT_CTX))
 				f = vf_report(ctx, idx, "VF-HELPER-ARG", false,
-				              "argument r%d of bpf_%s must be a stack pointer or NULL", r, h->name);
+				              "argument r%d of bpf_%s must be a stack pointer or NULL", r,
+				              h->name);
 			break;
 		case A_RINGBUF_MEM:
 			if (R->type != VT_MEM || !R->ref) {
-				f = vf_report(ctx, idx, "VF-REF-RELEASE", false,
-				              "bpf_%s needs a reserved ring-buffer record in r%d (null-checked)", h->name, r);
+				f = vf_report(
+				    ctx, idx, "VF-REF-RELEASE", false,
+				    "bpf_%s needs a reserved ring-buffer record in r%d (null-checked)",
+				    h->name, r);
 			} else if (R->off != 0 || !vn_is_const(R->v) || R->v.u64.lo != 0) {
 				f = vf_report(ctx, idx, "VF-REF-RELEASE", false,
-				              "bpf_%s needs the record pointer as reserved (offset 0)", h->name);
+				              "bpf_%s needs the record pointer as reserved (offset 0)",
+				              h->name);
 			} else if (!vf_state_has_ref(st, R->ref)) {
-				f = vf_report(ctx, idx, "VF-REF-RELEASE", false, "the record in r%d was already released", r);
+				f = vf_report(ctx, idx, "VF-REF-RELEASE", false,
+				              "the record in r%d was already released", r);
 			} else {
 				uint32_t ref = R->ref;
 				vf_state_del_ref(st, ref);
@@ -1184,7 +1231,8 @@ static int do_helper(struct vf_actx *ctx, struct vf_state *st, uint32_t idx, int
 		if (bad_size && k == A_UNINIT_MEM && R->type == VT_STACK && vn_is_const(R->v)) {
 			/* one finding per root cause: the buffer counts as written */
 			int64_t lo = R->off + (int64_t)R->v.u64.lo;
-			struct vf_frame *fr = vf_frame_mut(st, R->frame < st->nframes ? R->frame : st->nframes - 1);
+			struct vf_frame *fr =
+			    vf_frame_mut(st, R->frame < st->nframes ? R->frame : st->nframes - 1);
 			if (fr && lo >= -VF_STACK_SIZE && lo < 0)
 				stack_mark(fr, lo, -lo, SB_MISC);
 		}
@@ -1199,10 +1247,12 @@ static int do_helper(struct vf_actx *ctx, struct vf_state *st, uint32_t idx, int
 			r0.v = vn_srange(h->ret_min, h->ret_max);
 		if (h->ret_max_arg >= 1 && h->ret_max_arg <= 5 && st->r[h->ret_max_arg].type == VT_SCALAR) {
 			bool e;
-			r0.v = vn_meet(r0.v, vn_srange(INT64_MIN, st->r[h->ret_max_arg].v.u64.hi > (uint64_t)INT64_MAX
-			                                               ? INT64_MAX
-			                                               : (int64_t)st->r[h->ret_max_arg].v.u64.hi),
-			               &e);
+			r0.v =
+			    vn_meet(r0.v,
+			            vn_srange(INT64_MIN, st->r[h->ret_max_arg].v.u64.hi > (uint64_t)INT64_MAX
+			                                     ? INT64_MAX
+			                                     : (int64_t)st->r[h->ret_max_arg].v.u64.hi),
+			            &e);
 		}
 		break;
 	case R_VOID:
@@ -1236,8 +1286,8 @@ static int do_helper(struct vf_actx *ctx, struct vf_state *st, uint32_t idx, int
 		if (h->acquire) {
 			r0.ref = idx + 1;
 			if (!vf_state_add_ref(st, r0.ref))
-				vf_report(ctx, idx, "VF-LIMIT-REACHED", false, "more than %d references held at once",
-				          VF_MAX_REFS);
+				vf_report(ctx, idx, "VF-LIMIT-REACHED", false,
+				          "more than %d references held at once", VF_MAX_REFS);
 		}
 		break;
 	}
@@ -1261,7 +1311,8 @@ static int do_helper(struct vf_actx *ctx, struct vf_state *st, uint32_t idx, int
 		struct vf_reg saved[5];
 		memcpy(saved, &cb->r[6], sizeof(saved));
 		if (!vf_state_push_frame(cb)) {
-			vf_report(ctx, idx, "VF-CALL-DEPTH", false, "more than %d call frames", VF_MAX_FRAMES);
+			vf_report(ctx, idx, "VF-CALL-DEPTH", false, "more than %d call frames",
+			          VF_MAX_FRAMES);
 			vf_state_free(cb);
 			out[0].slot = idx + 1;
 			out[0].st = st;
@@ -1302,7 +1353,8 @@ static int do_exit(struct vf_actx *ctx, struct vf_state *st, uint32_t idx, struc
 	struct vf_frame *fr = cur_frame(st);
 	/* a subprogram may return nothing (void): r0 stays uninitialised in the caller */
 	if (r0->type == VT_UNINIT && (st->nframes == 1 || fr->callback)) {
-		vf_report(ctx, idx, "VF-RETURN-UNINIT", false, "r0 (the return value) is not set on some path");
+		vf_report(ctx, idx, "VF-RETURN-UNINIT", false,
+		          "r0 (the return value) is not set on some path");
 		vf_reg_unknown(r0);
 	}
 	if (st->nframes == 1) {
@@ -1315,19 +1367,21 @@ static int do_exit(struct vf_actx *ctx, struct vf_state *st, uint32_t idx, struc
 			int64_t lo = ctx->pt->ret_min, hi = ctx->pt->ret_max;
 			struct vf_scalar v = vn_trunc(r0->v, 4);
 			if (v.u64.lo < (uint64_t)lo || v.u64.hi > (uint64_t)hi) {
-				struct vf_finding *f = vf_report(
-				    ctx, idx, "VF-RETURN-RANGE", false,
-				    "%s programs must return a value in [%lld, %lld]; r0 may be in [%llu, %llu]",
-				    ctx->pt->name, (long long)lo, (long long)hi, (unsigned long long)v.u64.lo,
-				    (unsigned long long)v.u64.hi);
+				struct vf_finding *f =
+				    vf_report(ctx, idx, "VF-RETURN-RANGE", false,
+				              "%s programs must return a value in [%lld, %lld]; r0 may be in "
+				              "[%llu, %llu]",
+				              ctx->pt->name, (long long)lo, (long long)hi,
+				              (unsigned long long)v.u64.lo, (unsigned long long)v.u64.hi);
 				note_reg(ctx, f, st, 0);
 			}
 		}
 		for (uint32_t i = 0; i < st->nrefs; i++) {
-			struct vf_finding *f = vf_report(ctx, idx, "VF-REF-LEAK", false,
-			                                 "the program exits without releasing the reference acquired "
-			                                 "at instruction %u",
-			                                 st->refs[i] - 1);
+			struct vf_finding *f =
+			    vf_report(ctx, idx, "VF-REF-LEAK", false,
+			              "the program exits without releasing the reference acquired "
+			              "at instruction %u",
+			              st->refs[i] - 1);
 			if (f) {
 				vf_finding_add_related(f, st->refs[i] - 1, "the reference was acquired here");
 				vf_finding_set_hint(f, "submit or discard the record on every path");
@@ -1337,7 +1391,8 @@ static int do_exit(struct vf_actx *ctx, struct vf_state *st, uint32_t idx, struc
 	}
 	/* return from a subprogram or a callback */
 	if (r0->type == VT_STACK && r0->frame == st->nframes - 1)
-		vf_report(ctx, idx, "VF-INVALID-DEREF", false, "a function returns a pointer to its own stack");
+		vf_report(ctx, idx, "VF-INVALID-DEREF", false,
+		          "a function returns a pointer to its own stack");
 	if (fr->callback) {
 		struct vf_scalar v = r0->type == VT_SCALAR ? r0->v : vn_top();
 		if (v.u64.hi > 1) {
@@ -1405,8 +1460,8 @@ int vf_transfer(struct vf_actx *ctx, uint32_t idx, struct vf_state *st, struct v
 	const struct isa_entry *e = ctx->ent[idx];
 	uint32_t next = idx + 1;
 	if (!e || !valid_reg(s->dst) || (e->mode == ISA_MODE_X && !valid_reg(s->src))) {
-		vf_report(ctx, idx, "VF-UNSUPPORTED", false, "invalid instruction (opcode 0x%02x): not analysed",
-		          s->opcode);
+		vf_report(ctx, idx, "VF-UNSUPPORTED", false,
+		          "invalid instruction (opcode 0x%02x): not analysed", s->opcode);
 		return 0;
 	}
 	if (e->wide)
@@ -1453,7 +1508,8 @@ int vf_transfer(struct vf_actx *ctx, uint32_t idx, struct vf_state *st, struct v
 			a.acc = ACC_READ;
 			access_mem(ctx, st, &a);
 			if (s->dst == 10) {
-				vf_report(ctx, idx, "VF-WRITE-R10", false, "r10 (the frame pointer) is read-only");
+				vf_report(ctx, idx, "VF-WRITE-R10", false,
+				          "r10 (the frame pointer) is read-only");
 				return 1;
 			}
 			a.loaded.origin = idx + 1;
@@ -1486,32 +1542,39 @@ int vf_transfer(struct vf_actx *ctx, uint32_t idx, struct vf_state *st, struct v
 			struct vf_reg *P = &st->r[s->dst];
 			ptr_off_range(P, s->off, &lo, &hi);
 			if (vf_reg_is_ptr(P) && lo == hi && (lo % (int64_t)e->size) != 0)
-				vf_report(ctx, idx, "VF-MISALIGNED", false, "misaligned atomic access (offset %lld, size %u)",
-				          (long long)lo, e->size);
+				vf_report(ctx, idx, "VF-MISALIGNED", false,
+				          "misaligned atomic access (offset %lld, size %u)", (long long)lo,
+				          e->size);
 			if (P->type == VT_CTX) {
-				vf_report(ctx, idx, "VF-CTX-ACCESS", false, "atomic operation on the context");
+				vf_report(ctx, idx, "VF-CTX-ACCESS", false,
+				          "atomic operation on the context");
 				return 1;
 			}
 			if (vf_reg_is_ptr(&val)) {
-				vf_report(ctx, idx, "VF-POINTER-LEAK", true, "atomic operation with a pointer operand");
+				vf_report(ctx, idx, "VF-POINTER-LEAK", true,
+				          "atomic operation with a pointer operand");
 			}
 			bool fetches = e->sem != ISA_SEM_ATOMIC_ADD && e->sem != ISA_SEM_ATOMIC_OR &&
 			               e->sem != ISA_SEM_ATOMIC_AND && e->sem != ISA_SEM_ATOMIC_XOR;
 			if (fetches && e->sem != ISA_SEM_ATOMIC_CMPXCHG && s->src == 10) {
 				vf_report(ctx, idx, "VF-WRITE-R10", false,
-				          "the atomic operation fetches into r10 (the frame pointer), which is read-only");
+				          "the atomic operation fetches into r10 (the frame pointer), which "
+				          "is read-only");
 				return 1;
 			}
 			/* the old value of a spilled number is known; a spilled pointer must not be mixed */
-			if (P->type == VT_STACK && lo == hi && lo >= -VF_STACK_SIZE && lo + (int64_t)e->size <= 0 &&
-			    (lo & 7) == 0) {
-				struct vf_frame *fr = st->fr[P->frame < st->nframes ? P->frame : st->nframes - 1];
+			if (P->type == VT_STACK && lo == hi && lo >= -VF_STACK_SIZE &&
+			    lo + (int64_t)e->size <= 0 && (lo & 7) == 0) {
+				struct vf_frame *fr =
+				    st->fr[P->frame < st->nframes ? P->frame : st->nframes - 1];
 				int slot = (int)((lo + VF_STACK_SIZE) / 8);
 				if (fr->sb[slot * 8] == SB_SPILL) {
-					if ((vf_reg_is_ptr(&fr->spill[slot]) || fr->spill[slot].type == VT_UNUSABLE) &&
+					if ((vf_reg_is_ptr(&fr->spill[slot]) ||
+					     fr->spill[slot].type == VT_UNUSABLE) &&
 					    e->size != 8) {
 						vf_report(ctx, idx, "VF-INVALID-DEREF", false,
-						          "%u-byte atomic operation on a stack slot holding a spilled %s pointer",
+						          "%u-byte atomic operation on a stack slot holding "
+						          "a spilled %s pointer",
 						          e->size, vf_rtype_name(fr->spill[slot].type));
 					} else if (vf_reg_is_ptr(&fr->spill[slot])) {
 						have_old_reg = true;
@@ -1554,7 +1617,8 @@ int vf_transfer(struct vf_actx *ctx, uint32_t idx, struct vf_state *st, struct v
 				          "legacy packet loads (ld_abs/ld_ind) need the context in r6");
 			if (!ctx->pt || !ctx->pt->skb)
 				vf_report(ctx, idx, "VF-UNSUPPORTED", false,
-				          "legacy packet loads (ld_abs/ld_ind) are only for socket-buffer programs");
+				          "legacy packet loads (ld_abs/ld_ind) are only for socket-buffer "
+				          "programs");
 			if (e->sem == ISA_SEM_LD_IND)
 				check_init(ctx, st, idx, s->src);
 			for (int i = 1; i <= 5; i++)
@@ -1579,8 +1643,9 @@ int vf_transfer(struct vf_actx *ctx, uint32_t idx, struct vf_state *st, struct v
 		case 1:
 		case 5:
 			if ((uint32_t)s->imm >= ctx->map_cnt) {
-				vf_report(ctx, idx, "VF-BAD-MAP-REF", false, "map #%d does not exist (%zu map(s) declared)",
-				          s->imm, ctx->map_cnt);
+				vf_report(ctx, idx, "VF-BAD-MAP-REF", false,
+				          "map #%d does not exist (%zu map(s) declared)", s->imm,
+				          ctx->map_cnt);
 				vf_reg_unknown(&r);
 				break;
 			}
@@ -1590,14 +1655,17 @@ int vf_transfer(struct vf_actx *ctx, uint32_t idx, struct vf_state *st, struct v
 		case 2:
 		case 6:
 			if ((uint32_t)s->imm >= ctx->map_cnt) {
-				vf_report(ctx, idx, "VF-BAD-MAP-REF", false, "map #%d does not exist (%zu map(s) declared)",
-				          s->imm, ctx->map_cnt);
+				vf_report(ctx, idx, "VF-BAD-MAP-REF", false,
+				          "map #%d does not exist (%zu map(s) declared)", s->imm,
+				          ctx->map_cnt);
 				vf_reg_unknown(&r);
 				break;
 			}
-			if ((uint32_t)s2->imm >= ctx->maps[s->imm].value_size && ctx->maps[s->imm].value_size) {
+			if ((uint32_t)s2->imm >= ctx->maps[s->imm].value_size &&
+			    ctx->maps[s->imm].value_size) {
 				vf_report(ctx, idx, "VF-BAD-MAP-REF", false,
-				          "offset %u is past the value of map '%s' (%u bytes)", (uint32_t)s2->imm,
+				          "offset %u is past the value of map '%s' (%u bytes)",
+				          (uint32_t)s2->imm,
 				          ctx->maps[s->imm].name ? ctx->maps[s->imm].name : "?",
 				          ctx->maps[s->imm].value_size);
 			}
@@ -1608,7 +1676,8 @@ int vf_transfer(struct vf_actx *ctx, uint32_t idx, struct vf_state *st, struct v
 		case 4: {
 			int64_t t = (int64_t)idx + 1 + s->imm;
 			if (t < 0 || (uint64_t)t >= ctx->n) {
-				vf_report(ctx, idx, "VF-UNSUPPORTED", false, "code address outside the program");
+				vf_report(ctx, idx, "VF-UNSUPPORTED", false,
+				          "code address outside the program");
 				vf_reg_unknown(&r);
 				break;
 			}
@@ -1618,7 +1687,8 @@ int vf_transfer(struct vf_actx *ctx, uint32_t idx, struct vf_state *st, struct v
 		}
 		default:
 			vf_report(ctx, idx, "VF-UNSUPPORTED", false,
-			          "64-bit immediate load with src=%u is not supported by bpfcheck yet", s->src);
+			          "64-bit immediate load with src=%u is not supported by bpfcheck yet",
+			          s->src);
 			vf_reg_unknown(&r);
 			break;
 		}
@@ -1635,12 +1705,8 @@ int vf_transfer(struct vf_actx *ctx, uint32_t idx, struct vf_state *st, struct v
 	}
 	/* jumps, calls, exit */
 	switch (e->sem) {
-	case ISA_SEM_JA:
-		out[0].slot = (uint32_t)((int64_t)idx + 1 + s->off);
-		return 1;
-	case ISA_SEM_JA32:
-		out[0].slot = (uint32_t)((int64_t)idx + 1 + s->imm);
-		return 1;
+	case ISA_SEM_JA: out[0].slot = (uint32_t)((int64_t)idx + 1 + s->off); return 1;
+	case ISA_SEM_JA32: out[0].slot = (uint32_t)((int64_t)idx + 1 + s->imm); return 1;
 	case ISA_SEM_EXIT: return do_exit(ctx, st, idx, out);
 	case ISA_SEM_CALL_HELPER: return do_helper(ctx, st, idx, s->imm, out);
 	case ISA_SEM_CALL_LOCAL: {
@@ -1651,13 +1717,15 @@ int vf_transfer(struct vf_actx *ctx, uint32_t idx, struct vf_state *st, struct v
 		}
 		for (uint32_t f = 0; f < st->nframes; f++)
 			if (st->fr[f]->func_start == target && f > 0) {
-				vf_report(ctx, idx, "VF-RECURSION", false, "recursive call of the function at %u", target);
+				vf_report(ctx, idx, "VF-RECURSION", false,
+				          "recursive call of the function at %u", target);
 				return 0;
 			}
 		struct vf_reg saved[5];
 		memcpy(saved, &st->r[6], sizeof(saved));
 		if (!vf_state_push_frame(st)) {
-			vf_report(ctx, idx, "VF-CALL-DEPTH", false, "more than %d call frames", VF_MAX_FRAMES);
+			vf_report(ctx, idx, "VF-CALL-DEPTH", false, "more than %d call frames",
+			          VF_MAX_FRAMES);
 			return 0;
 		}
 		struct vf_frame *fr = cur_frame(st);
@@ -1690,7 +1758,8 @@ int vf_transfer(struct vf_actx *ctx, uint32_t idx, struct vf_state *st, struct v
 	}
 	case ISA_SEM_CALL_BTF:
 		vf_report(ctx, idx, "VF-HELPER-UNKNOWN", false,
-		          "kfunc calls (call with src=2, BTF id %d) are not supported by bpfcheck yet", s->imm);
+		          "kfunc calls (call with src=2, BTF id %d) are not supported by bpfcheck yet",
+		          s->imm);
 		return 0;
 	case ISA_SEM_CALLX:
 	case ISA_SEM_GOTOX:
@@ -1718,7 +1787,8 @@ int vf_transfer(struct vf_actx *ctx, uint32_t idx, struct vf_state *st, struct v
 		vf_report(ctx, idx, "VF-POINTER-COMPARE", false,
 		          "r%d has a different type on different paths and cannot be compared",
 		          st->r[ra].type == VT_UNUSABLE ? ra : rb);
-	} else if (pointer_cond(ctx, idx, taken, st, sem, ra, rb, rb < 0 && s->imm == 0, is32, &t_ok, &f_ok)) {
+	} else if (pointer_cond(ctx, idx, taken, st, sem, ra, rb, rb < 0 && s->imm == 0, is32, &t_ok,
+	                        &f_ok)) {
 		/* handled */
 	} else {
 		int cmp = vf_cmp_of_sem((enum isa_sem)sem);

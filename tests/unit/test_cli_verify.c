@@ -56,8 +56,8 @@ START_TEST(unprivileged)
 	char *path = tu_write_temp(src, strlen(src), ".s");
 	const char *a1[] = {"verify", "--type", "xdp", path, NULL};
 	struct tu_result r = tu_run_cli(a1, NULL);
-	ck_assert_msg(r.exit_code == 0 && strstr(r.out, "warning:") && strstr(r.out, "[VF-UNINIT-STACK]"), "%s",
-	              r.out);
+	ck_assert_msg(r.exit_code == 0 && strstr(r.out, "warning:") && strstr(r.out, "[VF-UNINIT-STACK]"),
+	              "%s", r.out);
 	tu_result_free(&r);
 	const char *a2[] = {"verify", "--unprivileged", "--type", "xdp", path, NULL};
 	r = tu_run_cli(a2, NULL);
@@ -98,7 +98,8 @@ START_TEST(elf_program)
 	char *path = tu_program_path("vf_bad_packet_oob");
 	const char *args[] = {"verify", path, NULL};
 	struct tu_result r = tu_run_cli(args, NULL);
-	ck_assert_msg(r.exit_code == 1 && strstr(r.out, "[VF-PACKET-BOUNDS]") && strstr(r.out, "vf_bad_packet_oob.c:"),
+	ck_assert_msg(r.exit_code == 1 && strstr(r.out, "[VF-PACKET-BOUNDS]") &&
+	                  strstr(r.out, "vf_bad_packet_oob.c:"),
 	              "%s", r.out);
 	tu_result_free(&r);
 	free(path);

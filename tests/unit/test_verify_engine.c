@@ -20,13 +20,18 @@ static struct bpfc_map test_maps[4];
 static void init_maps(void)
 {
 	memset(test_maps, 0, sizeof(test_maps));
-	test_maps[0] = (struct bpfc_map){.name = "counters", .type = 2, .key_size = 4, .value_size = 8,
-	                                 .max_entries = 4, .inner_map = -1};
-	test_maps[1] = (struct bpfc_map){.name = "table", .type = 1, .key_size = 4, .value_size = 64,
-	                                 .max_entries = 16, .inner_map = -1};
+	test_maps[0] = (struct bpfc_map){
+	    .name = "counters", .type = 2, .key_size = 4, .value_size = 8, .max_entries = 4, .inner_map = -1};
+	test_maps[1] = (struct bpfc_map){
+	    .name = "table", .type = 1, .key_size = 4, .value_size = 64, .max_entries = 16, .inner_map = -1};
 	test_maps[2] = (struct bpfc_map){.name = "rb", .type = 27, .max_entries = 4096, .inner_map = -1};
-	test_maps[3] = (struct bpfc_map){.name = ".rodata", .type = 2, .key_size = 4, .value_size = 16,
-	                                 .max_entries = 1, .inner_map = -1, .kind = BPFC_MAP_RODATA};
+	test_maps[3] = (struct bpfc_map){.name = ".rodata",
+	                                 .type = 2,
+	                                 .key_size = 4,
+	                                 .value_size = 16,
+	                                 .max_entries = 1,
+	                                 .inner_map = -1,
+	                                 .kind = BPFC_MAP_RODATA};
 }
 
 static struct outcome verify_opts(const char *type, const char *src, const char *prop, struct vf_options *o)
@@ -37,12 +42,16 @@ static struct outcome verify_opts(const char *type, const char *src, const char 
 	struct isa_slot *slots = NULL;
 	size_t cnt = 0;
 	struct bpfc_error err;
-	int rc = isa_assemble(isa_table_default(), src, strlen(src), ISA_DIALECT_LLVM, "test", &slots, &cnt, NULL,
-	                      &err);
+	int rc = isa_assemble(isa_table_default(), src, strlen(src), ISA_DIALECT_LLVM, "test", &slots, &cnt,
+	                      NULL, &err);
 	ck_assert_msg(rc == BPFC_OK, "assembly failed: %s", err.msg);
 	struct bpfc_func func = {.name = "prog", .start = 0, .end = (uint32_t)cnt};
-	struct bpfc_prog prog = {.name = "prog", .type = (char *)type, .insns = slots, .insn_cnt = cnt,
-	                         .funcs = &func, .func_cnt = 1};
+	struct bpfc_prog prog = {.name = "prog",
+	                         .type = (char *)type,
+	                         .insns = slots,
+	                         .insn_cnt = cnt,
+	                         .funcs = &func,
+	                         .func_cnt = 1};
 	struct vf_result res;
 	rc = vf_verify(&prog, test_maps, 4, o, &res, &err);
 	ck_assert_msg(rc == BPFC_OK, "vf_verify failed: %s", err.msg);
@@ -68,23 +77,22 @@ static struct outcome verify(const char *type, const char *src, const char *prop
 	return verify_opts(type, src, prop, &o);
 }
 
-#define REJECT(type, src, prop)                                                                         \
-	do {                                                                                            \
-		struct outcome oc_ = verify(type, src, prop);                                           \
-		ck_assert_msg(!oc_.accepted, "expected a rejection with %s", prop);                     \
-		ck_assert_msg(oc_.count == 1, "expected one %s finding, got %zu (first: %s)", prop,      \
-		              oc_.count, oc_.first);                                                    \
+#define REJECT(type, src, prop)                                                                              \
+	do {                                                                                                 \
+		struct outcome oc_ = verify(type, src, prop);                                                \
+		ck_assert_msg(!oc_.accepted, "expected a rejection with %s", prop);                          \
+		ck_assert_msg(oc_.count == 1, "expected one %s finding, got %zu (first: %s)", prop,          \
+		              oc_.count, oc_.first);                                                         \
 	} while (0)
 
-#define PASS(type, src)                                                                                 \
-	do {                                                                                            \
-		struct outcome oc_ = verify(type, src, NULL);                                           \
-		ck_assert_msg(oc_.accepted, "expected acceptance, got %s", oc_.first);                  \
+#define PASS(type, src)                                                                                      \
+	do {                                                                                                 \
+		struct outcome oc_ = verify(type, src, NULL);                                                \
+		ck_assert_msg(oc_.accepted, "expected acceptance, got %s", oc_.first);                       \
 	} while (0)
 
 /* r2 = &key (fp-4, written), r1 = map #M, call map_lookup_elem */
-#define LOOKUP(M)                                                                                       \
-	"r1 = 0\n*(u32 *)(r10 - 4) = r1\nr2 = r10\nr2 += -4\nr1 = map_by_idx(" M ") ll\ncall 1\n"
+#define LOOKUP(M) "r1 = 0\n*(u32 *)(r10 - 4) = r1\nr2 = r10\nr2 += -4\nr1 = map_by_idx(" M ") ll\ncall 1\n"
 
 START_TEST(uninit_reg)
 {
@@ -117,7 +125,8 @@ START_TEST(uninit_stack)
 {
 	const char *src = "r0 = *(u64 *)(r10 - 8)\nr0 = 0\nexit\n";
 	struct outcome oc = verify("xdp", src, "VF-UNINIT-STACK");
-	ck_assert_msg(oc.accepted && oc.count == 1 && oc.warnings == 1, "privileged: a warning (%s)", oc.first);
+	ck_assert_msg(oc.accepted && oc.count == 1 && oc.warnings == 1, "privileged: a warning (%s)",
+	              oc.first);
 	struct vf_options o;
 	vf_options_default(&o);
 	o.privileged = false;
@@ -180,9 +189,11 @@ START_TEST(map_value_bounds)
 	/* a variable index, unchecked then checked */
 	const char *idx = "r6 = r1\n" LOOKUP("1") "if r0 == 0 goto +6\nr1 = *(u32 *)(r6 + 16)\n";
 	char buf[1024];
-	snprintf(buf, sizeof(buf), "%sr1 <<= 3\nr0 += r1\nr1 = *(u64 *)(r0 + 0)\nr0 = 0\nr0 = 0\nr0 = 0\nexit\n", idx);
+	snprintf(buf, sizeof(buf),
+	         "%sr1 <<= 3\nr0 += r1\nr1 = *(u64 *)(r0 + 0)\nr0 = 0\nr0 = 0\nr0 = 0\nexit\n", idx);
 	REJECT("xdp", buf, "VF-MAP-VALUE-BOUNDS");
-	snprintf(buf, sizeof(buf), "%sif r1 > 7 goto +4\nr1 <<= 3\nr0 += r1\nr1 = *(u64 *)(r0 + 0)\nr0 = 0\nr0 = 0\nexit\n",
+	snprintf(buf, sizeof(buf),
+	         "%sif r1 > 7 goto +4\nr1 <<= 3\nr0 += r1\nr1 = *(u64 *)(r0 + 0)\nr0 = 0\nr0 = 0\nexit\n",
 	         idx);
 	PASS("xdp", buf);
 }
@@ -214,10 +225,12 @@ START_TEST(packet_bounds)
 	/* socket filters cannot read packet pointers from the context */
 	REJECT("socket_filter", "r2 = *(u32 *)(r1 + 76)\nr0 = 0\nexit\n", "VF-CTX-ACCESS");
 	/* tc may write the packet, cgroup_skb may not */
-	PASS("sched_cls", "r2 = *(u32 *)(r1 + 76)\nr3 = *(u32 *)(r1 + 80)\nr4 = r2\nr4 += 4\nif r4 > r3 goto +2\n"
-	                  "r5 = 0\n*(u32 *)(r2 + 0) = r5\nr0 = 0\nexit\n");
-	REJECT("cgroup_skb", "r2 = *(u32 *)(r1 + 76)\nr3 = *(u32 *)(r1 + 80)\nr4 = r2\nr4 += 4\nif r4 > r3 goto +2\n"
-	                     "r5 = 0\n*(u32 *)(r2 + 0) = r5\nr0 = 0\nexit\n",
+	PASS("sched_cls",
+	     "r2 = *(u32 *)(r1 + 76)\nr3 = *(u32 *)(r1 + 80)\nr4 = r2\nr4 += 4\nif r4 > r3 goto +2\n"
+	     "r5 = 0\n*(u32 *)(r2 + 0) = r5\nr0 = 0\nexit\n");
+	REJECT("cgroup_skb",
+	       "r2 = *(u32 *)(r1 + 76)\nr3 = *(u32 *)(r1 + 80)\nr4 = r2\nr4 += 4\nif r4 > r3 goto +2\n"
+	       "r5 = 0\n*(u32 *)(r2 + 0) = r5\nr0 = 0\nexit\n",
 	       "VF-READ-ONLY");
 }
 END_TEST
@@ -225,8 +238,9 @@ END_TEST
 START_TEST(packet_changed_by_helper)
 {
 	/* bpf_xdp_adjust_head invalidates packet pointers */
-	REJECT("xdp", "r6 = r1\n" PKT("14") "r1 = r6\nr7 = r2\nr2 = 4\ncall 44\nr0 = *(u8 *)(r7 + 0)\n"
-	              "r0 = 1\nexit\n",
+	REJECT("xdp",
+	       "r6 = r1\n" PKT("14") "r1 = r6\nr7 = r2\nr2 = 4\ncall 44\nr0 = *(u8 *)(r7 + 0)\n"
+	                             "r0 = 1\nexit\n",
 	       "VF-INVALID-DEREF");
 }
 END_TEST
@@ -305,11 +319,13 @@ END_TEST
 
 START_TEST(references)
 {
-	REJECT("tracepoint", RESERVE "if r0 == 0 goto +3\nr1 = 0\n*(u64 *)(r0 + 0) = r1\nr0 = 0\nr0 = 0\nexit\n",
+	REJECT("tracepoint",
+	       RESERVE "if r0 == 0 goto +3\nr1 = 0\n*(u64 *)(r0 + 0) = r1\nr0 = 0\nr0 = 0\nexit\n",
 	       "VF-REF-LEAK");
 	PASS("tracepoint", RESERVE "if r0 == 0 goto +3\nr1 = r0\nr2 = 0\ncall 132\nr0 = 0\nexit\n");
-	REJECT("tracepoint", RESERVE "if r0 == 0 goto +5\nr6 = r0\nr1 = r0\nr2 = 0\ncall 132\nr1 = r6\nr2 = 0\n"
-	                             "call 133\nr0 = 0\nexit\n",
+	REJECT("tracepoint",
+	       RESERVE "if r0 == 0 goto +5\nr6 = r0\nr1 = r0\nr2 = 0\ncall 132\nr1 = r6\nr2 = 0\n"
+	               "call 133\nr0 = 0\nexit\n",
 	       "VF-REF-RELEASE");
 	REJECT("tracepoint", RESERVE "if r0 == 0 goto +2\nr1 = *(u64 *)(r0 + 8)\nr0 = 0\nr0 = 0\nexit\n",
 	       "VF-MEM-BOUNDS");
@@ -324,7 +340,8 @@ START_TEST(loops)
 	PASS("xdp", "r1 = 10\nl:\nr1 -= 1\nif r1 != 0 goto l\nr0 = 0\nexit\n");
 	PASS("xdp", "r1 = 0\nl:\nr1 += 8\nif r1 != 256 goto l\nr0 = 0\nexit\n");
 	/* nested */
-	PASS("xdp", "r1 = 0\no:\nr2 = 0\ni:\nr2 += 1\nif r2 < 5 goto i\nr1 += 1\nif r1 < 5 goto o\nr0 = 0\nexit\n");
+	PASS("xdp",
+	     "r1 = 0\no:\nr2 = 0\ni:\nr2 += 1\nif r2 < 5 goto i\nr1 += 1\nif r1 < 5 goto o\nr0 = 0\nexit\n");
 	/* no progress */
 	REJECT("xdp", "r1 = 0\nl:\nr1 += 0\nif r1 < 10 goto l\nr0 = 0\nexit\n", "VF-LOOP-UNBOUNDED");
 	REJECT("xdp", "r0 = 0\nl:\nif r0 == 0 goto l\nexit\n", "VF-LOOP-UNBOUNDED");
@@ -332,8 +349,9 @@ START_TEST(loops)
 	REJECT("xdp", "r2 = *(u32 *)(r1 + 16)\nr1 = 0\nl:\nr1 += 1\nif r1 < r2 goto l\nr0 = 0\nexit\n",
 	       "VF-LOOP-UNBOUNDED");
 	/* bounded by a checked variable */
-	PASS("xdp", "r2 = *(u32 *)(r1 + 16)\nif r2 > 100 goto +3\nr1 = 0\nl:\nr1 += 1\nif r1 < r2 goto l\nr0 = 0\n"
-	            "exit\n");
+	PASS("xdp",
+	     "r2 = *(u32 *)(r1 + 16)\nif r2 > 100 goto +3\nr1 = 0\nl:\nr1 += 1\nif r1 < r2 goto l\nr0 = 0\n"
+	     "exit\n");
 	/* a counter that moves both ways */
 	REJECT("xdp", "r1 = 0\nl:\nr1 += 1\nr1 -= 1\nif r1 < 10 goto l\nr0 = 0\nexit\n", "VF-LOOP-UNBOUNDED");
 }
@@ -356,13 +374,13 @@ END_TEST
 START_TEST(correlated_branches)
 {
 	/* r6 is NULL or a map value, r9 records which: the states stay apart */
-	const char *ok = "r9 = *(u32 *)(r1 + 16)\nr9 &= 1\nr6 = 0\nif r9 == 0 goto skip\n" LOOKUP("0")
-	                 "if r0 == 0 goto out\nr6 = r0\nskip:\ncall 7\nif r9 == 0 goto out\nr1 = *(u64 *)(r6 + 0)\n"
-	                 "out:\nr0 = 0\nexit\n";
+	const char *ok = "r9 = *(u32 *)(r1 + 16)\nr9 &= 1\nr6 = 0\nif r9 == 0 goto skip\n" LOOKUP(
+	    "0") "if r0 == 0 goto out\nr6 = r0\nskip:\ncall 7\nif r9 == 0 goto out\nr1 = *(u64 *)(r6 + 0)\n"
+	         "out:\nr0 = 0\nexit\n";
 	PASS("xdp", ok);
-	const char *bad = "r9 = *(u32 *)(r1 + 16)\nr9 &= 1\nr6 = 0\nif r9 == 0 goto skip\n" LOOKUP("0")
-	                  "if r0 == 0 goto out\nr6 = r0\nskip:\ncall 7\nif r9 != 0 goto out\nr1 = *(u64 *)(r6 + 0)\n"
-	                  "out:\nr0 = 0\nexit\n";
+	const char *bad = "r9 = *(u32 *)(r1 + 16)\nr9 &= 1\nr6 = 0\nif r9 == 0 goto skip\n" LOOKUP(
+	    "0") "if r0 == 0 goto out\nr6 = r0\nskip:\ncall 7\nif r9 != 0 goto out\nr1 = *(u64 *)(r6 + 0)\n"
+	         "out:\nr0 = 0\nexit\n";
 	REJECT("xdp", bad, "VF-NULL-DEREF");
 }
 END_TEST
@@ -372,24 +390,61 @@ START_TEST(subprograms)
 	/* the callee writes 8 bytes through the caller's stack pointer */
 	PASS("xdp", "r1 = r10\nr1 += -8\ncall f\nr0 = *(u64 *)(r10 - 8)\nr0 = 0\nexit\nf:\nr2 = 1\n"
 	            "*(u64 *)(r1 + 0) = r2\nr0 = 0\nexit\n");
-	REJECT("xdp", "r1 = r10\nr1 += -8\ncall f\nr0 = 0\nexit\nf:\nr2 = 1\n*(u64 *)(r1 + 8) = r2\nr0 = 0\nexit\n",
+	REJECT("xdp",
+	       "r1 = r10\nr1 += -8\ncall f\nr0 = 0\nexit\nf:\nr2 = 1\n*(u64 *)(r1 + 8) = r2\nr0 = 0\nexit\n",
 	       "VF-STACK-BOUNDS");
 	/* r6-r9 are preserved across the call, r1-r5 are not */
 	PASS("xdp", "r6 = 3\ncall f\nr0 = r6\nexit\nf:\nr6 = 9\nr0 = 0\nexit\n");
 	REJECT("xdp", "r2 = 3\ncall f\nr0 = r2\nexit\nf:\nr0 = 0\nexit\n", "VF-UNINIT-REG");
 	/* 2 frames of 320 bytes */
-	REJECT("xdp", "r1 = 0\n*(u64 *)(r10 - 320) = r1\ncall f\nr0 = 0\nexit\nf:\nr1 = 0\n*(u64 *)(r10 - 320) = r1\n"
-	              "r0 = 0\nexit\n",
-	       "VF-STACK-SIZE");
+	REJECT(
+	    "xdp",
+	    "r1 = 0\n*(u64 *)(r10 - 320) = r1\ncall f\nr0 = 0\nexit\nf:\nr1 = 0\n*(u64 *)(r10 - 320) = r1\n"
+	    "r0 = 0\nexit\n",
+	    "VF-STACK-SIZE");
 }
 END_TEST
 
 START_TEST(bpf_loop_callback)
 {
-	const char *ok = "r1 = 10\nr2 = code_addr(6) ll\nr3 = 0\nr4 = 0\ncall 181\nr0 = 0\nexit\ncb:\nr0 = 0\nexit\n";
+	const char *ok =
+	    "r1 = 10\nr2 = code_addr(6) ll\nr3 = 0\nr4 = 0\ncall 181\nr0 = 0\nexit\ncb:\nr0 = 0\nexit\n";
 	PASS("xdp", ok);
-	const char *bad = "r1 = 10\nr2 = code_addr(6) ll\nr3 = 0\nr4 = 0\ncall 181\nr0 = 0\nexit\ncb:\nr0 = 2\nexit\n";
+	const char *bad =
+	    "r1 = 10\nr2 = code_addr(6) ll\nr3 = 0\nr4 = 0\ncall 181\nr0 = 0\nexit\ncb:\nr0 = 2\nexit\n";
 	REJECT("xdp", bad, "VF-RETURN-RANGE");
+}
+END_TEST
+
+START_TEST(more_memory_rules)
+{
+	/* one instruction used with the context on one path and the stack on another */
+	REJECT("xdp",
+	       "r2 = *(u32 *)(r1 + 16)\nr3 = r1\nif r2 == 0 goto +2\nr3 = r10\nr3 += -8\n"
+	       "r0 = *(u32 *)(r3 + 0)\nr0 = 0\nexit\n",
+	       "VF-CTX-ACCESS");
+	/* an atomic fetch into r10 */
+	REJECT(
+	    "xdp",
+	    "r1 = 0\n*(u64 *)(r10 - 8) = r1\nr10 = atomic_fetch_add((u64 *)(r10 - 8), r10)\nr0 = 0\nexit\n",
+	    "VF-WRITE-R10");
+	/* the old value of a spilled number comes back from an atomic fetch */
+	PASS("xdp", "r0 = 0\n*(u64 *)(r10 - 8) = r0\nr1 = 1\nr1 = atomic_fetch_add((u64 *)(r10 - 8), r1)\n"
+	            "if r1 != 0 goto -1\nexit\n");
+	/* a callee storing a pointer to its own stack into its caller's */
+	REJECT("xdp",
+	       "r1 = r10\nr1 += -8\ncall f\nr0 = 0\nexit\nf:\nr2 = r10\nr2 += -8\n*(u64 *)(r1 + 0) = r2\n"
+	       "r0 = 0\nexit\n",
+	       "VF-INVALID-DEREF");
+	/* combined stack: the caller's 320 bytes used after the callee's 320 returned */
+	REJECT(
+	    "xdp",
+	    "call f\nr1 = 0\n*(u64 *)(r10 - 320) = r1\nr0 = 0\nexit\nf:\nr1 = 0\n*(u64 *)(r10 - 320) = r1\n"
+	    "r0 = 0\nexit\n",
+	    "VF-STACK-SIZE");
+	PASS("xdp",
+	     "call f\nr1 = 0\n*(u64 *)(r10 - 128) = r1\nr0 = 0\nexit\nf:\nr1 = 0\n*(u64 *)(r10 - 320) = r1\n"
+	     "r0 = 0\nexit\n");
 }
 END_TEST
 
@@ -398,15 +453,16 @@ START_TEST(limits)
 	struct vf_options o;
 	vf_options_default(&o);
 	o.max_states = 1;
-	struct outcome oc =
-	    verify_opts("xdp", "r1 = 0\nl:\nr1 += 1\nif r1 < 10 goto l\nr0 = 0\nexit\n", "VF-LIMIT-REACHED", &o);
+	struct outcome oc = verify_opts("xdp", "r1 = 0\nl:\nr1 += 1\nif r1 < 10 goto l\nr0 = 0\nexit\n",
+	                                "VF-LIMIT-REACHED", &o);
 	ck_assert_msg(!oc.accepted && oc.count == 1, "expected VF-LIMIT-REACHED (%s)", oc.first);
 }
 END_TEST
 
 START_TEST(messages)
 {
-	struct outcome oc = verify("xdp", LOOKUP("0") "r0 = *(u64 *)(r0 + 0)\nr0 = 0\nexit\n", "VF-NULL-DEREF");
+	struct outcome oc =
+	    verify("xdp", LOOKUP("0") "r0 = *(u64 *)(r0 + 0)\nr0 = 0\nexit\n", "VF-NULL-DEREF");
 	ck_assert_msg(strstr(oc.first, "r0 may be NULL") != NULL, "%s", oc.first);
 	oc = verify("xdp", PKT("14") "r0 = *(u8 *)(r2 + 14)\nr0 = 0\nr0 = 1\nexit\n", "VF-PACKET-BOUNDS");
 	ck_assert_msg(strstr(oc.first, "packet offset 14") && strstr(oc.first, "proven: 14"), "%s", oc.first);
@@ -442,6 +498,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, correlated_branches);
 	tcase_add_test(tc, subprograms);
 	tcase_add_test(tc, bpf_loop_callback);
+	tcase_add_test(tc, more_memory_rules);
 	tcase_add_test(tc, limits);
 	tcase_add_test(tc, messages);
 	suite_add_tcase(s, tc);

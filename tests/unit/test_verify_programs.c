@@ -75,19 +75,19 @@ static void check_one(const char *name, const struct expect *e)
 		vf_options_default(&o);
 		o.privileged = priv;
 		struct vf_result res;
-		ck_assert_msg(vf_verify(&obj->progs[0], obj->maps, obj->map_cnt, &o, &res, &err) == BPFC_OK, "%s: %s",
-		              name, err.msg);
+		ck_assert_msg(vf_verify(&obj->progs[0], obj->maps, obj->map_cnt, &o, &res, &err) == BPFC_OK,
+		              "%s: %s", name, err.msg);
 		char d[4096];
 		describe(&res, d, sizeof(d));
 		bool ok = vf_result_accepted(&res);
 		if (strcmp(e->kind, "pass") == 0) {
 			ck_assert_msg(ok, "%s: expected pass, got%s", name, d);
 		} else if (strcmp(e->kind, "reject") == 0) {
-			ck_assert_msg(!ok && count(&res, e->prop, VF_SEV_ERROR) >= 1, "%s: expected reject %s, got%s",
-			              name, e->prop, d);
+			ck_assert_msg(!ok && count(&res, e->prop, VF_SEV_ERROR) >= 1,
+			              "%s: expected reject %s, got%s", name, e->prop, d);
 		} else if (priv) {
-			ck_assert_msg(ok && count(&res, e->prop, VF_SEV_WARNING) >= 1, "%s: expected warn %s, got%s",
-			              name, e->prop, d);
+			ck_assert_msg(ok && count(&res, e->prop, VF_SEV_WARNING) >= 1,
+			              "%s: expected warn %s, got%s", name, e->prop, d);
 		} else {
 			ck_assert_msg(!ok && count(&res, e->prop, VF_SEV_ERROR) >= 1,
 			              "%s: expected reject %s when unprivileged, got%s", name, e->prop, d);
