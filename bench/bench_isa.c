@@ -115,7 +115,12 @@ int main(void)
 		isa_encode_slot(&prog[i], ISA_LITTLE_ENDIAN, bytes + 8 * i);
 	size_t len = n * 8;
 
-	double t_dec[RUNS], t_val[RUNS], t_all[RUNS], t_mem[RUNS];
+	/* The table lookup alone: one probe of the per-opcode index per slot. */
+	const struct isa_table *table = isa_table_default();
+	uint32_t probe_of[256];
+	for (unsigned op = 0; op < 256; op++)
+		probe_of[op] = table->count[op] ? 1u << table->entries[table->first[op]].group : 0;
+	double t_dec[RUNS], t_val[RUNS], t_all[RUNS], t_mem[RUNS], t_probe[RUNS];
 	size_t findings = 0;
 	uint64_t sink = 0;
 	for (int r = 0; r < RUNS; r++) {
@@ -145,12 +150,21 @@ int main(void)
 			sum += w[i];
 		sink += sum;
 		t_mem[r] = now() - m0;
+
+		double p0 = now();
+		uint32_t used = 0;
+		for (size_t i = 0; i < n; i++)
+			used |= probe_of[prog[i].opcode];
+		sink += used;
+		t_probe[r] = now() - p0;
 	}
 	qsort(t_dec, RUNS, sizeof(double), cmp_double);
 	qsort(t_val, RUNS, sizeof(double), cmp_double);
 	qsort(t_all, RUNS, sizeof(double), cmp_double);
 	qsort(t_mem, RUNS, sizeof(double), cmp_double);
+	qsort(t_probe, RUNS, sizeof(double), cmp_double);
 	double dec = t_dec[RUNS / 2], val = t_val[RUNS / 2], all = t_all[RUNS / 2], mem = t_mem[RUNS / 2];
+	double probe = t_probe[RUNS / 2];
 	printf("bench_isa: %zu slots (%zu bytes), median of %d runs, %zu findings (expected 0)\n", n, len,
 	       RUNS, findings);
 	printf("  decode             %8.2f ms  %7.1f M slots/s\n", dec * 1e3, (double)n / dec / 1e6);
@@ -159,6 +173,8 @@ int main(void)
 	       (double)n / all / 1e6, (double)len / all / 1e9);
 	printf("  memcpy + sum       %8.2f ms  %7.1f M slots/s  %6.2f GB/s\n", mem * 1e3,
 	       (double)n / mem / 1e6, (double)len / mem / 1e9);
+	printf("  table probe only   %8.2f ms  %7.1f M slots/s  (the lookup's share of validate)\n",
+	       probe * 1e3, (double)n / probe / 1e6);
 	printf("  ratio (decode + validate) / (memcpy + sum): %.2fx   [checksum %llu]\n", all / mem,
 	       (unsigned long long)(sink & 0xff));
 	free(prog);

@@ -846,8 +846,14 @@ static int assemble_line(struct ctx *c, const char *s, size_t len, const struct 
 	uint32_t bad;
 	const char *why;
 	int n = asm_lex(s, len, false, toks, LINE_MAX_TOKS, &bad, &why);
-	if (n < 0)
+	if (n < 0 && strcmp(why, "malformed number") == 0)
+		return fail_at(c, bad, "malformed number '%.*s'", (int)strcspn(s + bad, " \t,])"), s + bad);
+	if (n < 0 && isprint((unsigned char)s[bad]) && strcmp(why, "unexpected character") == 0)
 		return fail_at(c, bad, "%s '%c'", why, s[bad]);
+	if (n < 0 && strcmp(why, "unexpected character") == 0)
+		return fail_at(c, bad, "%s (byte 0x%02x)", why, (unsigned char)s[bad]);
+	if (n < 0)
+		return fail_at(c, bad, "%s (at most %d)", why, LINE_MAX_TOKS);
 	size_t p = 0;
 	while (p + 1 < (size_t)n && toks[p].kind == ASM_TK_IDENT && punct_is(&toks[p + 1], ":")) {
 		int rc = label_define(c, &toks[p]);

@@ -38,10 +38,11 @@ struct einfo {
 	uint64_t zmask;
 	uint64_t regmask;
 	uint32_t imm_zmask;
-	int32_t match_value;
+	uint32_t match_key; /* the selector value as the hot loop extracts it (masked to the field) */
 	isa_group_mask group_bit;
 	uint16_t idx; /* index of the entry in the table */
 	uint8_t gate, jump, cpu;
+	uint8_t special; /* a jump or a wide load: the rare path of the loop */
 };
 
 _Static_assert(offsetof(struct isa_slot, opcode) == 0 && offsetof(struct isa_slot, dst) == 1 &&
@@ -64,11 +65,13 @@ static uint64_t slot_word_mask(uint8_t dst, uint8_t src, uint16_t off)
 
 /* What the hot loop needs about one opcode. */
 struct op_info {
-	struct einfo e0; /* a copy of the first encoding's: the common case needs one load */
+	struct einfo e0;   /* a copy of the first encoding's: the common case needs one load */
+	uint32_t key_mask; /* selector = (imm, or first word >> key_shift) & key_mask; 0: none */
 	uint16_t first;
 	uint8_t count; /* entries searched in the hot loop (0: the slow path decides) */
 	uint8_t kind;
-	uint8_t key_idx; /* which slot field the entries are told apart by; 4: none (key 0) */
+	uint8_t key_shift;
+	bool key_from_imm;
 	bool wide;
 };
 
@@ -277,6 +280,18 @@ static void check_wide_second(struct vctx *c, size_t i, const struct isa_entry *
 		            true);
 }
 
+/* The bits of a selector field, as the hot loop extracts it. */
+static uint32_t key_mask_of(int field)
+{
+	switch (field) {
+	case ISA_FIELD_DST:
+	case ISA_FIELD_SRC: return 0xff;
+	case ISA_FIELD_OFF: return 0xffff;
+	case ISA_FIELD_IMM: return 0xffffffffu;
+	default: return 0;
+	}
+}
+
 static void build_tables(struct vctx *c, struct op_info *ops)
 {
 	const struct isa_table *t = c->t;
@@ -291,7 +306,7 @@ static void build_tables(struct vctx *c, struct op_info *ops)
 		ei->regmask = slot_word_mask(e->rule[ISA_FIELD_DST] == ISA_RULE_REG ? 0xf0 : 0,
 		                             e->rule[ISA_FIELD_SRC] == ISA_RULE_REG ? 0xf0 : 0, 0);
 		ei->imm_zmask = e->rule[ISA_FIELD_IMM] == ISA_RULE_ZERO ? 0xffffffffu : 0;
-		ei->match_value = e->match_field == ISA_FIELD_NONE ? 0 : e->match_value;
+		ei->match_key = (uint32_t)e->match_value & key_mask_of(e->match_field);
 		ei->jump = (uint8_t)jump_kind_of(e->sem);
 		ei->idx = (uint16_t)k;
 		ei->gate = entry_gate(c, e);
@@ -312,7 +327,14 @@ static void build_tables(struct vctx *c, struct op_info *ops)
 		const struct isa_entry *e = &t->entries[t->first[op]];
 		oi->first = t->first[op];
 		oi->count = (uint8_t)n;
-		oi->key_idx = e->match_field >= 0 ? (uint8_t)e->match_field : 4;
+		oi->key_mask = key_mask_of(e->match_field);
+		oi->key_from_imm = e->match_field == ISA_FIELD_IMM;
+		if (e->match_field == ISA_FIELD_DST)
+			oi->key_shift = (uint8_t)__builtin_ctzll(slot_word_mask(0xff, 0, 0));
+		else if (e->match_field == ISA_FIELD_SRC)
+			oi->key_shift = (uint8_t)__builtin_ctzll(slot_word_mask(0, 0xff, 0));
+		else if (e->match_field == ISA_FIELD_OFF)
+			oi->key_shift = (uint8_t)__builtin_ctzll(slot_word_mask(0, 0, 0xffff));
 		oi->wide = true;
 		bool one_field = true;
 		for (unsigned k = 0; k < n; k++) {
@@ -337,16 +359,13 @@ static void build_tables(struct vctx *c, struct op_info *ops)
 static inline const struct einfo *find_einfo(const struct einfo *eis, const struct op_info *op,
                                              const struct isa_slot *s)
 {
-	/* Selects, not an indexed array: a store-then-load of the fields stalls the loop. */
-	unsigned ki = op->key_idx;
-	int32_t key = ki == ISA_FIELD_IMM ? s->imm : 0;
-	key = ki == ISA_FIELD_OFF ? s->off : key;
-	key = ki == ISA_FIELD_SRC ? s->src : key;
-	key = ki == ISA_FIELD_DST ? s->dst : key;
-	if (__builtin_expect(op->count != 0 && op->e0.match_value == key, 1))
+	uint64_t w;
+	memcpy(&w, s, sizeof(w));
+	uint32_t key = (uint32_t)(op->key_from_imm ? (uint32_t)s->imm : w >> op->key_shift) & op->key_mask;
+	if (__builtin_expect(op->count != 0 && op->e0.match_key == key, 1))
 		return &op->e0;
 	for (unsigned k = op->first + 1u, end = op->first + op->count; k < end; k++)
-		if (eis[k].match_value == key)
+		if (eis[k].match_key == key)
 			return &eis[k];
 	return NULL;
 }

@@ -1,6 +1,7 @@
 /* The assembler: every instruction form the bpf_conformance suite uses (uBPF dialect), the
  * LLVM/kernel dialect with labels, comments and directives, immediate and offset ranges, dialect
  * detection, and one test per kind of error message. */
+#define _GNU_SOURCE /* memmem */
 #include <check.h>
 #include <inttypes.h>
 #include <stdio.h>
@@ -8,6 +9,7 @@
 #include <string.h>
 
 #include "bpfcheck/asm.h"
+#include "bpfcheck/specs.h"
 
 struct form {
 	const char *text;
@@ -415,7 +417,12 @@ START_TEST(error_messages)
 	fails_with("x:\nexit\nx: exit", ISA_DIALECT_UBPF,
 	           "t.s:3:1: duplicate label 'x' (first defined on line 1)");
 	fails_with("exit\nmov %r0, @1", ISA_DIALECT_UBPF, "t.s:2:10: unexpected character '@'");
-	fails_with("mov %r0, 0x1g", ISA_DIALECT_UBPF, "malformed number");
+	fails_with("mov %r0, 0x1g", ISA_DIALECT_UBPF, "t.s:1:10: malformed number '0x1g'");
+	fails_with("exit\x01", ISA_DIALECT_UBPF, "t.s:1:5: unexpected character (byte 0x01)");
+	char many[400] = "mov %r0";
+	for (int i = 0; i < 70; i++)
+		strcat(many, ", 1");
+	fails_with(many, ISA_DIALECT_UBPF, "too many tokens on one line (at most 64)");
 	fails_with("foo r1", ISA_DIALECT_LLVM, "t.s:1:1: unknown instruction 'foo r1'");
 	fails_with("if r1 > 5 got +3", ISA_DIALECT_LLVM, "t.s:1:11: expected 'goto', got 'got'");
 	fails_with("r1 = bswap64 r2", ISA_DIALECT_LLVM,
@@ -495,6 +502,52 @@ START_TEST(line_numbers_and_detection)
 }
 END_TEST
 
+START_TEST(syntax_follows_the_table)
+{
+	/* A profile loaded at run time: renaming add32 in the ISA file renames it in the uBPF dialect,
+	 * and dropping the 0x8d (callx) row makes callx unknown to both directions. */
+	size_t len;
+	const char *json = bpfc_spec_text("isa/isa.json", &len);
+	ck_assert_ptr_nonnull(json);
+	char *edited = malloc(len + 1);
+	size_t out = 0;
+	for (size_t i = 0; i < len;) {
+		const char *line_end = memchr(json + i, '\n', len - i);
+		size_t l = line_end ? (size_t)(line_end - (json + i)) + 1 : len - i;
+		if (!memmem(json + i, l, "\"opcode\": \"0x8d\"", 16)) {
+			memcpy(edited + out, json + i, l);
+			out += l;
+		}
+		i += l;
+	}
+	edited[out] = '\0';
+	for (char *p = edited; (p = strstr(p, "\"mnemonic\": \"add32\"")) != NULL; p += 5)
+		memcpy(p, "\"mnemonic\": \"plus2\"", 19);
+	struct isa_table *t = NULL;
+	struct bpfc_error err;
+	ck_assert_msg(isa_table_parse(edited, out, "edited.json", &t, &err) == 0, "%s", err.msg);
+	struct isa_slot *s;
+	size_t n;
+	ck_assert_int_eq(
+	    isa_assemble(t, "plus2 %r1, 3\nexit", 17, ISA_DIALECT_UBPF, "t.s", &s, &n, NULL, &err), 0);
+	ck_assert_uint_eq(isa_slot_to_word(&s[0]), 0x0000000300000104ull);
+	char buf[128];
+	isa_disasm_insn(t, s, n, 0, ISA_DIALECT_UBPF, buf, sizeof(buf));
+	ck_assert_str_eq(buf, "plus2 %r1, 3");
+	free(s);
+	ck_assert_int_ne(isa_assemble(t, "add32 %r1, 3", 12, ISA_DIALECT_UBPF, "t.s", &s, &n, NULL, &err), 0);
+	ck_assert_str_eq(err.msg, "t.s:1:1: unknown mnemonic 'add32'");
+	ck_assert_int_ne(isa_assemble(t, "callx r2", 8, ISA_DIALECT_LLVM, "t.s", &s, &n, NULL, &err), 0);
+	ck_assert_str_eq(err.msg, "t.s:1:1: unknown instruction 'callx r2'");
+	struct isa_slot callx;
+	isa_slot_from_word(0x000000000000028d, &callx);
+	isa_disasm_insn(t, &callx, 1, 0, ISA_DIALECT_LLVM, buf, sizeof(buf));
+	ck_assert_str_eq(buf, ".8byte 0x000000000000028d ; unknown opcode 0x8d");
+	isa_table_free(t);
+	free(edited);
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("asm");
@@ -505,6 +558,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, immediate_and_offset_ranges);
 	tcase_add_test(tc, error_messages);
 	tcase_add_test(tc, line_numbers_and_detection);
+	tcase_add_test(tc, syntax_follows_the_table);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -111,7 +111,7 @@ END_TEST
 START_TEST(nearest_members)
 {
 	uint64_t st = dt_seed(0x4e47);
-	for (int n = 0; n < 20000; n++) {
+	for (int n = 0; n < 10000; n++) {
 		uint64_t m = 0;
 		for (int k = 0, bits = 1 + (int)(dt_rand(&st) % 8); k < bits; k++)
 			m |= 1ULL << (dt_rand(&st) % 64);
@@ -146,7 +146,7 @@ END_TEST
 START_TEST(constants_fold_exactly)
 {
 	uint64_t st = dt_seed(99);
-	for (int n = 0; n < SAMPLES; n++) {
+	for (int n = 0; n < SAMPLES / 4; n++) {
 		uint64_t x = dt_value(&st), y = dt_value(&st);
 		unsigned k = (unsigned)(dt_rand(&st) % 64);
 		for (int op = 0; op < T_COUNT; op++) {
