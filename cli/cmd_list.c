@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "bpfcheck/elf.h"
+#include "bpfcheck/platform.h"
 #include "commands.h"
 #include "common/fileio.h"
 
@@ -65,7 +66,9 @@ static void print_object(const struct bpfc_object *obj, int verbose, const char 
 		       "KIND");
 		for (size_t i = 0; i < obj->map_cnt; i++) {
 			const struct bpfc_map *m = &obj->maps[i];
-			const char *tn = elf_map_type_name(m->type);
+			const struct plat_map_type *mt =
+			    plat_linux() ? plat_map_type_by_id(plat_linux(), m->type) : NULL;
+			const char *tn = mt ? mt->name : NULL;
 			char tbuf[32];
 			if (!tn) {
 				snprintf(tbuf, sizeof(tbuf), "type %u", m->type);

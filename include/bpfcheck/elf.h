@@ -34,9 +34,6 @@ int elf_load_object(const char *path, const uint8_t *data, size_t len, const str
  * filled when the embedded table is missing or broken. */
 int elf_section_prog_type(const char *section, char *type, size_t len, struct bpfc_error *err);
 
-/* Linux map type name as bpftool spells it ("hash", "array_of_maps"), or NULL if unknown. */
-const char *elf_map_type_name(uint32_t type);
-
 /* Name of a CO-RE relocation kind ("field_byte_offset", ...), "unknown" if out of range. */
 const char *elf_core_kind_name(uint32_t kind);
 

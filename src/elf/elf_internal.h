@@ -26,11 +26,10 @@ void elf_pool_free(struct elf_strpool *pool);
 void elf_core_resolve(const struct btf *local, const struct btf *target, struct bpfc_prog *prog,
                       struct bpfc_core_relo *r, struct elf_strpool *pool);
 
-/* The section-name table (specs/platforms/linux/sections.json), parsed once per load; NULL with
- * err filled if missing or broken. */
-void *elf_sections_table_load(struct bpfc_error *err);
-void elf_sections_table_free(void *table);
+/* The section-name table (specs/platforms/linux/sections.json), built once per process and
+ * immutable; NULL with err filled if the embedded table is missing or broken. */
+const void *elf_sections_table(struct bpfc_error *err);
 /* Program type for a section name (longest matching rule), or NULL; owned by the table. */
-const char *elf_sections_table_type(void *table, const char *section);
+const char *elf_sections_table_type(const void *table, const char *section);
 
 #endif

@@ -36,6 +36,9 @@
  * programs together, loading stops with BPFC_ERR_LIMIT. The kernel's own limit is 1M per program. */
 #define MAX_OBJECT_SLOTS (1u << 24)
 
+/* Largest global data section (.data/.rodata/.bss) loaded as a map with its contents. */
+#define MAX_DATA_SECTION (64u << 20)
+
 #define MAP_TYPE_ARRAY 2
 #define MAP_F_RDONLY_PROG 0x80
 #define MAP_F_MMAPABLE 0x400
@@ -103,7 +106,7 @@ struct ctx {
 	int kconfig_map;
 	struct btf *target_btf;
 	struct btf_ext *ext;
-	void *sections_table;
+	const void *sections_table;
 	uint32_t loaded_slots; /* slots in all programs built so far */
 	struct bpfc_object *obj;
 	struct elf_priv *priv;
@@ -659,9 +662,13 @@ static int load_data_maps(struct ctx *c)
 		struct esec *s = &c->secs[i];
 		if (s->kind != SK_DATA && s->kind != SK_RODATA && s->kind != SK_BSS)
 			continue;
-		if (s->sh.sh_size > UINT32_MAX)
-			return fail(c, "section '%s' is %llu bytes, too large for a global data map", s->name,
-			            (unsigned long long)s->sh.sh_size);
+		/* .bss takes no room in the file, so its size is not bounded by it: cap what we allocate. */
+		if (s->sh.sh_size > MAX_DATA_SECTION)
+			return bpfc_error_set(
+			    c->err, BPFC_ERR_LIMIT,
+			    "%s: section '%s' is %llu bytes; global data sections over %u bytes are not "
+			    "loaded",
+			    c->path, s->name, (unsigned long long)s->sh.sh_size, MAX_DATA_SECTION);
 		struct bpfc_map m = {.name = (char *)s->name,
 		                     .type = MAP_TYPE_ARRAY,
 		                     .key_size = 4,
@@ -893,12 +900,23 @@ static int load_code(struct ctx *c)
 	return 0;
 }
 
+/* The function holding instruction insn of section sec; funcs are sorted by (section, start) and
+ * do not overlap, so a binary search finds the last one starting at or before it. */
 static struct efunc *func_at(struct ctx *c, uint32_t sec, uint32_t insn)
 {
-	for (size_t k = 0; k < c->func_cnt; k++)
-		if (c->funcs[k].sec == sec && c->funcs[k].start <= insn && insn < c->funcs[k].end)
-			return &c->funcs[k];
-	return NULL;
+	size_t lo = 0, hi = c->func_cnt;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		const struct efunc *f = &c->funcs[mid];
+		if (f->sec < sec || (f->sec == sec && f->start <= insn))
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo == 0)
+		return NULL;
+	struct efunc *f = &c->funcs[lo - 1];
+	return f->sec == sec && insn < f->end ? f : NULL;
 }
 
 /* ---- relocations ---- */
@@ -1174,7 +1192,17 @@ static int fill_lines(struct ctx *c, struct bpfc_prog *p, const struct linker *l
 			continue;
 		const struct bpfc_line *cur = NULL;
 		struct bpfc_line tmp;
-		uint32_t r = 0;
+		/* Records are sorted (check_line_info): start at the last one at or before f->start. */
+		uint32_t lo = 0, hi = ls->cnt;
+		while (lo < hi) {
+			uint32_t mid = lo + (hi - lo) / 2;
+			if (btfext_word(c->ext, ls->recs + (size_t)mid * c->ext->line.rec_size, 0) / 8 <=
+			    f->start)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		uint32_t r = lo ? lo - 1 : 0;
 		for (uint32_t k = f->start; k < f->end; k++) {
 			/* Records are sorted by instruction: advance to the last one at or before k. */
 			while (r < ls->cnt) {
@@ -1403,7 +1431,7 @@ static int load_programs(struct ctx *c)
 		if (c->opts && c->opts->prog_type) {
 			t = c->opts->prog_type;
 		} else {
-			if (!c->sections_table && !(c->sections_table = elf_sections_table_load(c->err)))
+			if (!c->sections_table && !(c->sections_table = elf_sections_table(c->err)))
 				return c->err->code;
 			t = elf_sections_table_type(c->sections_table, secname);
 		}
@@ -1436,7 +1464,6 @@ static void ctx_free(struct ctx *c)
 	free(c->msyms);
 	btf_free(c->target_btf);
 	btfext_free(c->ext);
-	elf_sections_table_free(c->sections_table);
 	if (c->elf)
 		elf_end(c->elf);
 	free(c->image);

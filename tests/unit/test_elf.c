@@ -649,6 +649,14 @@ START_TEST(malformed_header)
 	expect_error(&b, "section header table");
 	memcpy(b.data, "\177ELX", 4);
 	expect_error(&b, "not an ELF file");
+	memcpy(b.data, orig.data, orig.len);
+	/* Old LLVM wrote EM_NONE: accepted. */
+	((Elf64_Ehdr *)b.data)->e_machine = 0;
+	struct bpfc_object *obj = NULL;
+	struct bpfc_error err;
+	ck_assert_int_eq(elf_load_object("old.o", b.data, b.len, NULL, &obj, &err), 0);
+	ck_assert_uint_eq(obj->prog_cnt, 1);
+	bpfc_object_free(obj);
 	free(b.data);
 	free(orig.data);
 }
@@ -715,6 +723,64 @@ START_TEST(malformed_sections_and_relocations)
 	/* A relocation moved onto a plain instruction (the first: a store). */
 	rel[0].r_offset = 0;
 	expect_error(&b, "neither lddw nor call");
+	free(b.data);
+	free(orig.data);
+}
+END_TEST
+
+static size_t sym_index(uint8_t *d, const char *name)
+{
+	Elf64_Shdr *st = sec_named(d, ".symtab");
+	const char *strs = (const char *)d + shdr(d, st->sh_link)->sh_offset;
+	Elf64_Sym *syms = (Elf64_Sym *)(d + st->sh_offset);
+	for (size_t i = 0; i < st->sh_size / sizeof(Elf64_Sym); i++)
+		if (strcmp(strs + syms[i].st_name, name) == 0)
+			return i;
+	ck_abort_msg("no symbol %s", name);
+	return 0;
+}
+
+START_TEST(malformed_maps_and_symbols)
+{
+	struct blob orig = read_prog("elf_legacy");
+	struct blob b = copy(&orig);
+	sec_named(b.data, "version")->sh_size = 3;
+	expect_error(&b, "section 'version' is 3 bytes (expected a 4-byte kernel version)");
+	memcpy(b.data, orig.data, orig.len);
+	sec_named(b.data, "maps")->sh_size = 24; /* two maps: 12-byte definitions */
+	expect_error(&b, "gives 12-byte definitions");
+	free(b.data);
+	free(orig.data);
+
+	orig = read_prog("elf_maps");
+	b = copy(&orig);
+	Elf64_Shdr *btf = sec_named(b.data, ".BTF");
+	Elf64_Ehdr *eh = (Elf64_Ehdr *)b.data;
+	char *name = (char *)b.data + shdr(b.data, eh->e_shstrndx)->sh_offset + btf->sh_name;
+	name[3] = 'X'; /* ".BTX": no BTF any more */
+	expect_error(&b, "section '.maps' needs BTF");
+	free(b.data);
+	free(orig.data);
+
+	/* A map reference turned into a reference to the license string. */
+	orig = read_prog("elf_globals");
+	b = copy(&orig);
+	Elf64_Shdr *rs = sec_named(b.data, ".reltracepoint/syscalls/sys_enter_write");
+	Elf64_Rel *rel = (Elf64_Rel *)(b.data + rs->sh_offset);
+	rel[0].r_info = ELF64_R_INFO(sym_index(b.data, "LICENSE"), ELF64_R_TYPE(rel[0].r_info));
+	expect_error(&b, "in section 'license', which is not a map, global data or code section");
+	memcpy(b.data, orig.data, orig.len);
+	/* .bss takes no room in the file: a huge size is refused, not allocated. */
+	sec_named(b.data, ".bss")->sh_size = 1ull << 31;
+	expect_error(
+	    &b,
+	    "section '.bss' is 2147483648 bytes; global data sections over 67108864 bytes are not loaded");
+	memcpy(b.data, orig.data, orig.len);
+	/* A function symbol running past its section. */
+	Elf64_Shdr *st = sec_named(b.data, ".symtab");
+	Elf64_Sym *syms = (Elf64_Sym *)(b.data + st->sh_offset);
+	syms[sym_index(b.data, "globals")].st_size = 1u << 20;
+	expect_error(&b, "function 'globals' (byte 0, 1048576 bytes) runs past the section");
 	free(b.data);
 	free(orig.data);
 }
@@ -882,6 +948,7 @@ int main(void)
 		tcase_add_test(tc, malformed_truncated);
 		tcase_add_test(tc, malformed_sections_and_relocations);
 		tcase_add_test(tc, malformed_btf_and_line_info);
+		tcase_add_test(tc, malformed_maps_and_symbols);
 		tcase_add_test(tc, malformed_random_mutations_never_crash);
 		tcase_add_test(tc, cli_list);
 	}
