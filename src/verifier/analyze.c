@@ -109,7 +109,7 @@ static void check_back_edge(struct run *R, uint32_t to, const struct vf_state *s
 			int s = i - 10;
 			if (fr->sb[s * 8] != SB_SPILL)
 				continue;
-			r = &fr->spill[s];
+			r = &fr->sp->r[s];
 		}
 		if (r->type == VT_UNINIT || r->type == VT_UNUSABLE)
 			continue;
@@ -284,9 +284,10 @@ static void reset_deltas(struct vf_state *st, uint32_t tag)
 	for (int s = 0; s < VF_STACK_SLOTS && !spills; s++)
 		spills = cf->sb[s * 8] == SB_SPILL;
 	struct vf_frame *fr = spills ? vf_frame_mut(st, st->nframes - 1) : NULL;
-	for (int s = 0; fr && s < VF_STACK_SLOTS; s++)
+	struct vf_reg *sr = fr ? vf_frame_spills_mut(fr) : NULL;
+	for (int s = 0; sr && s < VF_STACK_SLOTS; s++)
 		if (fr->sb[s * 8] == SB_SPILL)
-			vf_reg_delta_reset(&fr->spill[s], tag);
+			vf_reg_delta_reset(&sr[s], tag);
 	st->may_goto = false;
 }
 

@@ -123,7 +123,7 @@ void vf_describe_state(const struct vf_actx *ctx, const struct vf_state *st, cha
 		int off = -(VF_STACK_SIZE - s * 8);
 		char d[256];
 		if (b[0] == SB_SPILL) {
-			vf_describe_reg(ctx, &fr->spill[s], d, sizeof(d));
+			vf_describe_reg(ctx, &fr->sp->r[s], d, sizeof(d));
 		} else {
 			int init = 0;
 			for (int k = 0; k < 8; k++)

@@ -202,10 +202,36 @@ static struct vf_frame *frame_new(void)
 	return f;
 }
 
+static void spills_release(struct vf_spills *sp)
+{
+	if (sp && --sp->refs == 0)
+		free(sp);
+}
+
 static void frame_release(struct vf_frame *f)
 {
-	if (f && --f->refs == 0)
+	if (f && --f->refs == 0) {
+		spills_release(f->sp);
 		free(f);
+	}
+}
+
+struct vf_reg *vf_frame_spills_mut(struct vf_frame *f)
+{
+	if (f->sp && f->sp->refs == 1)
+		return f->sp->r;
+	struct vf_spills *c = malloc(sizeof(*c));
+	if (!c)
+		return NULL;
+	if (f->sp) {
+		memcpy(c, f->sp, sizeof(*c));
+		f->sp->refs--;
+	} else {
+		memset(c, 0, sizeof(*c));
+	}
+	c->refs = 1;
+	f->sp = c;
+	return c->r;
 }
 
 struct vf_frame *vf_frame_mut(struct vf_state *s, uint32_t i)
@@ -218,6 +244,8 @@ struct vf_frame *vf_frame_mut(struct vf_state *s, uint32_t i)
 		return NULL;
 	memcpy(c, f, sizeof(*c));
 	c->refs = 1;
+	if (c->sp)
+		c->sp->refs++;
 	f->refs--;
 	s->fr[i] = c;
 	return c;
@@ -388,11 +416,11 @@ bool vf_state_same_shape(const struct vf_state *a, const struct vf_state *b, boo
 				return false;
 		for (int s = 0; s < VF_STACK_SLOTS; s++) {
 			bool sa = sb_is_spill(fa->sb[s * 8]), sbb = sb_is_spill(fb->sb[s * 8]);
-			bool pa = sa && vf_reg_is_ptr(&fa->spill[s]),
-			     pb = sbb && vf_reg_is_ptr(&fb->spill[s]);
+			bool pa = sa && vf_reg_is_ptr(&fa->sp->r[s]),
+			     pb = sbb && vf_reg_is_ptr(&fb->sp->r[s]);
 			if (pa != pb)
 				return false;
-			if (pa && !reg_same_shape(&fa->spill[s], &fb->spill[s]))
+			if (pa && !reg_same_shape(&fa->sp->r[s], &fb->sp->r[s]))
 				return false;
 		}
 	}
@@ -520,9 +548,14 @@ static void frame_join(struct vf_frame *d, const struct vf_frame *s, bool widen,
 		uint8_t *db = &d->sb[slot * 8];
 		const uint8_t *sbb = &s->sb[slot * 8];
 		if (db[0] == SB_SPILL && sbb[0] == SB_SPILL) {
-			reg_join(&d->spill[slot], &s->spill[slot], widen, thr, thr_cnt, tag);
-			if (d->spill[slot].type == VT_UNUSABLE || d->spill[slot].type == VT_UNINIT)
-				memset(db, d->spill[slot].type == VT_UNINIT ? SB_INVALID : SB_MISC, 8);
+			if (d->sp != s->sp || !d->sp) {
+				struct vf_reg *dr = vf_frame_spills_mut(d);
+				if (!dr)
+					continue;
+				reg_join(&dr[slot], &s->sp->r[slot], widen, thr, thr_cnt, tag);
+			}
+			if (d->sp->r[slot].type == VT_UNUSABLE || d->sp->r[slot].type == VT_UNINIT)
+				memset(db, d->sp->r[slot].type == VT_UNINIT ? SB_INVALID : SB_MISC, 8);
 			continue;
 		}
 		for (int b = 0; b < 8; b++) {
@@ -592,7 +625,7 @@ bool vf_state_eq(const struct vf_state *a, const struct vf_state *b)
 		if (fa->callback && (!reg_eq(&fa->cb_arg, &fb->cb_arg) || !vn_eq(fa->cb_index, fb->cb_index)))
 			return false;
 		for (int s = 0; s < VF_STACK_SLOTS; s++)
-			if (fa->sb[s * 8] == SB_SPILL && !reg_eq(&fa->spill[s], &fb->spill[s]))
+			if (fa->sb[s * 8] == SB_SPILL && !reg_eq(&fa->sp->r[s], &fb->sp->r[s]))
 				return false;
 	}
 	return true;

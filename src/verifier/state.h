@@ -84,6 +84,12 @@ enum vf_stack_byte {
 	SB_SPILL,       /* part of an 8-byte spilled register (slot value in spill[]) */
 };
 
+/* Spilled registers of a frame, shared between frames like the frames themselves. */
+struct vf_spills {
+	uint32_t refs;
+	struct vf_reg r[VF_STACK_SLOTS];
+};
+
 /* Frames are shared between states (copy-on-write, reference counted): read them through
  * st->fr[i], change them only through vf_frame_mut(). */
 struct vf_frame {
@@ -96,7 +102,7 @@ struct vf_frame {
 	struct vf_reg cb_arg;      /* callback: the value passed as the callback's r2 */
 	struct vf_scalar cb_index; /* callback: the range of r1 */
 	uint8_t sb[VF_STACK_SIZE]; /* enum vf_stack_byte for byte at -512 + i */
-	struct vf_reg spill[VF_STACK_SLOTS];
+	struct vf_spills *sp;      /* values of the spilled slots; NULL until the first spill */
 };
 
 struct vf_state {
@@ -124,6 +130,9 @@ void vf_state_free(struct vf_state *s);
 /* Frame i of s made private to s (copied if shared), for changing it; NULL on out-of-memory
  * (the state is then left unchanged). */
 struct vf_frame *vf_frame_mut(struct vf_state *s, uint32_t i);
+/* The spill array of a private frame made private too (allocated when absent), for changing a
+ * spilled value; NULL on out-of-memory. */
+struct vf_reg *vf_frame_spills_mut(struct vf_frame *f);
 /* Adds / removes a frame. Push returns false at VF_MAX_FRAMES or on out-of-memory. */
 bool vf_state_push_frame(struct vf_state *s);
 void vf_state_pop_frame(struct vf_state *s);

@@ -121,9 +121,14 @@ static void for_each_reg(struct vf_state *st, void (*fn)(struct vf_reg *, void *
 			fn(&fr->saved[i], arg);
 		if (fr->callback)
 			fn(&fr->cb_arg, arg);
+		struct vf_reg *sr = NULL;
 		for (int s = 0; s < VF_STACK_SLOTS; s++)
-			if (fr->sb[s * 8] == SB_SPILL)
-				fn(&fr->spill[s], arg);
+			if (fr->sb[s * 8] == SB_SPILL) {
+				if (!sr)
+					sr = vf_frame_spills_mut(fr);
+				if (sr)
+					fn(&sr[s], arg);
+			}
 	}
 }
 
@@ -262,8 +267,8 @@ static void stack_break_spills(struct vf_frame *fr, int64_t lo, int64_t n)
 		int64_t b = i + VF_STACK_SIZE;
 		int slot = (int)(b / 8);
 		if (fr->sb[b] == SB_SPILL) {
-			bool zero = fr->spill[slot].type == VT_SCALAR && vn_is_const(fr->spill[slot].v) &&
-			            fr->spill[slot].v.u64.lo == 0;
+			bool zero = fr->sp->r[slot].type == VT_SCALAR && vn_is_const(fr->sp->r[slot].v) &&
+			            fr->sp->r[slot].v.u64.lo == 0;
 			for (int k = 0; k < 8; k++)
 				if (fr->sb[slot * 8 + k] == SB_SPILL)
 					fr->sb[slot * 8 + k] = zero ? SB_ZERO : SB_MISC;
@@ -366,10 +371,10 @@ static void access_stack(struct vf_actx *ctx, struct vf_state *st, struct access
 		} else if (fixed && !a->helper) {
 			int slot = (int)((lo + VF_STACK_SIZE) / 8);
 			if (n == 8 && (lo & 7) == 0 && fr->sb[slot * 8] == SB_SPILL) {
-				a->loaded = fr->spill[slot];
+				a->loaded = fr->sp->r[slot];
 			} else if (n <= 8 && fr->sb[lo + VF_STACK_SIZE] == SB_SPILL && (lo & 7) == 0 &&
-			           fr->spill[slot].type == VT_SCALAR) {
-				a->loaded.v = vn_trunc(fr->spill[slot].v, (unsigned)n);
+			           fr->sp->r[slot].type == VT_SCALAR) {
+				a->loaded.v = vn_trunc(fr->sp->r[slot].v, (unsigned)n);
 			} else {
 				bool zero = true;
 				for (int64_t i = lo; i < lo + n; i++)
@@ -400,8 +405,13 @@ static void access_stack(struct vf_actx *ctx, struct vf_state *st, struct access
 		}
 		if (!a->helper && n == 8 && (lo & 7) == 0 && a->val && !a->atomic) {
 			int slot = (int)((lo + VF_STACK_SIZE) / 8);
+			struct vf_reg *sr = vf_frame_spills_mut(fr);
+			if (!sr) {
+				ctx->nomem = true;
+				return;
+			}
 			memset(&fr->sb[slot * 8], SB_SPILL, 8);
-			fr->spill[slot] = *a->val;
+			sr[slot] = *a->val;
 			return;
 		}
 		if (a->val && vf_reg_is_ptr(a->val) && !a->atomic) {
@@ -1569,19 +1579,19 @@ int vf_transfer(struct vf_actx *ctx, uint32_t idx, struct vf_state *st, struct v
 				    st->fr[P->frame < st->nframes ? P->frame : st->nframes - 1];
 				int slot = (int)((lo + VF_STACK_SIZE) / 8);
 				if (fr->sb[slot * 8] == SB_SPILL) {
-					if ((vf_reg_is_ptr(&fr->spill[slot]) ||
-					     fr->spill[slot].type == VT_UNUSABLE) &&
+					if ((vf_reg_is_ptr(&fr->sp->r[slot]) ||
+					     fr->sp->r[slot].type == VT_UNUSABLE) &&
 					    e->size != 8) {
 						vf_report(ctx, idx, "VF-INVALID-DEREF", false,
 						          "%u-byte atomic operation on a stack slot holding "
 						          "a spilled %s pointer",
-						          e->size, vf_rtype_name(fr->spill[slot].type));
-					} else if (vf_reg_is_ptr(&fr->spill[slot])) {
+						          e->size, vf_rtype_name(fr->sp->r[slot].type));
+					} else if (vf_reg_is_ptr(&fr->sp->r[slot])) {
 						have_old_reg = true;
-						old_reg = fr->spill[slot];
+						old_reg = fr->sp->r[slot];
 					} else {
 						have_old = true;
-						old_val = vn_trunc(fr->spill[slot].v, e->size);
+						old_val = vn_trunc(fr->sp->r[slot].v, e->size);
 					}
 				}
 			}
