@@ -575,6 +575,74 @@ static void frame_join(struct vf_frame *d, const struct vf_frame *s, bool widen,
 	}
 }
 
+/* Ids made at joins (>= 0x80000000) renumbered in order of first appearance, so that joining
+ * states whose registers share ids the same way gives the same ids again (the fixpoint
+ * converges); ids from instructions (< 0x80000000) are kept. */
+struct id_map {
+	uint32_t from[64], to[64];
+	uint32_t n;
+	uint32_t base;
+};
+
+static uint32_t map_id(struct id_map *m, uint32_t id)
+{
+	if (id < 0x80000000u)
+		return id;
+	for (uint32_t i = 0; i < m->n; i++)
+		if (m->from[i] == id)
+			return m->to[i];
+	if (m->n == 64)
+		return id;
+	m->from[m->n] = id;
+	m->to[m->n] = m->base | (m->n + 1);
+	return m->to[m->n++];
+}
+
+static void canon_reg(struct vf_reg *r, struct id_map *nm, struct id_map *pm)
+{
+	if (r->nid)
+		r->nid = map_id(nm, r->nid);
+	if (r->pid)
+		r->pid = map_id(pm, r->pid);
+}
+
+static void canon_ids(struct vf_state *s, uint32_t tag)
+{
+	struct id_map nm, pm;
+	nm.n = pm.n = 0;
+	nm.base = 0x80000000u | ((tag & 0x3fffffu) << 8);
+	pm.base = 0xc0000000u | ((tag & 0x3fffffu) << 8);
+	for (int i = 0; i < VF_NREGS; i++)
+		canon_reg(&s->r[i], &nm, &pm);
+	for (uint32_t f = 0; f < s->nframes; f++) {
+		const struct vf_frame *cf = s->fr[f];
+		bool any = false;
+		for (int i = 0; i < 5; i++)
+			any |= cf->saved[i].nid >= 0x80000000u || cf->saved[i].pid >= 0x80000000u;
+		any |= cf->callback && (cf->cb_arg.nid >= 0x80000000u || cf->cb_arg.pid >= 0x80000000u);
+		for (int k = 0; k < VF_STACK_SLOTS && !any; k++)
+			any = cf->sb[k * 8] == SB_SPILL &&
+			      (cf->sp->r[k].nid >= 0x80000000u || cf->sp->r[k].pid >= 0x80000000u);
+		if (!any)
+			continue;
+		struct vf_frame *fr = vf_frame_mut(s, f);
+		if (!fr)
+			continue;
+		for (int i = 0; i < 5; i++)
+			canon_reg(&fr->saved[i], &nm, &pm);
+		if (fr->callback)
+			canon_reg(&fr->cb_arg, &nm, &pm);
+		struct vf_reg *sr = NULL;
+		for (int k = 0; k < VF_STACK_SLOTS; k++)
+			if (fr->sb[k * 8] == SB_SPILL) {
+				if (!sr)
+					sr = vf_frame_spills_mut(fr);
+				if (sr)
+					canon_reg(&sr[k], &nm, &pm);
+			}
+	}
+}
+
 void vf_state_join(struct vf_state *dst, const struct vf_state *src, bool widen, const uint64_t *thr,
                    size_t thr_cnt, uint32_t head_tag)
 {
@@ -591,6 +659,7 @@ void vf_state_join(struct vf_state *dst, const struct vf_state *src, bool widen,
 	for (uint32_t i = 0; i < src->nrefs; i++)
 		vf_state_add_ref(dst, src->refs[i]);
 	dst->may_goto = dst->may_goto && src->may_goto;
+	canon_ids(dst, head_tag);
 }
 
 static bool reg_eq(const struct vf_reg *a, const struct vf_reg *b)

@@ -235,6 +235,20 @@ START_TEST(packet_bounds)
 }
 END_TEST
 
+/* for (i = 0; i < 8; i++) { if (p + 4 > data_end) break; sum += p[N]; p += 4; } as clang emits it */
+#define PKT_WALK(N)                                                                                          \
+	"w2 = 0\nr3 = 0\nr4 = *(u32 *)(r1 + 4)\nr1 = *(u32 *)(r1 + 0)\nl:\nr5 = r1\nr5 += r3\nr0 = r5\n"     \
+	"r0 += 4\nif r0 > r4 goto out\nr5 = *(u8 *)(r5 + " N ")\nw2 += w5\nr3 += 4\nif w3 != 32 goto l\n"    \
+	"out:\nw0 = w2\nw0 &= 1\nexit\n"
+
+START_TEST(packet_walk_loop)
+{
+	PASS("xdp", PKT_WALK("0"));
+	PASS("xdp", PKT_WALK("3"));
+	REJECT("xdp", PKT_WALK("4"), "VF-PACKET-BOUNDS");
+}
+END_TEST
+
 START_TEST(packet_changed_by_helper)
 {
 	/* bpf_xdp_adjust_head invalidates packet pointers */
@@ -484,6 +498,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, map_value_bounds);
 	tcase_add_test(tc, read_only);
 	tcase_add_test(tc, packet_bounds);
+	tcase_add_test(tc, packet_walk_loop);
 	tcase_add_test(tc, packet_changed_by_helper);
 	tcase_add_test(tc, ctx_access);
 	tcase_add_test(tc, invalid_deref);
