@@ -128,6 +128,12 @@ static void print_finding(const struct cli_opts *o, const struct bpfc_object *ob
 		printf("  %s: %s\n", f->regs[i].name, f->regs[i].state);
 	for (size_t i = 0; i < f->related_cnt; i++)
 		printf("  note: insn %u: %s\n", f->related[i].insn, f->related[i].message);
+	if (f->path_cnt) {
+		printf("  path:");
+		for (size_t i = 0; i < f->path_cnt; i++)
+			printf(" %u:%s", f->path[i].insn, f->path[i].taken ? "taken" : "not-taken");
+		printf("\n");
+	}
 	if (f->hint)
 		printf("  hint: %s\n", f->hint);
 }

@@ -323,7 +323,9 @@ static void run_block(struct run *R, uint32_t h, const struct vf_state *in)
 			}
 			struct vf_succ out[2];
 			memset(out, 0, sizeof(out));
+			A->cur = st;
 			int k = vf_transfer(A, idx, st, out);
+			A->cur = NULL;
 			bool continued = false;
 			struct vf_state *next_st = NULL;
 			uint32_t next_idx = 0;

@@ -129,8 +129,9 @@ struct vf_actx {
 	uint64_t processed;
 	uint64_t live_states;
 	const struct vf_cfg *cfg;
-	uint32_t *fdepth;   /* per CFG function: deepest stack byte any state used */
-	uint8_t *base_seen; /* per slot (reporting pass): 1 context base seen, 2 other pointer base */
+	const struct vf_state *cur; /* state the instruction being run started from (short paths) */
+	uint32_t *fdepth;           /* per CFG function: deepest stack byte any state used */
+	uint8_t *base_seen;         /* per slot (reporting pass): 1 context base seen, 2 other pointer base */
 };
 
 #define K_HEAD 1

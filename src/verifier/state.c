@@ -279,7 +279,20 @@ bool vf_state_copy(struct vf_state *dst, const struct vf_state *src)
 	memcpy(dst->refs, src->refs, sizeof(dst->refs));
 	dst->nrefs = src->nrefs;
 	dst->may_goto = src->may_goto;
+	dst->path_n = src->path_n;
+	memcpy(dst->path, src->path, sizeof(dst->path));
 	return true;
+}
+
+void vf_state_add_branch(struct vf_state *s, uint32_t insn, bool taken)
+{
+	if (s->path_n == VF_PATH_LEN) {
+		memmove(&s->path[0], &s->path[1], sizeof(s->path[0]) * (VF_PATH_LEN - 1));
+		s->path_n--;
+	}
+	s->path[s->path_n].insn = insn;
+	s->path[s->path_n].taken = taken;
+	s->path_n++;
 }
 
 struct vf_state *vf_state_dup(const struct vf_state *s)

@@ -17,6 +17,7 @@
 #define VF_MAX_FRAMES 8
 #define VF_MAX_REFS 16
 #define VF_DELTA_SLOTS 3
+#define VF_PATH_LEN 8
 
 /* Numeric values are the domains module's reduced product (verifier/scalar.h); these wrappers
  * take and return values, which keeps the engine's code short. */
@@ -112,7 +113,17 @@ struct vf_state {
 	uint32_t refs[VF_MAX_REFS]; /* acquired reference ids, sorted */
 	uint32_t nrefs;
 	bool may_goto; /* a may_goto was passed since the innermost loop head */
+	/* the last branch decisions on one path that reached this state (oldest first), for
+	 * findings; not part of the lattice (joins keep the destination's) */
+	uint8_t path_n;
+	struct {
+		uint32_t insn;
+		bool taken;
+	} path[VF_PATH_LEN];
 };
+
+/* Records a branch decision in s's short path. */
+void vf_state_add_branch(struct vf_state *s, uint32_t insn, bool taken);
 
 #define VF_NONE_SLOT UINT32_MAX
 

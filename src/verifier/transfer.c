@@ -81,6 +81,9 @@ struct vf_finding *vf_report(struct vf_actx *ctx, uint32_t idx, const char *prop
 	va_end(ap);
 	if (!f)
 		ctx->nomem = true;
+	for (uint32_t i = 0; f && ctx->cur && i < ctx->cur->path_n; i++)
+		if (vf_finding_add_branch(f, ctx->cur->path[i].insn, ctx->cur->path[i].taken))
+			ctx->nomem = true;
 	return f;
 }
 
@@ -1807,6 +1810,8 @@ int vf_transfer(struct vf_actx *ctx, uint32_t idx, struct vf_state *st, struct v
 			f_ok = apply_scalar_cond(st, vf_cmp_negate((enum vf_cmp)cmp), is32, ra, rb, bconst);
 		}
 	}
+	vf_state_add_branch(st, idx, false);
+	vf_state_add_branch(taken, idx, true);
 	int n = 0;
 	if (f_ok) {
 		out[n].slot = idx + 1;
