@@ -59,7 +59,8 @@ void vf_describe_reg(const struct vf_actx *ctx, const struct vf_reg *r, char *bu
 		num_str(r->v, n, sizeof(n));
 		snprintf(buf, len, "scalar(%s)", n);
 		return;
-	case VT_MAP_PTR: snprintf(buf, len, "map_ptr(map=%s)", mname); return;
+	case VT_MAP_PTR:
+	case VT_MAP_PTR_OR_NULL: snprintf(buf, len, "%s(map=%s)", vf_rtype_name(r->type), mname); return;
 	case VT_MAP_VALUE:
 	case VT_MAP_VALUE_OR_NULL:
 		off_str(r, n, sizeof(n));

@@ -374,7 +374,8 @@ static bool reg_same_shape(const struct vf_reg *a, const struct vf_reg *b)
 	case VT_STACK: return a->frame == b->frame;
 	case VT_MAP_PTR:
 	case VT_MAP_VALUE:
-	case VT_MAP_VALUE_OR_NULL: return a->map == b->map;
+	case VT_MAP_VALUE_OR_NULL:
+	case VT_MAP_PTR_OR_NULL: return a->map == b->map;
 	case VT_MEM:
 	case VT_MEM_OR_NULL:
 	case VT_FUNC: return a->size == b->size;

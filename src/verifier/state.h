@@ -55,6 +55,7 @@ enum vf_rtype {
 	VT_MEM_OR_NULL,
 	VT_FUNC,     /* address of a subprogram (callback) */
 	VT_UNUSABLE, /* different types joined: any use is reported */
+	VT_MAP_PTR_OR_NULL, /* inner map of a map-in-map lookup, or NULL */
 };
 
 /* Per loop head: how much a register changed since the loop head was last left. */

@@ -144,7 +144,8 @@ struct null_mark {
 static void mark_null_fn(struct vf_reg *r, void *arg)
 {
 	struct null_mark *m = arg;
-	if ((r->type != VT_MAP_VALUE_OR_NULL && r->type != VT_MEM_OR_NULL) || r->nid != m->nid)
+	if ((r->type != VT_MAP_VALUE_OR_NULL && r->type != VT_MEM_OR_NULL && r->type != VT_MAP_PTR_OR_NULL) ||
+	    r->nid != m->nid)
 		return;
 	if (m->is_null) {
 		if (r->ref)
@@ -153,7 +154,9 @@ static void mark_null_fn(struct vf_reg *r, void *arg)
 		vf_reg_scalar(r, vn_const(0));
 		r->origin = origin;
 	} else {
-		r->type = r->type == VT_MAP_VALUE_OR_NULL ? VT_MAP_VALUE : VT_MEM;
+		r->type = r->type == VT_MAP_VALUE_OR_NULL ? VT_MAP_VALUE
+		          : r->type == VT_MAP_PTR_OR_NULL ? VT_MAP_PTR
+		                                          : VT_MEM;
 	}
 }
 
@@ -604,6 +607,7 @@ static void access_mem(struct vf_actx *ctx, struct vf_state *st, struct access *
 	switch (p->type) {
 	case VT_UNINIT: check_init(ctx, st, a->idx, a->regno); return;
 	case VT_MAP_VALUE_OR_NULL:
+	case VT_MAP_PTR_OR_NULL:
 	case VT_MEM_OR_NULL: {
 		struct vf_finding *f = vf_report(
 		    ctx, a->idx, a->helper ? "VF-HELPER-ARG" : "VF-NULL-DEREF", false,
@@ -976,7 +980,8 @@ static bool pointer_cond(struct vf_actx *ctx, uint32_t idx, struct vf_state *tak
 	if ((ap && bzero) || (bp && azero)) {
 		int preg = ap ? ra : rb;
 		struct vf_reg *P = &fall->r[preg];
-		bool nullable = P->type == VT_MAP_VALUE_OR_NULL || P->type == VT_MEM_OR_NULL;
+		bool nullable = P->type == VT_MAP_VALUE_OR_NULL || P->type == VT_MEM_OR_NULL ||
+		                P->type == VT_MAP_PTR_OR_NULL;
 		unsigned eq_sem = sem;
 		if (eq_sem != ISA_SEM_JEQ && eq_sem != ISA_SEM_JNE) {
 			/* ordering against NULL: only "p > 0"/"p != 0" style make sense; no refinement */
@@ -1101,8 +1106,11 @@ static int do_helper(struct vf_actx *ctx, struct vf_state *st, uint32_t idx, int
 		case A_MAP:
 			if (R->type != VT_MAP_PTR) {
 				f = vf_report(ctx, idx, "VF-HELPER-ARG", false,
-				              "argument r%d of bpf_%s must be a map (lddw of a map)", r,
-				              h->name);
+				              R->type == VT_MAP_PTR_OR_NULL
+				                  ? "argument r%d of bpf_%s may be NULL (the inner map of a "
+				                    "lookup): check it"
+				                  : "argument r%d of bpf_%s must be a map (lddw of a map)",
+				              r, h->name);
 			} else {
 				map_reg = r;
 				const struct bpfc_map *m = map_of(ctx, R);
@@ -1281,6 +1289,35 @@ static int do_helper(struct vf_actx *ctx, struct vf_state *st, uint32_t idx, int
 		break;
 	case R_MAP_VALUE_OR_NULL:
 		if (map_reg >= 0) {
+			const struct bpfc_map *m = map_of(ctx, &st->r[map_reg]);
+			const struct plat_map_type *mt = m ? plat_map_type_by_id(ctx->plat, m->type) : NULL;
+			if (mt && mt->lookup == PLAT_LOOKUP_INNER_MAP) {
+				/* map-in-map: the inner map (its template), or NULL */
+				memset(&r0, 0, sizeof(r0));
+				if (m->inner_map < 0 || (size_t)m->inner_map >= ctx->map_cnt) {
+					vf_report(
+					    ctx, idx, "VF-BAD-MAP-REF", false,
+					    "map '%s' holds maps but its inner map template is not known",
+					    m->name ? m->name : "?");
+					vf_reg_unknown(&r0);
+					break;
+				}
+				r0.type = VT_MAP_PTR_OR_NULL;
+				r0.map = (uint16_t)m->inner_map;
+				r0.nid = idx + 1;
+				r0.v = vn_const(0);
+				r0.origin = idx + 1;
+				break;
+			}
+			if (mt && (mt->lookup == PLAT_LOOKUP_SOCKET || mt->lookup == PLAT_LOOKUP_XDP_SOCK)) {
+				vf_report(
+				    ctx, idx, "VF-HELPER-UNKNOWN", false,
+				    "lookups in map '%s' return sockets, which bpfcheck does not model yet",
+				    m->name ? m->name : "?");
+				memset(&r0, 0, sizeof(r0));
+				r0.type = VT_UNUSABLE;
+				break;
+			}
 			memset(&r0, 0, sizeof(r0));
 			r0.type = VT_MAP_VALUE_OR_NULL;
 			r0.map = st->r[map_reg].map;

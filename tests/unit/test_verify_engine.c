@@ -15,7 +15,7 @@ struct outcome {
 	char first[1024]; /* first finding's message */
 };
 
-static struct bpfc_map test_maps[4];
+static struct bpfc_map test_maps[5];
 
 static void init_maps(void)
 {
@@ -25,6 +25,8 @@ static void init_maps(void)
 	test_maps[1] = (struct bpfc_map){
 	    .name = "table", .type = 1, .key_size = 4, .value_size = 64, .max_entries = 16, .inner_map = -1};
 	test_maps[2] = (struct bpfc_map){.name = "rb", .type = 27, .max_entries = 4096, .inner_map = -1};
+	test_maps[4] = (struct bpfc_map){
+	    .name = "outer", .type = 12, .key_size = 4, .value_size = 4, .max_entries = 4, .inner_map = 0};
 	test_maps[3] = (struct bpfc_map){.name = ".rodata",
 	                                 .type = 2,
 	                                 .key_size = 4,
@@ -53,7 +55,7 @@ static struct outcome verify_opts(const char *type, const char *src, const char 
 	                         .funcs = &func,
 	                         .func_cnt = 1};
 	struct vf_result res;
-	rc = vf_verify(&prog, test_maps, 4, o, &res, &err);
+	rc = vf_verify(&prog, test_maps, 5, o, &res, &err);
 	ck_assert_msg(rc == BPFC_OK, "vf_verify failed: %s", err.msg);
 	out.accepted = vf_result_accepted(&res);
 	for (size_t i = 0; i < res.findings.cnt; i++) {
@@ -462,6 +464,16 @@ START_TEST(more_memory_rules)
 }
 END_TEST
 
+START_TEST(map_in_map)
+{
+	/* the outer lookup gives the inner map or NULL; the inner lookup a value or NULL */
+	PASS("xdp",
+	     LOOKUP("4") "if r0 == 0 goto +6\nr1 = r0\nr2 = r10\nr2 += -4\ncall 1\nif r0 == 0 goto +1\n"
+	                 "r1 = *(u64 *)(r0 + 0)\nr0 = 0\nexit\n");
+	REJECT("xdp", LOOKUP("4") "r1 = r0\nr2 = r10\nr2 += -4\ncall 1\nr0 = 0\nexit\n", "VF-HELPER-ARG");
+}
+END_TEST
+
 START_TEST(limits)
 {
 	struct vf_options o;
@@ -514,6 +526,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, subprograms);
 	tcase_add_test(tc, bpf_loop_callback);
 	tcase_add_test(tc, more_memory_rules);
+	tcase_add_test(tc, map_in_map);
 	tcase_add_test(tc, limits);
 	tcase_add_test(tc, messages);
 	suite_add_tcase(s, tc);
