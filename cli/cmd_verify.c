@@ -1,27 +1,46 @@
-/* bpfcheck verify: runs the verifier on every program of every FILE and prints PASS/FAIL and
- * each finding as "file:insn N: error: message [property-id]" with the instruction and the
- * abstract values of the registers involved. Also the default command when the first argument
- * is a file. */
+/* bpfcheck verify: runs the verifier on every program of every FILE (or directory) through
+ * report_verify_many and writes the report in the chosen format (src/report: text, JSON, LSP,
+ * SARIF, statistics). Also the default command when the first argument is a file. */
 #include <errno.h>
 #include <stdio.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "bpfcheck/asm.h"
 #include "bpfcheck/input.h"
+#include "bpfcheck/report.h"
 #include "bpfcheck/verify.h"
 #include "commands.h"
 #include "options.h"
 
 static const char usage_text[] =
-    "usage: bpfcheck verify [options] FILE...\n"
+    "usage: bpfcheck verify [options] FILE|DIR...\n"
     "\n"
     "Checks that every program is safe to load (abstract interpretation, see specs/verifier.md).\n"
-    "Prints 'PASS label' or 'FAIL label' per program, then each finding as\n"
-    "'file:insn N: error|warning: message [PROPERTY-ID]' with the instruction and the abstract\n"
-    "values of the registers involved. FILE is an ELF object, raw bytecode or assembly text.\n"
+    "FILE is an ELF object, raw bytecode or assembly text; DIR stands for every .o under it.\n"
+    "Prints 'PASS label' or 'FAIL label' per program, then each finding compiler-style\n"
+    "('file.c:LINE:COL: error: message [PROPERTY-ID]' with the source line, the instruction,\n"
+    "the abstract values of the registers involved, notes, the branch path and a hint), and a\n"
+    "summary. Reports: specs/report/README.md.\n"
     "\n"
-    "options:\n"
+    "output:\n"
+    "  --format F         report format: text (default), json, lsp, sarif (raw, asm, data,\n"
+    "                     elf, auto still force the input format, as --input-format does)\n"
+    "  --color[=WHEN]     colours in text: auto (default: on a terminal, unless NO_COLOR is\n"
+    "                     set), always, never\n"
+    "  -q, --quiet        print nothing (exit code only)\n"
+    "  --stats            print per-program statistics (after the report)\n"
+    "  --stats-format F   table (default), csv or json\n"
+    "  --source-root DIR  write paths under DIR relative to it (SARIF: uriBaseId %SRCROOT%)\n"
+    "  --timing           include times in the text summaries and JSON/SARIF (not byte-stable)\n"
+    "  --show-suppressed  also print follow-on findings of an already reported root cause\n"
+    "  --width N          wrap text at N columns (default: the terminal's width, none in a pipe)\n"
+    "  -j, --jobs N       verify with N threads (default: the number of CPUs)\n"
+    "  --warn-only        report findings but exit 0 (input errors still exit 2)\n"
+    "\n"
+    "verification:\n"
     "  --type TYPE        program type (xdp, sched_cls, socket_filter, cgroup_skb, kprobe,\n"
     "                     tracepoint, ...) for inputs that do not carry one, or to override\n"
     "  --map NAME:TYPE:KEY:VALUE:ENTRIES\n"
@@ -31,8 +50,10 @@ static const char usage_text[] =
     "                     lru_hash, ringbuf\n"
     "  --unprivileged     apply the rules for unprivileged loaders (warnings become errors)\n"
     "  -v, --verbose      print the abstract state before each instruction (final pass; one\n"
-    "                     line per instruction and state)\n"
-    "  --format F         force the input format: raw, asm, elf (default: detect)\n"
+    "                     line per instruction and state; verifies with one thread)\n"
+    "\n"
+    "input:\n"
+    "  --input-format F   force the input format: raw, asm, data, elf (default: detect)\n"
     "  --dialect D        assembly dialect: llvm, ubpf or auto\n"
     "  --big-endian       raw bytecode is big-endian\n"
     "  --section NAME     ELF: only programs in this section\n"
@@ -104,61 +125,60 @@ static int parse_map(const char *spec, struct bpfc_map *m)
 	return 0;
 }
 
-static void print_finding(const struct cli_opts *o, const struct bpfc_object *obj, const struct bpfc_prog *p,
-                          const struct vf_finding *f)
+static void trace_line(void *arg, const struct bpfc_prog *p, uint32_t insn, const char *state)
 {
-	const char *file = obj->path ? obj->path : "?";
-	const struct bpfc_line *ln =
-	    (p->lines && f->insn != VF_NO_INSN && f->insn < p->insn_cnt) ? &p->lines[f->insn] : NULL;
-	if (f->insn == VF_NO_INSN)
-		printf("%s: %s: %s [%s]\n", file, vf_severity_name(f->severity), f->message, f->property);
-	else
-		printf("%s:insn %u: %s: %s [%s]\n", file, f->insn, vf_severity_name(f->severity), f->message,
-		       f->property);
-	if (ln && ln->file)
-		printf("  at %s:%u%s%s\n", ln->file, ln->line, ln->text ? ": " : "",
-		       ln->text ? ln->text : "");
-	if (f->insn != VF_NO_INSN && f->insn < p->insn_cnt) {
-		char text[256];
-		const struct isa_table *t = o->isa_loaded ? o->isa_loaded : isa_table_default();
-		isa_disasm_insn(t, p->insns, p->insn_cnt, f->insn, ISA_DIALECT_LLVM, text, sizeof(text));
-		printf("  %u: %s\n", f->insn, text);
-	}
-	for (size_t i = 0; i < f->reg_cnt; i++)
-		printf("  %s: %s\n", f->regs[i].name, f->regs[i].state);
-	for (size_t i = 0; i < f->related_cnt; i++)
-		printf("  note: insn %u: %s\n", f->related[i].insn, f->related[i].message);
-	if (f->path_cnt) {
-		printf("  path:");
-		for (size_t i = 0; i < f->path_cnt; i++)
-			printf(" %u:%s", f->path[i].insn, f->path[i].taken ? "taken" : "not-taken");
-		printf("\n");
-	}
-	if (f->hint)
-		printf("  hint: %s\n", f->hint);
+	const struct cli_opts *o = arg;
+	char text[256];
+	const struct isa_table *t = o->isa_loaded ? o->isa_loaded : isa_table_default();
+	isa_disasm_insn(t, p->insns, p->insn_cnt, insn, ISA_DIALECT_LLVM, text, sizeof(text));
+	printf("  %4u: %-32s ; %s\n", insn, text, state);
 }
 
-struct trace_ctx {
-	const struct cli_opts *o;
-	const struct bpfc_prog *p;
-};
-
-static void trace_line(void *arg, uint32_t insn, const char *state)
+static void progress_line(void *arg, size_t done, size_t total)
 {
-	const struct trace_ctx *tc = arg;
-	char text[256];
-	const struct isa_table *t = tc->o->isa_loaded ? tc->o->isa_loaded : isa_table_default();
-	isa_disasm_insn(t, tc->p->insns, tc->p->insn_cnt, insn, ISA_DIALECT_LLVM, text, sizeof(text));
-	printf("  %4u: %-32s ; %s\n", insn, text, state);
+	(void)arg;
+	fprintf(stderr, "\r[%zu/%zu] verifying...", done, total);
+	if (done == total)
+		fprintf(stderr, "\r\033[K");
+	fflush(stderr);
+}
+
+static int parse_uint(const char *s, unsigned *out)
+{
+	char *end;
+	errno = 0;
+	unsigned long v = strtoul(s, &end, 10);
+	if (errno || end == s || *end || s[0] == '-' || v > 4096)
+		return -1;
+	*out = (unsigned)v;
+	return 0;
+}
+
+static const char *opt_value(int argc, char **argv, int *i, const char *name)
+{
+	size_t n = strlen(name);
+	if (strncmp(argv[*i], name, n) == 0 && argv[*i][n] == '=')
+		return argv[*i] + n + 1;
+	return *i + 1 < argc ? argv[++*i] : NULL;
+}
+
+static bool is_opt(const char *a, const char *name)
+{
+	size_t n = strlen(name);
+	return strncmp(a, name, n) == 0 && (a[n] == 0 || a[n] == '=');
 }
 
 int cmd_verify(int argc, char **argv)
 {
 	/* pull out the verify-only options, hand the rest to the shared parser */
-	char **rest = calloc((size_t)argc + 1, sizeof(char *));
+	char **rest = calloc(2 * (size_t)argc + 1, sizeof(char *));
 	struct bpfc_map *maps = NULL;
 	size_t map_cnt = 0;
-	bool unpriv = false, verbose = false;
+	bool unpriv = false, verbose = false, quiet = false, stats = false, timing = false, warn_only = false;
+	bool show_suppressed = false, width_set = false;
+	int out_format = REPORT_TEXT, stats_format = REPORT_STATS_TABLE, color = REPORT_COLOR_AUTO;
+	unsigned jobs = 0, width = 0;
+	const char *source_root = NULL;
 	int rc = EXIT_OK;
 	if (!rest) {
 		fprintf(stderr, "bpfcheck verify: out of memory\n");
@@ -167,11 +187,92 @@ int cmd_verify(int argc, char **argv)
 	int rn = 0;
 	for (int i = 0; i < argc; i++) {
 		const char *a = argv[i];
-		if (i > 0 && strcmp(a, "--unprivileged") == 0) {
+		const char *v;
+		if (i == 0) {
+			rest[rn++] = argv[i];
+		} else if (is_opt(a, "--format") || is_opt(a, "--input-format")) {
+			bool input_only = is_opt(a, "--input-format");
+			const char *name = a;
+			if (!(v = opt_value(argc, argv, &i, input_only ? "--input-format" : "--format"))) {
+				fprintf(stderr, "bpfcheck verify: option '%s' needs a value\n", name);
+				rc = EXIT_USAGE;
+				goto out;
+			}
+			int f = input_only ? -1 : report_format_parse(v);
+			if (f >= 0) {
+				out_format = f;
+			} else { /* an input format: the shared parser checks it */
+				rest[rn++] = "--format";
+				rest[rn++] = (char *)v;
+			}
+		} else if (is_opt(a, "--color") || is_opt(a, "--colour")) {
+			v = strchr(a, '=') ? strchr(a, '=') + 1 : "always";
+			if (strcmp(v, "auto") == 0)
+				color = REPORT_COLOR_AUTO;
+			else if (strcmp(v, "always") == 0)
+				color = REPORT_COLOR_ALWAYS;
+			else if (strcmp(v, "never") == 0)
+				color = REPORT_COLOR_NEVER;
+			else {
+				fprintf(stderr,
+				        "bpfcheck verify: --color '%s': expected auto, always or never\n", v);
+				rc = EXIT_USAGE;
+				goto out;
+			}
+		} else if (strcmp(a, "-q") == 0 || strcmp(a, "--quiet") == 0) {
+			quiet = true;
+		} else if (strcmp(a, "--stats") == 0) {
+			stats = true;
+		} else if (strcmp(a, "--timing") == 0) {
+			timing = true;
+		} else if (strcmp(a, "--no-timing") == 0) {
+			timing = false;
+		} else if (strcmp(a, "--warn-only") == 0) {
+			warn_only = true;
+		} else if (strcmp(a, "--show-suppressed") == 0) {
+			show_suppressed = true;
+		} else if (is_opt(a, "--stats-format")) {
+			v = opt_value(argc, argv, &i, "--stats-format");
+			if (!v || (stats_format = report_stats_format_parse(v)) < 0) {
+				fprintf(stderr,
+				        "bpfcheck verify: --stats-format '%s': expected table, csv or json\n",
+				        v ? v : "");
+				rc = EXIT_USAGE;
+				goto out;
+			}
+			stats = true;
+		} else if (is_opt(a, "--source-root")) {
+			if (!(source_root = opt_value(argc, argv, &i, "--source-root"))) {
+				fprintf(stderr, "bpfcheck verify: --source-root needs a directory\n");
+				rc = EXIT_USAGE;
+				goto out;
+			}
+		} else if (is_opt(a, "--width")) {
+			v = opt_value(argc, argv, &i, "--width");
+			if (!v || parse_uint(v, &width)) {
+				fprintf(stderr,
+				        "bpfcheck verify: --width '%s': expected a number of columns (0: no "
+				        "wrapping)\n",
+				        v ? v : "");
+				rc = EXIT_USAGE;
+				goto out;
+			}
+			width_set = true;
+		} else if (strcmp(a, "-j") == 0 || is_opt(a, "--jobs") ||
+		           (strncmp(a, "-j", 2) == 0 && a[2])) {
+			v = strncmp(a, "-j", 2) == 0 && a[2] ? a + 2 : opt_value(argc, argv, &i, "--jobs");
+			if (!v || parse_uint(v, &jobs) || jobs == 0) {
+				fprintf(stderr,
+				        "bpfcheck verify: -j '%s': expected a number of threads (1-4096)\n",
+				        v ? v : "");
+				rc = EXIT_USAGE;
+				goto out;
+			}
+		} else if (strcmp(a, "--unprivileged") == 0) {
 			unpriv = true;
-		} else if (i > 0 && (strcmp(a, "-v") == 0 || strcmp(a, "--verbose") == 0)) {
+		} else if ((strcmp(a, "-v") == 0 || strcmp(a, "--verbose") == 0)) {
 			verbose = true;
-		} else if (i > 0 && (strcmp(a, "--map") == 0 || strncmp(a, "--map=", 6) == 0)) {
+		} else if ((strcmp(a, "--map") == 0 || strncmp(a, "--map=", 6) == 0)) {
 			const char *spec = a[5] == '=' ? a + 6 : (i + 1 < argc ? argv[++i] : NULL);
 			struct bpfc_map m;
 			struct bpfc_map *nm = spec ? realloc(maps, (map_cnt + 1) * sizeof(*maps)) : NULL;
@@ -204,49 +305,59 @@ int cmd_verify(int argc, char **argv)
 		rc = EXIT_USAGE;
 		goto out;
 	}
-	for (size_t i = 0; i < o.file_cnt; i++) {
-		struct bpfc_object *obj;
-		struct bpfc_error err;
-		if (bpfc_input_load(o.files[i], &o.input, &obj, &err) != BPFC_OK) {
-			rc = cli_report_load_error("verify", &err);
-			continue;
-		}
-		if (obj->prog_cnt == 0) {
-			fprintf(stderr, "bpfcheck verify: error: %s: no program\n", o.files[i]);
-			rc = EXIT_USAGE;
-		}
-		const struct bpfc_map *use_maps = obj->map_cnt ? obj->maps : maps;
-		size_t use_cnt = obj->map_cnt ? obj->map_cnt : map_cnt;
-		for (size_t k = 0; k < obj->prog_cnt; k++) {
-			const struct bpfc_prog *p = &obj->progs[k];
-			struct vf_options vo;
-			vf_options_default(&vo);
-			vo.privileged = !unpriv;
-			vo.isa = o.isa_loaded;
-			if (o.input.prog_type)
-				vo.prog_type = o.input.prog_type;
-			struct trace_ctx tc = {&o, p};
-			if (verbose) {
-				vo.trace = trace_line;
-				vo.trace_arg = &tc;
-			}
-			struct vf_result res;
-			if (vf_verify(p, use_maps, use_cnt, &vo, &res, &err) != BPFC_OK) {
-				fprintf(stderr, "bpfcheck verify: error: %s: %s\n", o.files[i], err.msg);
-				rc = EXIT_USAGE;
-				continue;
-			}
-			char label[4096];
-			cli_prog_label(obj, p, label, sizeof(label));
-			bool ok = vf_result_accepted(&res);
-			printf("%s %s\n", ok ? "PASS" : "FAIL", label);
-			for (size_t j = 0; j < res.findings.cnt; j++)
-				print_finding(&o, obj, p, &res.findings.items[j]);
-			if (!ok && rc == EXIT_OK)
-				rc = EXIT_FINDINGS;
-			vf_result_free(&res);
-		}
-		bpfc_object_free(obj);
+	struct report_run_opts ro;
+	report_run_opts_default(&ro);
+	ro.input = o.input;
+	ro.verify.privileged = !unpriv;
+	ro.verify.isa = o.isa_loaded;
+	ro.maps = maps;
+	ro.map_cnt = map_cnt;
+	ro.jobs = jobs;
+	if (verbose) {
+		ro.trace = trace_line;
+		ro.trace_arg = &o;
+	}
+	if (!quiet && isatty(STDERR_FILENO) && !verbose) {
+		ro.progress = progress_line;
+	}
+	struct report *rep = NULL;
+	struct bpfc_error err;
+	if (report_verify_many((const char *const *)o.files, o.file_cnt, &ro, &rep, &err) != BPFC_OK) {
+		fprintf(stderr, "bpfcheck verify: error: %s\n", err.msg);
+		cli_opts_free(&o);
+		rc = EXIT_USAGE;
+		goto out;
+	}
+	struct report_render_opts rend = {0};
+	bool tty = isatty(STDOUT_FILENO);
+	const char *no_color = getenv("NO_COLOR");
+	rend.color =
+	    color == REPORT_COLOR_ALWAYS || (color == REPORT_COLOR_AUTO && tty && !(no_color && no_color[0]));
+	rend.timing = timing;
+	rend.source_root = source_root;
+	rend.show_suppressed = show_suppressed;
+	rend.width = width;
+	if (!width_set && tty) {
+		struct winsize ws;
+		rend.width = ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col ? ws.ws_col : 80;
+	}
+	if (!quiet) {
+		if (report_render(rep, (enum report_format)out_format, &rend, stdout, &err) != BPFC_OK)
+			fprintf(stderr, "bpfcheck verify: %s\n", err.msg);
+		if (stats &&
+		    report_render_stats(rep, (enum report_stats_format)stats_format, stdout) != BPFC_OK)
+			fprintf(stderr, "bpfcheck verify: writing the statistics failed\n");
+	}
+	struct report_summary sum;
+	report_summarize(rep, &sum);
+	report_free(rep);
+	if (sum.input_errors || sum.errors) {
+		if (!quiet && out_format != REPORT_TEXT)
+			fprintf(stderr, "bpfcheck verify: %zu input%s could not be read or verified\n",
+			        sum.input_errors + sum.errors, sum.input_errors + sum.errors == 1 ? "" : "s");
+		rc = EXIT_USAGE;
+	} else if (sum.failed && !warn_only) {
+		rc = EXIT_FINDINGS;
 	}
 	cli_opts_free(&o);
 out:
