@@ -114,7 +114,8 @@ static void check_back_edge(struct run *R, uint32_t to, const struct vf_state *s
 		if (r->type == VT_UNINIT || r->type == VT_UNUSABLE)
 			continue;
 		const struct vf_delta *d = vf_reg_delta(r, tag);
-		if (!d)
+		/* only a location's own progress counts: a copy of another counter does not */
+		if (!d || d->base != (i < 10 ? VF_LOC_REG(i) : VF_LOC_SLOT(i - 10)))
 			continue;
 		for (int dir = 0; dir < 2; dir++) {
 			bool inc = dir == 0;
@@ -262,6 +263,7 @@ static void propagate(struct run *R, uint32_t from, uint32_t to, const struct vf
 		A->nomem = true;
 		return;
 	}
+	vf_state_canon(c, to + 1);
 	hd->d[hd->cnt].st = c;
 	hd->d[hd->cnt].joins = 0;
 	hd->d[hd->cnt].dirty = true;
@@ -278,7 +280,7 @@ static void reset_deltas(struct vf_state *st, uint32_t tag)
 {
 	for (int i = 0; i < 10; i++)
 		if (st->r[i].type != VT_UNINIT)
-			vf_reg_delta_reset(&st->r[i], tag);
+			vf_reg_delta_reset(&st->r[i], tag, VF_LOC_REG(i));
 	const struct vf_frame *cf = st->fr[st->nframes - 1];
 	bool spills = false;
 	for (int s = 0; s < VF_STACK_SLOTS && !spills; s++)
@@ -287,7 +289,7 @@ static void reset_deltas(struct vf_state *st, uint32_t tag)
 	struct vf_reg *sr = fr ? vf_frame_spills_mut(fr) : NULL;
 	for (int s = 0; sr && s < VF_STACK_SLOTS; s++)
 		if (fr->sb[s * 8] == SB_SPILL)
-			vf_reg_delta_reset(&sr[s], tag);
+			vf_reg_delta_reset(&sr[s], tag, VF_LOC_SLOT(s));
 	st->may_goto = false;
 }
 

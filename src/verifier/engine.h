@@ -130,6 +130,7 @@ struct vf_actx {
 	uint64_t live_states;
 	const struct vf_cfg *cfg;
 	const struct vf_state *cur; /* state the instruction being run started from (short paths) */
+	uint32_t id_gen;            /* fresh ids for copies, nullable pointers, packet variable parts */
 	uint32_t *fdepth;           /* per CFG function: deepest stack byte any state used */
 	uint8_t *base_seen;         /* per slot (reporting pass): 1 context base seen, 2 other pointer base */
 };

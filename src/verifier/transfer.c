@@ -773,7 +773,7 @@ static void do_ptr_arith(struct vf_actx *ctx, struct vf_state *st, uint32_t idx,
 	}
 	res.v = vn_alu(sem, true, res.v, sc->v);
 	if (res.type == VT_PKT || res.type == VT_PKT_META) {
-		res.pid = (idx + 1) | 0x40000000u;
+		res.pid = 0x20000000u | (++ctx->id_gen & 0x1fffffffu);
 		res.pkt_range = 0;
 	}
 	vf_reg_delta_clear(&res);
@@ -812,6 +812,12 @@ static void do_alu(struct vf_actx *ctx, struct vf_state *st, uint32_t idx, const
 			return;
 		}
 		if (is64) {
+			if (use_src && srcv.type == VT_SCALAR && s->src != dst) {
+				/* the copy and the original are linked: a comparison on one refines both */
+				if (!srcv.nid)
+					srcv.nid = st->r[s->src].nid =
+					    0x20000000u | (++ctx->id_gen & 0x1fffffffu);
+			}
 			*d = srcv;
 			if (!use_src)
 				d->origin = idx + 1;
@@ -940,6 +946,30 @@ static unsigned swap_op(unsigned sem)
 	}
 }
 
+struct link_mark {
+	uint32_t nid;
+	struct vf_scalar v;
+};
+
+static void link_fn(struct vf_reg *r, void *arg)
+{
+	const struct link_mark *m = arg;
+	if (r->type == VT_SCALAR && r->nid == m->nid) {
+		bool e;
+		r->v = vn_meet(r->v, m->v, &e);
+	}
+}
+
+/* The refined value of a register holds for every copy linked to it. */
+static void link_refine(struct vf_state *st, int regno)
+{
+	const struct vf_reg *R = &st->r[regno];
+	if (R->type != VT_SCALAR || !R->nid)
+		return;
+	struct link_mark m = {R->nid, R->v};
+	for_each_reg(st, link_fn, &m);
+}
+
 /* Narrows the scalar operands of st to "a op b" holding (the domains' branch refinement);
  * false when it cannot hold. */
 static bool apply_scalar_cond(struct vf_state *st, int cmp, bool is32, int ra, int rb,
@@ -950,8 +980,11 @@ static bool apply_scalar_cond(struct vf_state *st, int cmp, bool is32, int ra, i
 	if (!vf_scalar_assume((enum vf_cmp)cmp, !is32, &a, &b))
 		return false;
 	st->r[ra].v = a;
-	if (rb >= 0)
+	link_refine(st, ra);
+	if (rb >= 0) {
 		st->r[rb].v = b;
+		link_refine(st, rb);
+	}
 	return true;
 }
 
@@ -1304,7 +1337,7 @@ static int do_helper(struct vf_actx *ctx, struct vf_state *st, uint32_t idx, int
 				}
 				r0.type = VT_MAP_PTR_OR_NULL;
 				r0.map = (uint16_t)m->inner_map;
-				r0.nid = idx + 1;
+				r0.nid = 0x20000000u | (++ctx->id_gen & 0x1fffffffu);
 				r0.v = vn_const(0);
 				r0.origin = idx + 1;
 				break;
@@ -1321,7 +1354,7 @@ static int do_helper(struct vf_actx *ctx, struct vf_state *st, uint32_t idx, int
 			memset(&r0, 0, sizeof(r0));
 			r0.type = VT_MAP_VALUE_OR_NULL;
 			r0.map = st->r[map_reg].map;
-			r0.nid = idx + 1;
+			r0.nid = 0x20000000u | (++ctx->id_gen & 0x1fffffffu);
 			r0.v = vn_const(0);
 			r0.origin = idx + 1;
 		}
@@ -1330,7 +1363,7 @@ static int do_helper(struct vf_actx *ctx, struct vf_state *st, uint32_t idx, int
 		memset(&r0, 0, sizeof(r0));
 		r0.type = VT_MEM_OR_NULL;
 		r0.size = (uint32_t)(alloc_size > UINT32_MAX ? UINT32_MAX : alloc_size);
-		r0.nid = idx + 1;
+		r0.nid = 0x20000000u | (++ctx->id_gen & 0x1fffffffu);
 		r0.v = vn_const(0);
 		r0.origin = idx + 1;
 		if (h->acquire) {
@@ -1537,10 +1570,11 @@ int vf_transfer(struct vf_actx *ctx, uint32_t idx, struct vf_state *st, struct v
 			return 1;
 		}
 		struct vf_reg v = a.loaded;
-		if (e->sem == ISA_SEM_LDXSX && v.type == VT_SCALAR)
+		if (e->sem == ISA_SEM_LDXSX && v.type == VT_SCALAR) {
 			v.v = vn_sext(v.v, e->size * 8u);
-		if (v.type == VT_SCALAR || v.type == VT_UNINIT)
 			vf_reg_delta_clear(&v);
+			v.nid = 0;
+		}
 		v.origin = idx + 1;
 		st->r[s->dst] = v;
 		return 1;
@@ -1573,6 +1607,11 @@ int vf_transfer(struct vf_actx *ctx, uint32_t idx, struct vf_state *st, struct v
 			val = st->r[s->src];
 		} else {
 			vf_reg_scalar(&val, vn_const((uint64_t)(int64_t)s->imm));
+		}
+		if (e->cls == ISA_CLS_STX && !atomic && e->size == 8 && val.type == VT_SCALAR && !val.nid &&
+		    st->r[s->dst].type == VT_STACK) {
+			/* a spilled number stays linked to the register it came from */
+			val.nid = st->r[s->src].nid = 0x20000000u | (++ctx->id_gen & 0x1fffffffu);
 		}
 		struct access a = {0};
 		a.idx = idx;

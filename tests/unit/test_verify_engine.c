@@ -368,6 +368,13 @@ START_TEST(loops)
 	PASS("xdp",
 	     "r2 = *(u32 *)(r1 + 16)\nif r2 > 100 goto +3\nr1 = 0\nl:\nr1 += 1\nif r1 < r2 goto l\nr0 = 0\n"
 	     "exit\n");
+	/* r1 is reset from r4 on every iteration: the copy does not make it progress */
+	REJECT("xdp", "r4 = 5\nr1 = 0\nl:\nr1 = r4\nr1 += 1\nif r1 < 10 goto l\nr0 = 0\nexit\n",
+	       "VF-LOOP-UNBOUNDED");
+	/* a counter kept in a stack slot (filled, incremented, spilled back) */
+	PASS("xdp",
+	     "r1 = 0\n*(u64 *)(r10 - 8) = r1\nl:\nr1 = *(u64 *)(r10 - 8)\nr1 += 1\n*(u64 *)(r10 - 8) = r1\n"
+	     "if r1 < 10 goto l\nr0 = 0\nexit\n");
 	/* a counter that moves both ways */
 	REJECT("xdp", "r1 = 0\nl:\nr1 += 1\nr1 -= 1\nif r1 < 10 goto l\nr0 = 0\nexit\n", "VF-LOOP-UNBOUNDED");
 }
