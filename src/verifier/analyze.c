@@ -656,6 +656,18 @@ int vf_analyze(struct vf_ctx *V)
 	}
 	for (uint32_t l = 0; l < A.loop_cnt; l++) {
 		struct vf_aloop *L = &A.loops[l];
+		if (L->seen && !A.opts->privileged) {
+			/* Linux refuses any back edge without CAP_BPF */
+			struct vf_finding *f =
+			    vf_report(&A, L->head, "VF-LOOP-UNBOUNDED", false,
+			              "the loop at instruction %u needs CAP_BPF: unprivileged "
+			              "programs may not jump backwards",
+			              L->head);
+			if (f)
+				vf_finding_set_hint(
+				    f, "unroll the loop (#pragma unroll) or load the program with CAP_BPF");
+			continue;
+		}
 		if (!L->seen || L->inc_regs || L->inc_slots || L->dec_regs || L->dec_slots)
 			continue;
 		struct vf_finding *f =

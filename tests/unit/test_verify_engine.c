@@ -375,6 +375,13 @@ START_TEST(loops)
 	PASS("xdp",
 	     "r1 = 0\n*(u64 *)(r10 - 8) = r1\nl:\nr1 = *(u64 *)(r10 - 8)\nr1 += 1\n*(u64 *)(r10 - 8) = r1\n"
 	     "if r1 < 10 goto l\nr0 = 0\nexit\n");
+	/* without CAP_BPF no loop is allowed */
+	struct vf_options o;
+	vf_options_default(&o);
+	o.privileged = false;
+	struct outcome oc = verify_opts("xdp", "r1 = 0\nl:\nr1 += 1\nif r1 < 10 goto l\nr0 = 0\nexit\n",
+	                                "VF-LOOP-UNBOUNDED", &o);
+	ck_assert_msg(!oc.accepted && oc.count == 1, "unprivileged loop: %s", oc.first);
 	/* a counter that moves both ways */
 	REJECT("xdp", "r1 = 0\nl:\nr1 += 1\nr1 -= 1\nif r1 < 10 goto l\nr0 = 0\nexit\n", "VF-LOOP-UNBOUNDED");
 }
