@@ -92,6 +92,92 @@ static uint64_t iter_bound(const struct vf_reg *r, const struct vf_delta *d, boo
 	return n == UINT64_MAX ? n : n + 1;
 }
 
+/* Follows every path from state st entering loop head h (reporting off, nothing stored) and tells
+ * whether one comes back to h: 0 no path does (this back edge is taken at most once from st),
+ * 1 some path does, -1 unknown (the budget ran out). Paths leaving the loop's component in the
+ * head's frame end there. */
+static int reenters_head(struct run *R, uint32_t h, const struct vf_state *st)
+{
+	struct vf_actx *A = R->A;
+	const struct vf_ctx *V = R->V;
+	const struct vf_wto *w = V->wto;
+	uint32_t l = w->head_loop[V->cfg->block_of[h]];
+	uint32_t nframes = st->nframes;
+	struct vf_succ *work = NULL;
+	size_t wcnt = 0, wcap = 0;
+	int verdict = 0;
+	uint32_t budget = 4096;
+	bool was = A->report;
+	A->report = false;
+	struct vf_state *cur = vf_state_dup(st);
+	uint32_t idx = h;
+	if (!cur) {
+		A->report = was;
+		return -1;
+	}
+	for (;;) {
+		if (!budget--) {
+			verdict = -1;
+			vf_state_free(cur);
+			break;
+		}
+		struct vf_succ out[2];
+		memset(out, 0, sizeof(out));
+		int k = vf_transfer(A, idx, cur, out);
+		bool kept = false;
+		for (int i = 0; i < k; i++) {
+			uint32_t t = out[i].slot;
+			bool drop = t >= A->n || verdict;
+			if (!drop && t == h && out[i].st->nframes == nframes) {
+				verdict = 1;
+				drop = true;
+			}
+			if (!drop && out[i].st->nframes == nframes) {
+				uint32_t b = V->cfg->block_of[t];
+				uint32_t pos = b == VF_NONE ? VF_NONE : w->pos[b];
+				if (pos == VF_NONE || pos < w->loops[l].first || pos >= w->loops[l].end)
+					drop = true; /* left the loop */
+			}
+			if (!drop && out[i].st->nframes < nframes)
+				drop = true; /* returned from the function holding the loop */
+			if (drop) {
+				if (out[i].st != cur)
+					vf_state_free(out[i].st);
+				continue;
+			}
+			if (wcnt == wcap) {
+				size_t nc = wcap ? wcap * 2 : 16;
+				struct vf_succ *nw = realloc(work, nc * sizeof(*nw));
+				if (!nw) {
+					verdict = -1;
+					if (out[i].st != cur)
+						vf_state_free(out[i].st);
+					continue;
+				}
+				work = nw;
+				wcap = nc;
+			}
+			work[wcnt].slot = t;
+			work[wcnt].st = out[i].st == cur ? cur : out[i].st;
+			if (out[i].st == cur)
+				kept = true;
+			wcnt++;
+		}
+		if (!kept)
+			vf_state_free(cur);
+		if (verdict || !wcnt)
+			break;
+		wcnt--;
+		cur = work[wcnt].st;
+		idx = work[wcnt].slot;
+	}
+	for (size_t i = 0; i < wcnt; i++)
+		vf_state_free(work[i].st);
+	free(work);
+	A->report = was;
+	return verdict;
+}
+
 static void check_back_edge(struct run *R, uint32_t to, const struct vf_state *st)
 {
 	struct vf_actx *A = R->A;
@@ -146,6 +232,10 @@ static void check_back_edge(struct run *R, uint32_t to, const struct vf_state *s
 		}
 	}
 	if (st->may_goto)
+		inc_r = inc_s = dec_r = dec_s = UINT64_MAX;
+	/* no progress, but from this state the loop cannot come round again (a branch that was
+	 * taken now goes the other way): this back edge is taken at most once */
+	if (!(inc_r | inc_s | dec_r | dec_s) && reenters_head(R, to, st) == 0)
 		inc_r = inc_s = dec_r = dec_s = UINT64_MAX;
 	if (!L->seen) {
 		L->seen = true;

@@ -375,6 +375,10 @@ START_TEST(loops)
 	PASS("xdp",
 	     "r1 = 0\n*(u64 *)(r10 - 8) = r1\nl:\nr1 = *(u64 *)(r10 - 8)\nr1 += 1\n*(u64 *)(r10 - 8) = r1\n"
 	     "if r1 < 10 goto l\nr0 = 0\nexit\n");
+	/* a back edge after which the branch goes the other way: taken at most once */
+	PASS("xdp", "r0 = *(u32 *)(r1 + 16)\nl:\nif r0 == 0 goto set\nr0 = 3\nexit\nset:\nr0 = 1\ngoto l\n");
+	REJECT("xdp", "r0 = *(u32 *)(r1 + 16)\nl:\nif r0 == 0 goto set\nr0 = 3\nexit\nset:\nr0 = 0\ngoto l\n",
+	       "VF-LOOP-UNBOUNDED");
 	/* without CAP_BPF no loop is allowed */
 	struct vf_options o;
 	vf_options_default(&o);
