@@ -477,25 +477,28 @@ static void run_block(struct run *R, uint32_t h, const struct vf_state *in)
 
 /* ---- combined stack size along call chains ---- */
 
-/* Deepest combined stack (each frame rounded up to 8 bytes) from function f down its calls;
- * *next gets the call site starting the deepest chain. The structural pass has rejected
- * recursion and chains deeper than the frame limit, so the recursion here is bounded. */
-static uint32_t chain_depth(const struct vf_actx *A, uint32_t f, uint32_t level, uint32_t *site)
+/* Deepest combined stack (each frame rounded up to 8 bytes) from function f down its calls,
+ * memoised per function (memo[f] = total + 1, 0: not computed); site[f] gets the call site
+ * starting the deepest chain below f. The structural pass has rejected recursion and chains
+ * deeper than the frame limit, so the recursion here is bounded by the frame limit. */
+static uint32_t chain_depth(const struct vf_actx *A, uint32_t f, uint32_t level, uint32_t *memo,
+                            uint32_t *site)
 {
 	const struct vf_cfg *cfg = A->cfg;
+	if (memo[f])
+		return memo[f] - 1;
 	uint32_t own = (A->fdepth[f] + 7) & ~7u, best = 0;
-	*site = VF_NONE;
-	if (level > VF_MAX_FRAMES)
-		return own;
-	for (uint32_t i = 0; i < cfg->funcs[f].call_cnt; i++) {
-		const struct vf_call *c = &cfg->calls[cfg->funcs[f].call_off + i];
-		uint32_t sub_site;
-		uint32_t d = chain_depth(A, c->callee, level + 1, &sub_site);
-		if (d > best) {
-			best = d;
-			*site = c->insn;
+	site[f] = VF_NONE;
+	if (level <= VF_MAX_FRAMES)
+		for (uint32_t i = 0; i < cfg->funcs[f].call_cnt; i++) {
+			const struct vf_call *c = &cfg->calls[cfg->funcs[f].call_off + i];
+			uint32_t d = chain_depth(A, c->callee, level + 1, memo, site);
+			if (d > best) {
+				best = d;
+				site[f] = c->insn;
+			}
 		}
-	}
+	memo[f] = own + best + 1;
 	return own + best;
 }
 
@@ -503,8 +506,18 @@ static void check_stack_chains(struct vf_actx *A)
 {
 	if (!A->cfg->func_cnt)
 		return;
-	uint32_t site;
-	uint32_t total = chain_depth(A, 0, 1, &site);
+	uint32_t *memo = calloc(A->cfg->func_cnt, sizeof(uint32_t));
+	uint32_t *sites = calloc(A->cfg->func_cnt, sizeof(uint32_t));
+	if (!memo || !sites) {
+		free(memo);
+		free(sites);
+		A->nomem = true;
+		return;
+	}
+	uint32_t total = chain_depth(A, 0, 1, memo, sites);
+	uint32_t site = sites[0];
+	free(memo);
+	free(sites);
 	if (total > VF_STACK_SIZE) {
 		bool was = A->report;
 		A->report = true;

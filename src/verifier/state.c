@@ -594,8 +594,9 @@ static void frame_join(struct vf_frame *d, const struct vf_frame *s, bool widen,
 /* Ids only say which registers and slots hold the same value: renumbered in order of first
  * appearance, so joining states whose registers share ids the same way gives the same ids again
  * (the fixpoint converges). 0 stays 0 (linked to nothing; for packet pointers: no variable part). */
+#define ID_MAP_MAX 192
 struct id_map {
-	uint32_t from[64], to[64];
+	uint32_t from[ID_MAP_MAX], to[ID_MAP_MAX];
 	uint32_t n;
 	uint32_t base;
 };
@@ -607,8 +608,8 @@ static uint32_t map_id(struct id_map *m, uint32_t id)
 	for (uint32_t i = 0; i < m->n; i++)
 		if (m->from[i] == id)
 			return m->to[i];
-	if (m->n == 64)
-		return id;
+	if (m->n == ID_MAP_MAX)
+		return id; /* more distinct ids than ever seen in practice: left as they are */
 	m->from[m->n] = id;
 	m->to[m->n] = m->base | (m->n + 1);
 	return m->to[m->n++];
