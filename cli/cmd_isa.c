@@ -108,8 +108,8 @@ int cmd_isa(int argc, char **argv)
 		}
 		bpfc_object_free(obj);
 	}
-	printf("%zu program%s checked: %zu conforming, %zu with findings (%zu findings)", progs,
-	       progs == 1 ? "" : "s", ok, progs - ok, findings);
+	printf("%zu program%s checked: %zu conforming, %zu with findings (%zu finding%s)", progs,
+	       progs == 1 ? "" : "s", ok, progs - ok, findings, findings == 1 ? "" : "s");
 	if (bad_inputs)
 		printf("; %zu input%s could not be read", bad_inputs, bad_inputs == 1 ? "" : "s");
 	printf("\n");

@@ -15,10 +15,13 @@ static int cmd_version(int argc, char **argv)
 
 const struct cli_command cli_commands[] = {
     {"verify", cmd_verify, "check that programs are safe to load (the default command)"},
-    {"version", cmd_version, "print the version"},
-    {"list", cmd_list, "list the programs, maps and externs of eBPF ELF objects"},
     {"isa", cmd_isa, "check every instruction against the ISA (RFC 9669) and list the groups used"},
     {"disasm", cmd_disasm, "disassemble programs (with source lines when available)"},
+    {"list", cmd_list, "list the programs, maps and externs of eBPF ELF objects"},
+    {"run", cmd_run, "execute a program on the reference interpreter and print r0"},
+    {"conformance", cmd_conformance, "run (or generate) a bpf_conformance suite against a runtime"},
+    {"plugin", cmd_plugin, "the reference interpreter as a bpf_conformance plugin"},
+    {"version", cmd_version, "print the version"},
     {NULL, NULL, NULL},
 };
 
