@@ -381,6 +381,15 @@ static void access_stack(struct vf_actx *ctx, struct vf_state *st, struct access
 			} else if (n <= 8 && fr->sb[lo + VF_STACK_SIZE] == SB_SPILL && (lo & 7) == 0 &&
 			           fr->sp->r[slot].type == VT_SCALAR) {
 				a->loaded.v = vn_trunc(fr->sp->r[slot].v, (unsigned)n);
+			} else if (n < 8 && fr->sb[lo + VF_STACK_SIZE] == SB_SPILL && (lo & 7) + n <= 8 &&
+			           fr->sp->r[slot].type == VT_SCALAR && vn_is_const(fr->sp->r[slot].v)) {
+				/* bytes of a spilled constant, in the program's byte order */
+				unsigned at = (unsigned)(lo & 7);
+				unsigned shift = ctx->prog->byte_order == ISA_BIG_ENDIAN
+				                     ? 8 * (8 - at - (unsigned)n)
+				                     : 8 * at;
+				uint64_t c = fr->sp->r[slot].v.u64.lo >> shift;
+				a->loaded.v = vn_trunc(vn_const(c), (unsigned)n);
 			} else {
 				bool zero = true;
 				for (int64_t i = lo; i < lo + n; i++)

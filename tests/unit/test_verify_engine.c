@@ -135,6 +135,10 @@ START_TEST(uninit_stack)
 	oc = verify_opts("xdp", src, "VF-UNINIT-STACK", &o);
 	ck_assert_msg(!oc.accepted && oc.count == 1 && oc.warnings == 0, "unprivileged: an error");
 	PASS("xdp", "r1 = 7\n*(u64 *)(r10 - 8) = r1\nr0 = *(u64 *)(r10 - 8)\nexit\n");
+	/* single bytes of a spilled constant are known */
+	PASS("cgroup_skb", "r1 = 0x100\n*(u64 *)(r10 - 8) = r1\nr0 = *(u8 *)(r10 - 7)\nexit\n");
+	REJECT("cgroup_skb", "r1 = 0x200\n*(u64 *)(r10 - 8) = r1\nr0 = *(u8 *)(r10 - 7)\nexit\n",
+	       "VF-RETURN-RANGE");
 	/* a partial write leaves the other bytes uninitialised */
 	oc = verify("xdp", "r1 = 7\n*(u32 *)(r10 - 8) = r1\nr0 = *(u64 *)(r10 - 8)\nr0 = 0\nexit\n",
 	            "VF-UNINIT-STACK");
