@@ -78,7 +78,8 @@ struct vf_reg {
 	uint32_t pid;       /* VT_PKT*: registers with the same pid share the same variable part */
 	uint32_t ref;       /* reference id of an acquired resource, 0 for none */
 	uint32_t size;      /* VT_MEM*: region size; VT_FUNC: target slot */
-	int32_t pkt_range;  /* VT_PKT: bytes proven below pkt_end from the pointer's base (off 0) */
+	int32_t pkt_range;  /* VT_PKT: bytes proven below pkt_end from the pointer's base (off 0)
+	                       (VF_PKT_BEYOND: known past pkt_end) */
 	uint32_t origin;    /* slot that produced the value + 1, for related locations; 0 unknown */
 	int64_t off;        /* pointers: fixed offset */
 	struct vf_scalar v; /* scalars: the value; pointers: the variable part of the offset */
@@ -133,6 +134,7 @@ struct vf_state {
 void vf_state_add_branch(struct vf_state *s, uint32_t insn, bool taken);
 
 #define VF_NONE_SLOT UINT32_MAX
+#define VF_PKT_BEYOND (-1)
 
 void vf_reg_scalar(struct vf_reg *r, struct vf_scalar v);
 void vf_reg_unknown(struct vf_reg *r);

@@ -1056,14 +1056,30 @@ static bool pointer_cond(struct vf_actx *ctx, uint32_t idx, struct vf_state *tak
 		int pr = A->type == VT_PKT ? ra : rb;
 		unsigned s2 = A->type == VT_PKT ? sem : swap_op(sem); /* now "pkt s2 end" */
 		/* which outcome proves pkt <= end (or pkt < end)? */
-		struct vf_state *good = NULL;
+		struct vf_state *good = NULL, *bad = NULL;
 		switch (s2) {
 		case ISA_SEM_JGT:
-		case ISA_SEM_JGE: good = fall; break; /* not (pkt > end) */
+		case ISA_SEM_JGE: /* not (pkt > end): in bounds */
+			good = fall;
+			bad = taken;
+			break;
 		case ISA_SEM_JLT:
-		case ISA_SEM_JLE: good = taken; break;
+		case ISA_SEM_JLE:
+			good = taken;
+			bad = fall;
+			break;
 		default: break;
 		}
+		/* a pointer already known past the end (a comparison repeated): the branch is decided */
+		if (good && fall->r[pr].pkt_range == VF_PKT_BEYOND) {
+			if (good == fall)
+				*f_ok = false;
+			else
+				*t_ok = false;
+			return true;
+		}
+		if (bad && bad->r[pr].off > 0 && bad->r[pr].pkt_range < bad->r[pr].off)
+			bad->r[pr].pkt_range = VF_PKT_BEYOND; /* this pointer (only) is past the end */
 		if (good) {
 			struct vf_reg *P = &good->r[pr];
 			if (P->off > 0 && P->off < 0xffff && P->v.u64.hi < 0xffff) {

@@ -223,6 +223,10 @@ START_TEST(packet_bounds)
 	REJECT("xdp", PKT("14") "r0 = *(u8 *)(r2 + 14)\nr0 = 0\nr0 = 1\nexit\n", "VF-PACKET-BOUNDS");
 	PASS("xdp", PKT("14") "r0 = *(u8 *)(r2 + 13)\nr0 = 0\nr0 = 1\nexit\n");
 	PASS("xdp", PKT("14") "r0 = *(u16 *)(r2 + 12)\nr0 = 0\nr0 = 1\nexit\n");
+	/* the same comparison repeated after a join: past the end stays past the end */
+	PASS("sched_cls", "r2 = *(u32 *)(r1 + 80)\nr4 = *(u32 *)(r1 + 76)\nr3 = r4\nr3 += 42\nr1 = 0\n"
+	                  "if r3 > r2 goto +2\nr4 += 14\nr1 = r4\nif r3 > r2 goto +1\nr2 = *(u16 *)(r1 + 9)\n"
+	                  "r0 = 0\nexit\n");
 	/* no check at all */
 	REJECT("xdp", "r2 = *(u32 *)(r1 + 0)\nr0 = *(u8 *)(r2 + 0)\nr0 = 0\nexit\n", "VF-PACKET-BOUNDS");
 	/* checked with the operands swapped: data_end < data + 14 */
