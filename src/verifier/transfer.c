@@ -411,12 +411,13 @@ static void access_stack(struct vf_actx *ctx, struct vf_state *st, struct access
 			stack_break_spills(fr, lo, hi - lo + n);
 			return;
 		}
-		if (a->val && a->val->type == VT_STACK && a->val->frame > p->frame) {
-			vf_report(ctx, a->idx, "VF-INVALID-DEREF", false,
-			          "a pointer to the stack of frame %u is stored into the stack of its caller "
-			          "(frame %u): "
-			          "it would dangle after the return",
-			          a->val->frame, p->frame);
+		if (a->val && a->val->type == VT_STACK && p->frame + 1u < st->nframes) {
+			/* Linux: "cannot spill pointers to stack into stack frame of the caller" */
+			vf_report(
+			    ctx, a->idx, "VF-INVALID-DEREF", false,
+			    "a stack pointer is stored into the stack of a caller (frame %u): Linux refuses "
+			    "stack pointers spilled into a caller's frame",
+			    p->frame);
 		}
 		if (!a->helper && n == 8 && (lo & 7) == 0 && a->val && !a->atomic) {
 			int slot = (int)((lo + VF_STACK_SIZE) / 8);
