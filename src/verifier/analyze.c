@@ -19,7 +19,7 @@
 static uint64_t prio_of(const struct vf_actx *A, uint32_t h, const uint64_t *prio)
 {
 	(void)A;
-	return prio[h];
+	return prio[h]; /* WTO position << 32 | slot */
 }
 
 static void heap_push(struct vf_actx *A, const uint64_t *prio, uint32_t h)

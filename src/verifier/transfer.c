@@ -717,7 +717,6 @@ static void do_ptr_arith(struct vf_actx *ctx, struct vf_state *st, uint32_t idx,
                          const struct vf_reg *sc, unsigned sem, bool is64, int ptr_reg, int sc_reg)
 {
 	struct vf_reg res = *ptr;
-	struct vf_reg before = st->r[dst];
 	res.origin = ptr->origin;
 	const char *op = isa_sem_name(sem);
 	if (!is64) {
@@ -763,7 +762,6 @@ static void do_ptr_arith(struct vf_actx *ctx, struct vf_state *st, uint32_t idx,
 		memcpy(res.dl, ptr->dl, sizeof(res.dl));
 		vf_reg_delta_add(&res, k, k);
 		st->r[dst] = res;
-		(void)before;
 		return;
 	}
 	if (ptr->type == VT_CTX) {
@@ -1042,18 +1040,13 @@ static bool pointer_cond(struct vf_actx *ctx, uint32_t idx, struct vf_state *tak
 				*f_ok = false;
 			return true;
 		}
-		struct vf_reg pt = taken->r[preg];
-		struct vf_reg pf = fall->r[preg];
 		mark_reg_null(taken, &taken->r[preg], taken_is_null);
 		mark_reg_null(fall, &fall->r[preg], !taken_is_null);
-		(void)pt;
-		(void)pf;
 		return true;
 	}
 	/* packet pointer against packet end */
-	const struct vf_reg *Bf = B;
-	if (B && ((A->type == VT_PKT && Bf->type == VT_PKT_END) ||
-	          (A->type == VT_PKT_END && Bf->type == VT_PKT))) {
+	if (B &&
+	    ((A->type == VT_PKT && B->type == VT_PKT_END) || (A->type == VT_PKT_END && B->type == VT_PKT))) {
 		int pr = A->type == VT_PKT ? ra : rb;
 		unsigned s2 = A->type == VT_PKT ? sem : swap_op(sem); /* now "pkt s2 end" */
 		/* which outcome proves pkt <= end (or pkt < end)? */
