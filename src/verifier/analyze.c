@@ -1,6 +1,6 @@
 /* The abstract-interpretation pass: a fixpoint over the program's blocks in weak topological
- * order, states kept at block heads only and partitioned by shape, widening at loop heads, then
- * one reporting pass over the stable states that emits the findings and proves every loop
+ * order, states kept only where paths meet and partitioned by shape, widening at loop heads,
+ * then one reporting pass over the stable states that emits the findings and proves every loop
  * bounded. See specs/verifier.md. */
 #include <stdio.h>
 #include <stdlib.h>

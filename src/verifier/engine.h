@@ -1,6 +1,6 @@
-/* Internals shared by the engine's files: the analysis context, the built-in Linux platform
- * tables the engine consults (helper prototypes, context layouts, return ranges), transfer and
- * text descriptions. See specs/verifier.md. */
+/* Internals shared by the engine's files: the analysis context, the platform facts the engine
+ * consults (helper prototypes and program types translated from bpfcheck/platform.h), transfer
+ * and text descriptions. See specs/verifier.md. */
 #ifndef BPFCHECK_VERIFIER_ENGINE_H
 #define BPFCHECK_VERIFIER_ENGINE_H
 
