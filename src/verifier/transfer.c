@@ -636,13 +636,14 @@ static void access_mem(struct vf_actx *ctx, struct vf_state *st, struct access *
 	case VT_PKT_META: access_pkt(ctx, st, a, p); return;
 	case VT_MAP_VALUE: {
 		const struct bpfc_map *m = map_of(ctx, p);
-		if ((a->acc & ACC_WRITE) && m && m->kind == BPFC_MAP_RODATA && !a->helper) {
-			vf_report(ctx, a->idx, "VF-READ-ONLY", false, "write into the read-only map '%s'",
-			          map_name(ctx, p));
-		} else if ((a->acc & ACC_WRITE) && m && m->kind == BPFC_MAP_RODATA) {
-			vf_report(ctx, a->idx, "VF-READ-ONLY", false,
-			          "a helper writes into the read-only map '%s'", map_name(ctx, p));
-		}
+		/* read-only for programs: .rodata, maps created with BPF_F_RDONLY_PROG (0x80), and map
+		 * types whose lookups return read-only values */
+		const struct plat_map_type *mt = m ? plat_map_type_by_id(ctx->plat, m->type) : NULL;
+		bool ro = m && (m->kind == BPFC_MAP_RODATA || (m->flags & 0x80u) ||
+		                (mt && mt->lookup == PLAT_LOOKUP_VALUE_READONLY));
+		if ((a->acc & ACC_WRITE) && ro)
+			vf_report(ctx, a->idx, "VF-READ-ONLY", false, "%s into the read-only map '%s'",
+			          a->helper ? "a helper writes" : "write", map_name(ctx, p));
 		if ((a->acc & ACC_WRITE) && a->val && vf_reg_is_ptr(a->val))
 			vf_report(ctx, a->idx, "VF-POINTER-LEAK", true,
 			          "a %s pointer is stored into map '%s', where user space can read it",

@@ -212,6 +212,9 @@ START_TEST(read_only)
 	PASS("xdp", "r1 = map_val_by_idx(3, 4) ll\nr0 = *(u32 *)(r1 + 0)\nr0 = 0\nexit\n");
 	REJECT("xdp", "r1 = map_val_by_idx(3, 4) ll\nr2 = 1\n*(u32 *)(r1 + 0) = r2\nr0 = 0\nexit\n",
 	       "VF-READ-ONLY");
+	/* a helper writing into read-only memory */
+	REJECT("kprobe", "r1 = map_val_by_idx(3, 0) ll\nr2 = 8\nr3 = 0\ncall 113\nr0 = 0\nexit\n",
+	       "VF-READ-ONLY");
 }
 END_TEST
 
