@@ -1,6 +1,6 @@
 /* The abstract-interpretation pass: a fixpoint over the program's blocks in weak topological
- * order, states kept at block heads only and partitioned by shape, widening at loop heads, then
- * one reporting pass over the stable states that emits the findings and proves every loop
+ * order, states kept only where paths meet and partitioned by shape, widening at loop heads,
+ * then one reporting pass over the stable states that emits the findings and proves every loop
  * bounded. See specs/verifier.md. */
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,7 +19,7 @@
 static uint64_t prio_of(const struct vf_actx *A, uint32_t h, const uint64_t *prio)
 {
 	(void)A;
-	return prio[h];
+	return prio[h]; /* WTO position << 32 | slot */
 }
 
 static void heap_push(struct vf_actx *A, const uint64_t *prio, uint32_t h)
@@ -92,6 +92,92 @@ static uint64_t iter_bound(const struct vf_reg *r, const struct vf_delta *d, boo
 	return n == UINT64_MAX ? n : n + 1;
 }
 
+/* Follows every path from state st entering loop head h (reporting off, nothing stored) and tells
+ * whether one comes back to h: 0 no path does (this back edge is taken at most once from st),
+ * 1 some path does, -1 unknown (the budget ran out). Paths leaving the loop's component in the
+ * head's frame end there. */
+static int reenters_head(struct run *R, uint32_t h, const struct vf_state *st)
+{
+	struct vf_actx *A = R->A;
+	const struct vf_ctx *V = R->V;
+	const struct vf_wto *w = V->wto;
+	uint32_t l = w->head_loop[V->cfg->block_of[h]];
+	uint32_t nframes = st->nframes;
+	struct vf_succ *work = NULL;
+	size_t wcnt = 0, wcap = 0;
+	int verdict = 0;
+	uint32_t budget = 4096;
+	bool was = A->report;
+	A->report = false;
+	struct vf_state *cur = vf_state_dup(st);
+	uint32_t idx = h;
+	if (!cur) {
+		A->report = was;
+		return -1;
+	}
+	for (;;) {
+		if (!budget--) {
+			verdict = -1;
+			vf_state_free(cur);
+			break;
+		}
+		struct vf_succ out[2];
+		memset(out, 0, sizeof(out));
+		int k = vf_transfer(A, idx, cur, out);
+		bool kept = false;
+		for (int i = 0; i < k; i++) {
+			uint32_t t = out[i].slot;
+			bool drop = t >= A->n || verdict;
+			if (!drop && t == h && out[i].st->nframes == nframes) {
+				verdict = 1;
+				drop = true;
+			}
+			if (!drop && out[i].st->nframes == nframes) {
+				uint32_t b = V->cfg->block_of[t];
+				uint32_t pos = b == VF_NONE ? VF_NONE : w->pos[b];
+				if (pos == VF_NONE || pos < w->loops[l].first || pos >= w->loops[l].end)
+					drop = true; /* left the loop */
+			}
+			if (!drop && out[i].st->nframes < nframes)
+				drop = true; /* returned from the function holding the loop */
+			if (drop) {
+				if (out[i].st != cur)
+					vf_state_free(out[i].st);
+				continue;
+			}
+			if (wcnt == wcap) {
+				size_t nc = wcap ? wcap * 2 : 16;
+				struct vf_succ *nw = realloc(work, nc * sizeof(*nw));
+				if (!nw) {
+					verdict = -1;
+					if (out[i].st != cur)
+						vf_state_free(out[i].st);
+					continue;
+				}
+				work = nw;
+				wcap = nc;
+			}
+			work[wcnt].slot = t;
+			work[wcnt].st = out[i].st == cur ? cur : out[i].st;
+			if (out[i].st == cur)
+				kept = true;
+			wcnt++;
+		}
+		if (!kept)
+			vf_state_free(cur);
+		if (verdict || !wcnt)
+			break;
+		wcnt--;
+		cur = work[wcnt].st;
+		idx = work[wcnt].slot;
+	}
+	for (size_t i = 0; i < wcnt; i++)
+		vf_state_free(work[i].st);
+	free(work);
+	A->report = was;
+	return verdict;
+}
+
 static void check_back_edge(struct run *R, uint32_t to, const struct vf_state *st)
 {
 	struct vf_actx *A = R->A;
@@ -114,7 +200,8 @@ static void check_back_edge(struct run *R, uint32_t to, const struct vf_state *s
 		if (r->type == VT_UNINIT || r->type == VT_UNUSABLE)
 			continue;
 		const struct vf_delta *d = vf_reg_delta(r, tag);
-		if (!d)
+		/* only a location's own progress counts: a copy of another counter does not */
+		if (!d || d->base != (i < 10 ? VF_LOC_REG(i) : VF_LOC_SLOT(i - 10)))
 			continue;
 		for (int dir = 0; dir < 2; dir++) {
 			bool inc = dir == 0;
@@ -145,6 +232,10 @@ static void check_back_edge(struct run *R, uint32_t to, const struct vf_state *s
 		}
 	}
 	if (st->may_goto)
+		inc_r = inc_s = dec_r = dec_s = UINT64_MAX;
+	/* no progress, but from this state the loop cannot come round again (a branch that was
+	 * taken now goes the other way): this back edge is taken at most once */
+	if (!(inc_r | inc_s | dec_r | dec_s) && reenters_head(R, to, st) == 0)
 		inc_r = inc_s = dec_r = dec_s = UINT64_MAX;
 	if (!L->seen) {
 		L->seen = true;
@@ -262,6 +353,7 @@ static void propagate(struct run *R, uint32_t from, uint32_t to, const struct vf
 		A->nomem = true;
 		return;
 	}
+	vf_state_canon(c, to + 1);
 	hd->d[hd->cnt].st = c;
 	hd->d[hd->cnt].joins = 0;
 	hd->d[hd->cnt].dirty = true;
@@ -278,7 +370,7 @@ static void reset_deltas(struct vf_state *st, uint32_t tag)
 {
 	for (int i = 0; i < 10; i++)
 		if (st->r[i].type != VT_UNINIT)
-			vf_reg_delta_reset(&st->r[i], tag);
+			vf_reg_delta_reset(&st->r[i], tag, VF_LOC_REG(i));
 	const struct vf_frame *cf = st->fr[st->nframes - 1];
 	bool spills = false;
 	for (int s = 0; s < VF_STACK_SLOTS && !spills; s++)
@@ -287,7 +379,7 @@ static void reset_deltas(struct vf_state *st, uint32_t tag)
 	struct vf_reg *sr = fr ? vf_frame_spills_mut(fr) : NULL;
 	for (int s = 0; sr && s < VF_STACK_SLOTS; s++)
 		if (fr->sb[s * 8] == SB_SPILL)
-			vf_reg_delta_reset(&sr[s], tag);
+			vf_reg_delta_reset(&sr[s], tag, VF_LOC_SLOT(s));
 	st->may_goto = false;
 }
 
@@ -385,25 +477,28 @@ static void run_block(struct run *R, uint32_t h, const struct vf_state *in)
 
 /* ---- combined stack size along call chains ---- */
 
-/* Deepest combined stack (each frame rounded up to 8 bytes) from function f down its calls;
- * *next gets the call site starting the deepest chain. The structural pass has rejected
- * recursion and chains deeper than the frame limit, so the recursion here is bounded. */
-static uint32_t chain_depth(const struct vf_actx *A, uint32_t f, uint32_t level, uint32_t *site)
+/* Deepest combined stack (each frame rounded up to 8 bytes) from function f down its calls,
+ * memoised per function (memo[f] = total + 1, 0: not computed); site[f] gets the call site
+ * starting the deepest chain below f. The structural pass has rejected recursion and chains
+ * deeper than the frame limit, so the recursion here is bounded by the frame limit. */
+static uint32_t chain_depth(const struct vf_actx *A, uint32_t f, uint32_t level, uint32_t *memo,
+                            uint32_t *site)
 {
 	const struct vf_cfg *cfg = A->cfg;
+	if (memo[f])
+		return memo[f] - 1;
 	uint32_t own = (A->fdepth[f] + 7) & ~7u, best = 0;
-	*site = VF_NONE;
-	if (level > VF_MAX_FRAMES)
-		return own;
-	for (uint32_t i = 0; i < cfg->funcs[f].call_cnt; i++) {
-		const struct vf_call *c = &cfg->calls[cfg->funcs[f].call_off + i];
-		uint32_t sub_site;
-		uint32_t d = chain_depth(A, c->callee, level + 1, &sub_site);
-		if (d > best) {
-			best = d;
-			*site = c->insn;
+	site[f] = VF_NONE;
+	if (level <= VF_MAX_FRAMES)
+		for (uint32_t i = 0; i < cfg->funcs[f].call_cnt; i++) {
+			const struct vf_call *c = &cfg->calls[cfg->funcs[f].call_off + i];
+			uint32_t d = chain_depth(A, c->callee, level + 1, memo, site);
+			if (d > best) {
+				best = d;
+				site[f] = c->insn;
+			}
 		}
-	}
+	memo[f] = own + best + 1;
 	return own + best;
 }
 
@@ -411,8 +506,18 @@ static void check_stack_chains(struct vf_actx *A)
 {
 	if (!A->cfg->func_cnt)
 		return;
-	uint32_t site;
-	uint32_t total = chain_depth(A, 0, 1, &site);
+	uint32_t *memo = calloc(A->cfg->func_cnt, sizeof(uint32_t));
+	uint32_t *sites = calloc(A->cfg->func_cnt, sizeof(uint32_t));
+	if (!memo || !sites) {
+		free(memo);
+		free(sites);
+		A->nomem = true;
+		return;
+	}
+	uint32_t total = chain_depth(A, 0, 1, memo, sites);
+	uint32_t site = sites[0];
+	free(memo);
+	free(sites);
 	if (total > VF_STACK_SIZE) {
 		bool was = A->report;
 		A->report = true;
@@ -654,6 +759,18 @@ int vf_analyze(struct vf_ctx *V)
 	}
 	for (uint32_t l = 0; l < A.loop_cnt; l++) {
 		struct vf_aloop *L = &A.loops[l];
+		if (L->seen && !A.opts->privileged) {
+			/* Linux refuses any back edge without CAP_BPF */
+			struct vf_finding *f =
+			    vf_report(&A, L->head, "VF-LOOP-UNBOUNDED", false,
+			              "the loop at instruction %u needs CAP_BPF: unprivileged "
+			              "programs may not jump backwards",
+			              L->head);
+			if (f)
+				vf_finding_set_hint(
+				    f, "unroll the loop (#pragma unroll) or load the program with CAP_BPF");
+			continue;
+		}
 		if (!L->seen || L->inc_regs || L->inc_slots || L->dec_regs || L->dec_slots)
 			continue;
 		struct vf_finding *f =

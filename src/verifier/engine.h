@@ -1,6 +1,6 @@
-/* Internals shared by the engine's files: the analysis context, the built-in Linux platform
- * tables the engine consults (helper prototypes, context layouts, return ranges), transfer and
- * text descriptions. See specs/verifier.md. */
+/* Internals shared by the engine's files: the analysis context, the platform facts the engine
+ * consults (helper prototypes and program types translated from bpfcheck/platform.h), transfer
+ * and text descriptions. See specs/verifier.md. */
 #ifndef BPFCHECK_VERIFIER_ENGINE_H
 #define BPFCHECK_VERIFIER_ENGINE_H
 
@@ -130,6 +130,7 @@ struct vf_actx {
 	uint64_t live_states;
 	const struct vf_cfg *cfg;
 	const struct vf_state *cur; /* state the instruction being run started from (short paths) */
+	uint32_t id_gen;            /* fresh ids for copies, nullable pointers, packet variable parts */
 	uint32_t *fdepth;           /* per CFG function: deepest stack byte any state used */
 	uint8_t *base_seen;         /* per slot (reporting pass): 1 context base seen, 2 other pointer base */
 };

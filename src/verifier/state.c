@@ -147,11 +147,12 @@ void vf_reg_delta_clear(struct vf_reg *r)
 	memset(r->dl, 0, sizeof(r->dl));
 }
 
-void vf_reg_delta_reset(struct vf_reg *r, uint32_t head)
+void vf_reg_delta_reset(struct vf_reg *r, uint32_t head, uint16_t base)
 {
 	int free_i = -1;
 	for (int i = 0; i < VF_DELTA_SLOTS; i++) {
 		if (r->dl[i].head == head) {
+			r->dl[i].base = base;
 			r->dl[i].dmin = r->dl[i].dmax = 0;
 			return;
 		}
@@ -163,6 +164,7 @@ void vf_reg_delta_reset(struct vf_reg *r, uint32_t head)
 		free_i = VF_DELTA_SLOTS - 1;
 	}
 	r->dl[free_i].head = head;
+	r->dl[free_i].base = base;
 	r->dl[free_i].dmin = r->dl[free_i].dmax = 0;
 }
 
@@ -454,7 +456,7 @@ static void delta_join(struct vf_reg *d, const struct vf_reg *s, bool widen)
 		if (!d->dl[i].head)
 			continue;
 		const struct vf_delta *o = vf_reg_delta(s, d->dl[i].head);
-		if (!o) {
+		if (!o || o->base != d->dl[i].base) {
 			memset(&d->dl[i], 0, sizeof(d->dl[i]));
 			continue;
 		}
@@ -535,10 +537,13 @@ static void reg_join(struct vf_reg *d, const struct vf_reg *s, bool widen, const
 	}
 	d->v = widen ? vn_widen(dv, sv, thr, thr_cnt) : vn_join(dv, sv);
 	if (d->nid != s->nid)
-		d->nid = mix_id(tag, d->nid, s->nid);
+		d->nid = (d->nid && s->nid) ? mix_id(tag, d->nid, s->nid) : 0; /* 0: linked to nothing */
 	if (d->pid != s->pid || !same_off) {
 		d->pid = mix_id(tag ^ 0x5bd1e995u, d->pid, s->pid);
 		d->pkt_range = 0;
+	} else if (d->pkt_range == VF_PKT_BEYOND || s->pkt_range == VF_PKT_BEYOND) {
+		if (d->pkt_range != s->pkt_range)
+			d->pkt_range = 0; /* past the end on one path only: nothing known */
 	} else if (s->pkt_range < d->pkt_range) {
 		d->pkt_range = s->pkt_range;
 	}
@@ -589,24 +594,25 @@ static void frame_join(struct vf_frame *d, const struct vf_frame *s, bool widen,
 	}
 }
 
-/* Ids made at joins (>= 0x80000000) renumbered in order of first appearance, so that joining
- * states whose registers share ids the same way gives the same ids again (the fixpoint
- * converges); ids from instructions (< 0x80000000) are kept. */
+/* Ids only say which registers and slots hold the same value: renumbered in order of first
+ * appearance, so joining states whose registers share ids the same way gives the same ids again
+ * (the fixpoint converges). 0 stays 0 (linked to nothing; for packet pointers: no variable part). */
+#define ID_MAP_MAX 192
 struct id_map {
-	uint32_t from[64], to[64];
+	uint32_t from[ID_MAP_MAX], to[ID_MAP_MAX];
 	uint32_t n;
 	uint32_t base;
 };
 
 static uint32_t map_id(struct id_map *m, uint32_t id)
 {
-	if (id < 0x80000000u)
-		return id;
+	if (id == 0)
+		return 0;
 	for (uint32_t i = 0; i < m->n; i++)
 		if (m->from[i] == id)
 			return m->to[i];
-	if (m->n == 64)
-		return id;
+	if (m->n == ID_MAP_MAX)
+		return id; /* more distinct ids than ever seen in practice: left as they are */
 	m->from[m->n] = id;
 	m->to[m->n] = m->base | (m->n + 1);
 	return m->to[m->n++];
@@ -620,7 +626,7 @@ static void canon_reg(struct vf_reg *r, struct id_map *nm, struct id_map *pm)
 		r->pid = map_id(pm, r->pid);
 }
 
-static void canon_ids(struct vf_state *s, uint32_t tag)
+void vf_state_canon(struct vf_state *s, uint32_t tag)
 {
 	struct id_map nm, pm;
 	nm.n = pm.n = 0;
@@ -632,11 +638,10 @@ static void canon_ids(struct vf_state *s, uint32_t tag)
 		const struct vf_frame *cf = s->fr[f];
 		bool any = false;
 		for (int i = 0; i < 5; i++)
-			any |= cf->saved[i].nid >= 0x80000000u || cf->saved[i].pid >= 0x80000000u;
-		any |= cf->callback && (cf->cb_arg.nid >= 0x80000000u || cf->cb_arg.pid >= 0x80000000u);
+			any |= cf->saved[i].nid || cf->saved[i].pid;
+		any |= cf->callback && (cf->cb_arg.nid || cf->cb_arg.pid);
 		for (int k = 0; k < VF_STACK_SLOTS && !any; k++)
-			any = cf->sb[k * 8] == SB_SPILL &&
-			      (cf->sp->r[k].nid >= 0x80000000u || cf->sp->r[k].pid >= 0x80000000u);
+			any = cf->sb[k * 8] == SB_SPILL && (cf->sp->r[k].nid || cf->sp->r[k].pid);
 		if (!any)
 			continue;
 		struct vf_frame *fr = vf_frame_mut(s, f);
@@ -673,7 +678,7 @@ void vf_state_join(struct vf_state *dst, const struct vf_state *src, bool widen,
 	for (uint32_t i = 0; i < src->nrefs; i++)
 		vf_state_add_ref(dst, src->refs[i]);
 	dst->may_goto = dst->may_goto && src->may_goto;
-	canon_ids(dst, head_tag);
+	vf_state_canon(dst, head_tag);
 }
 
 static bool reg_eq(const struct vf_reg *a, const struct vf_reg *b)

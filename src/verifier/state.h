@@ -53,16 +53,22 @@ enum vf_rtype {
 	VT_MAP_VALUE_OR_NULL,
 	VT_MEM, /* helper memory of known size (ringbuf record) */
 	VT_MEM_OR_NULL,
-	VT_FUNC,     /* address of a subprogram (callback) */
-	VT_UNUSABLE, /* different types joined: any use is reported */
+	VT_FUNC,            /* address of a subprogram (callback) */
+	VT_UNUSABLE,        /* different types joined: any use is reported */
 	VT_MAP_PTR_OR_NULL, /* inner map of a map-in-map lookup, or NULL */
 };
 
-/* Per loop head: how much a register changed since the loop head was last left. */
+/* Per loop head: the value is base@head + [dmin, dmax], where base is the location (register or
+ * stack slot) whose value at the loop head it derives from. Copies keep the base, so a
+ * location's own progress is known only when base is that location. */
 struct vf_delta {
 	uint32_t head; /* loop head slot + 1; 0: unused */
+	uint16_t base; /* VF_LOC_REG(r) or VF_LOC_SLOT(s) */
 	int32_t dmin, dmax;
 };
+
+#define VF_LOC_REG(r) ((uint16_t)(1 + (r)))
+#define VF_LOC_SLOT(s) ((uint16_t)(16 + (s)))
 
 struct vf_reg {
 	uint8_t type;       /* enum vf_rtype */
@@ -72,7 +78,8 @@ struct vf_reg {
 	uint32_t pid;       /* VT_PKT*: registers with the same pid share the same variable part */
 	uint32_t ref;       /* reference id of an acquired resource, 0 for none */
 	uint32_t size;      /* VT_MEM*: region size; VT_FUNC: target slot */
-	int32_t pkt_range;  /* VT_PKT: bytes proven below pkt_end from the pointer's base (off 0) */
+	int32_t pkt_range;  /* VT_PKT: bytes proven below pkt_end from the pointer's base (off 0)
+	                       (VF_PKT_BEYOND: known past pkt_end) */
 	uint32_t origin;    /* slot that produced the value + 1, for related locations; 0 unknown */
 	int64_t off;        /* pointers: fixed offset */
 	struct vf_scalar v; /* scalars: the value; pointers: the variable part of the offset */
@@ -127,6 +134,7 @@ struct vf_state {
 void vf_state_add_branch(struct vf_state *s, uint32_t insn, bool taken);
 
 #define VF_NONE_SLOT UINT32_MAX
+#define VF_PKT_BEYOND (-1)
 
 void vf_reg_scalar(struct vf_reg *r, struct vf_scalar v);
 void vf_reg_unknown(struct vf_reg *r);
@@ -161,6 +169,9 @@ bool vf_state_same_calls(const struct vf_state *a, const struct vf_state *b);
 void vf_state_join(struct vf_state *dst, const struct vf_state *src, bool widen, const uint64_t *thr,
                    size_t thr_cnt, uint32_t head_tag);
 bool vf_state_eq(const struct vf_state *a, const struct vf_state *b);
+/* Renumbers the ids linking registers (same value, same nullable pointer, same packet variable
+ * part) in order of appearance, tagged by the join point; joins call it. */
+void vf_state_canon(struct vf_state *s, uint32_t tag);
 
 /* Reference set operations. */
 bool vf_state_has_ref(const struct vf_state *s, uint32_t ref);
@@ -168,7 +179,7 @@ bool vf_state_add_ref(struct vf_state *s, uint32_t ref);
 void vf_state_del_ref(struct vf_state *s, uint32_t ref);
 
 /* Deltas: reset for a loop head, drop all, and apply an addition of [lo, hi] to a register. */
-void vf_reg_delta_reset(struct vf_reg *r, uint32_t head);
+void vf_reg_delta_reset(struct vf_reg *r, uint32_t head, uint16_t base);
 void vf_reg_delta_clear(struct vf_reg *r);
 void vf_reg_delta_add(struct vf_reg *r, int64_t lo, int64_t hi);
 const struct vf_delta *vf_reg_delta(const struct vf_reg *r, uint32_t head);

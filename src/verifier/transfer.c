@@ -381,6 +381,15 @@ static void access_stack(struct vf_actx *ctx, struct vf_state *st, struct access
 			} else if (n <= 8 && fr->sb[lo + VF_STACK_SIZE] == SB_SPILL && (lo & 7) == 0 &&
 			           fr->sp->r[slot].type == VT_SCALAR) {
 				a->loaded.v = vn_trunc(fr->sp->r[slot].v, (unsigned)n);
+			} else if (n < 8 && fr->sb[lo + VF_STACK_SIZE] == SB_SPILL && (lo & 7) + n <= 8 &&
+			           fr->sp->r[slot].type == VT_SCALAR && vn_is_const(fr->sp->r[slot].v)) {
+				/* bytes of a spilled constant, in the program's byte order */
+				unsigned at = (unsigned)(lo & 7);
+				unsigned shift = ctx->prog->byte_order == ISA_BIG_ENDIAN
+				                     ? 8 * (8 - at - (unsigned)n)
+				                     : 8 * at;
+				uint64_t c = fr->sp->r[slot].v.u64.lo >> shift;
+				a->loaded.v = vn_trunc(vn_const(c), (unsigned)n);
 			} else {
 				bool zero = true;
 				for (int64_t i = lo; i < lo + n; i++)
@@ -402,12 +411,13 @@ static void access_stack(struct vf_actx *ctx, struct vf_state *st, struct access
 			stack_break_spills(fr, lo, hi - lo + n);
 			return;
 		}
-		if (a->val && a->val->type == VT_STACK && a->val->frame > p->frame) {
-			vf_report(ctx, a->idx, "VF-INVALID-DEREF", false,
-			          "a pointer to the stack of frame %u is stored into the stack of its caller "
-			          "(frame %u): "
-			          "it would dangle after the return",
-			          a->val->frame, p->frame);
+		if (a->val && a->val->type == VT_STACK && p->frame + 1u < st->nframes) {
+			/* Linux: "cannot spill pointers to stack into stack frame of the caller" */
+			vf_report(
+			    ctx, a->idx, "VF-INVALID-DEREF", false,
+			    "a stack pointer is stored into the stack of a caller (frame %u): Linux refuses "
+			    "stack pointers spilled into a caller's frame",
+			    p->frame);
 		}
 		if (!a->helper && n == 8 && (lo & 7) == 0 && a->val && !a->atomic) {
 			int slot = (int)((lo + VF_STACK_SIZE) / 8);
@@ -626,13 +636,14 @@ static void access_mem(struct vf_actx *ctx, struct vf_state *st, struct access *
 	case VT_PKT_META: access_pkt(ctx, st, a, p); return;
 	case VT_MAP_VALUE: {
 		const struct bpfc_map *m = map_of(ctx, p);
-		if ((a->acc & ACC_WRITE) && m && m->kind == BPFC_MAP_RODATA && !a->helper) {
-			vf_report(ctx, a->idx, "VF-READ-ONLY", false, "write into the read-only map '%s'",
-			          map_name(ctx, p));
-		} else if ((a->acc & ACC_WRITE) && m && m->kind == BPFC_MAP_RODATA) {
-			vf_report(ctx, a->idx, "VF-READ-ONLY", false,
-			          "a helper writes into the read-only map '%s'", map_name(ctx, p));
-		}
+		/* read-only for programs: .rodata, maps created with BPF_F_RDONLY_PROG (0x80), and map
+		 * types whose lookups return read-only values */
+		const struct plat_map_type *mt = m ? plat_map_type_by_id(ctx->plat, m->type) : NULL;
+		bool ro = m && (m->kind == BPFC_MAP_RODATA || (m->flags & 0x80u) ||
+		                (mt && mt->lookup == PLAT_LOOKUP_VALUE_READONLY));
+		if ((a->acc & ACC_WRITE) && ro)
+			vf_report(ctx, a->idx, "VF-READ-ONLY", false, "%s into the read-only map '%s'",
+			          a->helper ? "a helper writes" : "write", map_name(ctx, p));
 		if ((a->acc & ACC_WRITE) && a->val && vf_reg_is_ptr(a->val))
 			vf_report(ctx, a->idx, "VF-POINTER-LEAK", true,
 			          "a %s pointer is stored into map '%s', where user space can read it",
@@ -707,7 +718,6 @@ static void do_ptr_arith(struct vf_actx *ctx, struct vf_state *st, uint32_t idx,
                          const struct vf_reg *sc, unsigned sem, bool is64, int ptr_reg, int sc_reg)
 {
 	struct vf_reg res = *ptr;
-	struct vf_reg before = st->r[dst];
 	res.origin = ptr->origin;
 	const char *op = isa_sem_name(sem);
 	if (!is64) {
@@ -753,7 +763,6 @@ static void do_ptr_arith(struct vf_actx *ctx, struct vf_state *st, uint32_t idx,
 		memcpy(res.dl, ptr->dl, sizeof(res.dl));
 		vf_reg_delta_add(&res, k, k);
 		st->r[dst] = res;
-		(void)before;
 		return;
 	}
 	if (ptr->type == VT_CTX) {
@@ -773,7 +782,7 @@ static void do_ptr_arith(struct vf_actx *ctx, struct vf_state *st, uint32_t idx,
 	}
 	res.v = vn_alu(sem, true, res.v, sc->v);
 	if (res.type == VT_PKT || res.type == VT_PKT_META) {
-		res.pid = (idx + 1) | 0x40000000u;
+		res.pid = 0x20000000u | (++ctx->id_gen & 0x1fffffffu);
 		res.pkt_range = 0;
 	}
 	vf_reg_delta_clear(&res);
@@ -812,6 +821,12 @@ static void do_alu(struct vf_actx *ctx, struct vf_state *st, uint32_t idx, const
 			return;
 		}
 		if (is64) {
+			if (use_src && srcv.type == VT_SCALAR && s->src != dst) {
+				/* the copy and the original are linked: a comparison on one refines both */
+				if (!srcv.nid)
+					srcv.nid = st->r[s->src].nid =
+					    0x20000000u | (++ctx->id_gen & 0x1fffffffu);
+			}
 			*d = srcv;
 			if (!use_src)
 				d->origin = idx + 1;
@@ -940,6 +955,30 @@ static unsigned swap_op(unsigned sem)
 	}
 }
 
+struct link_mark {
+	uint32_t nid;
+	struct vf_scalar v;
+};
+
+static void link_fn(struct vf_reg *r, void *arg)
+{
+	const struct link_mark *m = arg;
+	if (r->type == VT_SCALAR && r->nid == m->nid) {
+		bool e;
+		r->v = vn_meet(r->v, m->v, &e);
+	}
+}
+
+/* The refined value of a register holds for every copy linked to it. */
+static void link_refine(struct vf_state *st, int regno)
+{
+	const struct vf_reg *R = &st->r[regno];
+	if (R->type != VT_SCALAR || !R->nid)
+		return;
+	struct link_mark m = {R->nid, R->v};
+	for_each_reg(st, link_fn, &m);
+}
+
 /* Narrows the scalar operands of st to "a op b" holding (the domains' branch refinement);
  * false when it cannot hold. */
 static bool apply_scalar_cond(struct vf_state *st, int cmp, bool is32, int ra, int rb,
@@ -950,8 +989,11 @@ static bool apply_scalar_cond(struct vf_state *st, int cmp, bool is32, int ra, i
 	if (!vf_scalar_assume((enum vf_cmp)cmp, !is32, &a, &b))
 		return false;
 	st->r[ra].v = a;
-	if (rb >= 0)
+	link_refine(st, ra);
+	if (rb >= 0) {
 		st->r[rb].v = b;
+		link_refine(st, rb);
+	}
 	return true;
 }
 
@@ -999,29 +1041,40 @@ static bool pointer_cond(struct vf_actx *ctx, uint32_t idx, struct vf_state *tak
 				*f_ok = false;
 			return true;
 		}
-		struct vf_reg pt = taken->r[preg];
-		struct vf_reg pf = fall->r[preg];
 		mark_reg_null(taken, &taken->r[preg], taken_is_null);
 		mark_reg_null(fall, &fall->r[preg], !taken_is_null);
-		(void)pt;
-		(void)pf;
 		return true;
 	}
 	/* packet pointer against packet end */
-	const struct vf_reg *Bf = B;
-	if (B && ((A->type == VT_PKT && Bf->type == VT_PKT_END) ||
-	          (A->type == VT_PKT_END && Bf->type == VT_PKT))) {
+	if (B &&
+	    ((A->type == VT_PKT && B->type == VT_PKT_END) || (A->type == VT_PKT_END && B->type == VT_PKT))) {
 		int pr = A->type == VT_PKT ? ra : rb;
 		unsigned s2 = A->type == VT_PKT ? sem : swap_op(sem); /* now "pkt s2 end" */
 		/* which outcome proves pkt <= end (or pkt < end)? */
-		struct vf_state *good = NULL;
+		struct vf_state *good = NULL, *bad = NULL;
 		switch (s2) {
 		case ISA_SEM_JGT:
-		case ISA_SEM_JGE: good = fall; break; /* not (pkt > end) */
+		case ISA_SEM_JGE: /* not (pkt > end): in bounds */
+			good = fall;
+			bad = taken;
+			break;
 		case ISA_SEM_JLT:
-		case ISA_SEM_JLE: good = taken; break;
+		case ISA_SEM_JLE:
+			good = taken;
+			bad = fall;
+			break;
 		default: break;
 		}
+		/* a pointer already known past the end (a comparison repeated): the branch is decided */
+		if (good && fall->r[pr].pkt_range == VF_PKT_BEYOND) {
+			if (good == fall)
+				*f_ok = false;
+			else
+				*t_ok = false;
+			return true;
+		}
+		if (bad && bad->r[pr].off > 0 && bad->r[pr].pkt_range < bad->r[pr].off)
+			bad->r[pr].pkt_range = VF_PKT_BEYOND; /* this pointer (only) is past the end */
 		if (good) {
 			struct vf_reg *P = &good->r[pr];
 			if (P->off > 0 && P->off < 0xffff && P->v.u64.hi < 0xffff) {
@@ -1304,7 +1357,7 @@ static int do_helper(struct vf_actx *ctx, struct vf_state *st, uint32_t idx, int
 				}
 				r0.type = VT_MAP_PTR_OR_NULL;
 				r0.map = (uint16_t)m->inner_map;
-				r0.nid = idx + 1;
+				r0.nid = 0x20000000u | (++ctx->id_gen & 0x1fffffffu);
 				r0.v = vn_const(0);
 				r0.origin = idx + 1;
 				break;
@@ -1321,7 +1374,7 @@ static int do_helper(struct vf_actx *ctx, struct vf_state *st, uint32_t idx, int
 			memset(&r0, 0, sizeof(r0));
 			r0.type = VT_MAP_VALUE_OR_NULL;
 			r0.map = st->r[map_reg].map;
-			r0.nid = idx + 1;
+			r0.nid = 0x20000000u | (++ctx->id_gen & 0x1fffffffu);
 			r0.v = vn_const(0);
 			r0.origin = idx + 1;
 		}
@@ -1330,7 +1383,7 @@ static int do_helper(struct vf_actx *ctx, struct vf_state *st, uint32_t idx, int
 		memset(&r0, 0, sizeof(r0));
 		r0.type = VT_MEM_OR_NULL;
 		r0.size = (uint32_t)(alloc_size > UINT32_MAX ? UINT32_MAX : alloc_size);
-		r0.nid = idx + 1;
+		r0.nid = 0x20000000u | (++ctx->id_gen & 0x1fffffffu);
 		r0.v = vn_const(0);
 		r0.origin = idx + 1;
 		if (h->acquire) {
@@ -1537,10 +1590,11 @@ int vf_transfer(struct vf_actx *ctx, uint32_t idx, struct vf_state *st, struct v
 			return 1;
 		}
 		struct vf_reg v = a.loaded;
-		if (e->sem == ISA_SEM_LDXSX && v.type == VT_SCALAR)
+		if (e->sem == ISA_SEM_LDXSX && v.type == VT_SCALAR) {
 			v.v = vn_sext(v.v, e->size * 8u);
-		if (v.type == VT_SCALAR || v.type == VT_UNINIT)
 			vf_reg_delta_clear(&v);
+			v.nid = 0;
+		}
 		v.origin = idx + 1;
 		st->r[s->dst] = v;
 		return 1;
@@ -1573,6 +1627,11 @@ int vf_transfer(struct vf_actx *ctx, uint32_t idx, struct vf_state *st, struct v
 			val = st->r[s->src];
 		} else {
 			vf_reg_scalar(&val, vn_const((uint64_t)(int64_t)s->imm));
+		}
+		if (e->cls == ISA_CLS_STX && !atomic && e->size == 8 && val.type == VT_SCALAR && !val.nid &&
+		    st->r[s->dst].type == VT_STACK) {
+			/* a spilled number stays linked to the register it came from */
+			val.nid = st->r[s->src].nid = 0x20000000u | (++ctx->id_gen & 0x1fffffffu);
 		}
 		struct access a = {0};
 		a.idx = idx;

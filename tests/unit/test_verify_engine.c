@@ -135,6 +135,10 @@ START_TEST(uninit_stack)
 	oc = verify_opts("xdp", src, "VF-UNINIT-STACK", &o);
 	ck_assert_msg(!oc.accepted && oc.count == 1 && oc.warnings == 0, "unprivileged: an error");
 	PASS("xdp", "r1 = 7\n*(u64 *)(r10 - 8) = r1\nr0 = *(u64 *)(r10 - 8)\nexit\n");
+	/* single bytes of a spilled constant are known */
+	PASS("cgroup_skb", "r1 = 0x100\n*(u64 *)(r10 - 8) = r1\nr0 = *(u8 *)(r10 - 7)\nexit\n");
+	REJECT("cgroup_skb", "r1 = 0x200\n*(u64 *)(r10 - 8) = r1\nr0 = *(u8 *)(r10 - 7)\nexit\n",
+	       "VF-RETURN-RANGE");
 	/* a partial write leaves the other bytes uninitialised */
 	oc = verify("xdp", "r1 = 7\n*(u32 *)(r10 - 8) = r1\nr0 = *(u64 *)(r10 - 8)\nr0 = 0\nexit\n",
 	            "VF-UNINIT-STACK");
@@ -208,6 +212,9 @@ START_TEST(read_only)
 	PASS("xdp", "r1 = map_val_by_idx(3, 4) ll\nr0 = *(u32 *)(r1 + 0)\nr0 = 0\nexit\n");
 	REJECT("xdp", "r1 = map_val_by_idx(3, 4) ll\nr2 = 1\n*(u32 *)(r1 + 0) = r2\nr0 = 0\nexit\n",
 	       "VF-READ-ONLY");
+	/* a helper writing into read-only memory */
+	REJECT("kprobe", "r1 = map_val_by_idx(3, 0) ll\nr2 = 8\nr3 = 0\ncall 113\nr0 = 0\nexit\n",
+	       "VF-READ-ONLY");
 }
 END_TEST
 
@@ -219,6 +226,10 @@ START_TEST(packet_bounds)
 	REJECT("xdp", PKT("14") "r0 = *(u8 *)(r2 + 14)\nr0 = 0\nr0 = 1\nexit\n", "VF-PACKET-BOUNDS");
 	PASS("xdp", PKT("14") "r0 = *(u8 *)(r2 + 13)\nr0 = 0\nr0 = 1\nexit\n");
 	PASS("xdp", PKT("14") "r0 = *(u16 *)(r2 + 12)\nr0 = 0\nr0 = 1\nexit\n");
+	/* the same comparison repeated after a join: past the end stays past the end */
+	PASS("sched_cls", "r2 = *(u32 *)(r1 + 80)\nr4 = *(u32 *)(r1 + 76)\nr3 = r4\nr3 += 42\nr1 = 0\n"
+	                  "if r3 > r2 goto +2\nr4 += 14\nr1 = r4\nif r3 > r2 goto +1\nr2 = *(u16 *)(r1 + 9)\n"
+	                  "r0 = 0\nexit\n");
 	/* no check at all */
 	REJECT("xdp", "r2 = *(u32 *)(r1 + 0)\nr0 = *(u8 *)(r2 + 0)\nr0 = 0\nexit\n", "VF-PACKET-BOUNDS");
 	/* checked with the operands swapped: data_end < data + 14 */
@@ -368,6 +379,24 @@ START_TEST(loops)
 	PASS("xdp",
 	     "r2 = *(u32 *)(r1 + 16)\nif r2 > 100 goto +3\nr1 = 0\nl:\nr1 += 1\nif r1 < r2 goto l\nr0 = 0\n"
 	     "exit\n");
+	/* r1 is reset from r4 on every iteration: the copy does not make it progress */
+	REJECT("xdp", "r4 = 5\nr1 = 0\nl:\nr1 = r4\nr1 += 1\nif r1 < 10 goto l\nr0 = 0\nexit\n",
+	       "VF-LOOP-UNBOUNDED");
+	/* a counter kept in a stack slot (filled, incremented, spilled back) */
+	PASS("xdp",
+	     "r1 = 0\n*(u64 *)(r10 - 8) = r1\nl:\nr1 = *(u64 *)(r10 - 8)\nr1 += 1\n*(u64 *)(r10 - 8) = r1\n"
+	     "if r1 < 10 goto l\nr0 = 0\nexit\n");
+	/* a back edge after which the branch goes the other way: taken at most once */
+	PASS("xdp", "r0 = *(u32 *)(r1 + 16)\nl:\nif r0 == 0 goto set\nr0 = 3\nexit\nset:\nr0 = 1\ngoto l\n");
+	REJECT("xdp", "r0 = *(u32 *)(r1 + 16)\nl:\nif r0 == 0 goto set\nr0 = 3\nexit\nset:\nr0 = 0\ngoto l\n",
+	       "VF-LOOP-UNBOUNDED");
+	/* without CAP_BPF no loop is allowed */
+	struct vf_options o;
+	vf_options_default(&o);
+	o.privileged = false;
+	struct outcome oc = verify_opts("xdp", "r1 = 0\nl:\nr1 += 1\nif r1 < 10 goto l\nr0 = 0\nexit\n",
+	                                "VF-LOOP-UNBOUNDED", &o);
+	ck_assert_msg(!oc.accepted && oc.count == 1, "unprivileged loop: %s", oc.first);
 	/* a counter that moves both ways */
 	REJECT("xdp", "r1 = 0\nl:\nr1 += 1\nr1 -= 1\nif r1 < 10 goto l\nr0 = 0\nexit\n", "VF-LOOP-UNBOUNDED");
 }
