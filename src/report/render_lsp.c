@@ -96,9 +96,9 @@ static int lsp_severity(const char *sev)
 	return 3;
 }
 
-static json_t *doc_list(json_t *docs, const struct report_render_opts *o, const char *path)
+static json_t *doc_list(json_t *docs, const char *path)
 {
-	char *uri = report_file_uri(o, path);
+	char *uri = report_file_uri(NULL, path);
 	if (!uri)
 		return NULL;
 	json_t *d = json_object_get(docs, uri);
@@ -117,15 +117,16 @@ int report_render_lsp(const struct report *r, const struct report_render_opts *o
 	json_t *p, *fi, *x;
 	json_array_foreach(r->programs, i, p)
 	{
-		const char *input = report_rel_path(opts, rj_str(p, "input", "?"));
+		/* URIs from the paths as recorded: absolute for source files, from the working
+		 * directory for inputs (where the user named them) */
+		const char *input = rj_str(p, "input", "?");
 		json_array_foreach(json_object_get(p, "findings"), j, fi)
 		{
 			if (json_object_get(fi, "suppressed_by"))
 				continue;
 			const json_t *loc = json_object_get(fi, "location");
-			const char *file =
-			    json_is_object(loc) ? report_rel_path(opts, rj_str(loc, "file", "?")) : input;
-			json_t *list = doc_list(docs, opts, file);
+			const char *file = json_is_object(loc) ? rj_str(loc, "file", "?") : input;
+			json_t *list = doc_list(docs, file);
 			if (!list)
 				continue;
 			json_t *d = json_object();
@@ -139,10 +140,8 @@ int report_render_lsp(const struct report *r, const struct report_render_opts *o
 			json_array_foreach(json_object_get(fi, "related"), k, x)
 			{
 				const json_t *rl = json_object_get(x, "location");
-				const char *rf = json_is_object(rl)
-				                     ? report_rel_path(opts, rj_str(rl, "file", "?"))
-				                     : input;
-				char *uri = report_file_uri(opts, rf);
+				const char *rf = json_is_object(rl) ? rj_str(rl, "file", "?") : input;
+				char *uri = report_file_uri(NULL, rf);
 				if (!uri)
 					continue;
 				json_t *ri = json_object(), *l = json_object();
@@ -159,7 +158,7 @@ int report_render_lsp(const struct report *r, const struct report_render_opts *o
 			json_object_set_new(d, "relatedInformation", rel);
 			/* what an editor shows on hover: the program, instruction, registers, hint */
 			json_t *data = json_object();
-			json_object_set_new(data, "input", json_string(input));
+			json_object_set_new(data, "input", json_string(report_rel_path(opts, input)));
 			json_object_set(data, "section", json_object_get(p, "section"));
 			json_object_set(data, "program", json_object_get(p, "name"));
 			json_object_set(data, "insn", json_object_get(fi, "insn"));

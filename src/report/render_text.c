@@ -115,8 +115,8 @@ static void source_excerpt(const struct tctx *t, const json_t *loc)
 	size_t start = 0, avail = t->width > (unsigned)gw + 8 ? t->width - (unsigned)gw : 0;
 	bool cut_left = false, cut_right = false;
 	if (avail && n > avail) {
-		if (column > 0 && caret + 8 > avail)
-			start = caret + 8 - avail + 3;
+		if (column > 0 && caret + 8 > avail) /* caret in the middle: context on both sides */
+			start = caret > avail / 2 ? caret - avail / 2 : 0;
 		if (start) {
 			cut_left = true;
 			avail -= 3;
