@@ -344,8 +344,10 @@ int cmd_verify(int argc, char **argv)
 	if (!quiet) {
 		if (report_render(rep, (enum report_format)out_format, &rend, stdout, &err) != BPFC_OK)
 			fprintf(stderr, "bpfcheck verify: %s\n", err.msg);
-		if (stats &&
-		    report_render_stats(rep, (enum report_stats_format)stats_format, stdout) != BPFC_OK)
+		struct report_render_opts stats_opts = rend;
+		stats_opts.timing = true; /* statistics always show times (not byte-stable, by nature) */
+		if (stats && report_render_stats(rep, (enum report_stats_format)stats_format, &stats_opts,
+		                                 stdout) != BPFC_OK)
 			fprintf(stderr, "bpfcheck verify: writing the statistics failed\n");
 	}
 	struct report_summary sum;

@@ -82,8 +82,10 @@ int report_render_lsp(const struct report *r, const struct report_render_opts *o
 int report_render_sarif(const struct report *r, const struct report_render_opts *opts, FILE *f);
 
 /* Per-program statistics (instructions, blocks, loop heads, iterations, peak states, time, peak
- * memory) as an aligned table, CSV or JSON, like veristat. */
-int report_render_stats(const struct report *r, enum report_stats_format fmt, FILE *f);
+ * memory) as an aligned table, CSV or JSON, like veristat. The time column only with opts->timing
+ * (opts may be NULL: no times), so the output can be byte-stable. */
+int report_render_stats(const struct report *r, enum report_stats_format fmt,
+                        const struct report_render_opts *opts, FILE *f);
 
 /* Counts over the whole report. */
 struct report_summary {
@@ -95,8 +97,8 @@ struct report_summary {
 void report_summarize(const struct report *r, struct report_summary *out);
 
 /* Compares report a (before) with b (after) and writes to f: verdict changes first, then findings
- * added and removed, then statistics deltas. *regressions gets the number of programs that went
- * from pass to fail (or disappeared from b after passing in a... no: only pass -> fail/error). */
+ * added and removed, then statistics deltas. *regressions (may be NULL) gets the number of programs
+ * that went from pass to fail or error; programs are matched by input file name, section, name. */
 int report_compare(const struct report *a, const struct report *b, const struct report_render_opts *opts,
                    FILE *f, size_t *regressions, struct bpfc_error *err);
 

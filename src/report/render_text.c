@@ -179,7 +179,11 @@ static void print_finding(const struct tctx *t, const json_t *p, const json_t *f
 		source_excerpt(t, loc);
 	const char *dis = rj_str(f, "disasm", NULL);
 	if (dis && insn >= 0) {
-		snprintf(line, sizeof(line), "insn %lld: %s", insn, dis);
+		const char *func = rj_str(f, "func", NULL);
+		if (func && strcmp(func, rj_str(p, "name", "")) != 0)
+			snprintf(line, sizeof(line), "insn %lld in %s(): %s", insn, func, dis);
+		else
+			snprintf(line, sizeof(line), "insn %lld: %s", insn, dis);
 		wrapped(t, "  ", 2, line, 6);
 	}
 	size_t i;
@@ -312,8 +316,14 @@ int report_render_text(const struct report *r, const struct report_render_opts *
 	{
 		const char *path = rj_str(in, "path", "?");
 		if (json_object_get(in, "error")) {
-			fprintf(f, "%sERROR%s %s: %s\n", col(&t, C_RED), col(&t, C_RESET),
-			        report_rel_path(t.o, path), rj_str(in, "error", ""));
+			const char *msg = rj_str(in, "error", "");
+			const char *shown = report_rel_path(t.o, path);
+			if (strncmp(msg, path, strlen(path)) == 0) /* loader messages name the file already */
+				fprintf(f, "%sERROR%s %s%s\n", col(&t, C_RED), col(&t, C_RESET), shown,
+				        msg + strlen(path));
+			else
+				fprintf(f, "%sERROR%s %s: %s\n", col(&t, C_RED), col(&t, C_RESET), shown,
+				        msg);
 			continue;
 		}
 		while (pi < np && strcmp(rj_str(json_array_get(r->programs, pi), "input", ""), path) == 0)

@@ -214,14 +214,13 @@ int report_verify_many(const char *const *paths, size_t path_cnt, const struct r
 	if (!paths || !path_cnt)
 		return bpfc_error_set(err, BPFC_ERR_USAGE, "no input file");
 	struct strvec files = {0};
-	struct strvec dir_errors = {0}; /* "path\0message" is overkill: keep the path, say why below */
+	struct strvec dir_errors = {0}; /* directories that could not be listed */
 	int rc = BPFC_OK;
 	struct report *r = NULL;
 	struct pool pl = {0};
 	pl.o = opts;
 	pthread_mutex_init(&pl.lock, NULL);
 	/* files in argument order; a directory stands for its .o files */
-	size_t *input_of_file = NULL;
 	for (size_t i = 0; i < path_cnt; i++) {
 		struct stat st;
 		if (stat(paths[i], &st) == 0 && S_ISDIR(st.st_mode)) {
@@ -240,7 +239,6 @@ int report_verify_many(const char *const *paths, size_t path_cnt, const struct r
 			goto out;
 		}
 	}
-	(void)input_of_file;
 	pl.file_cnt = files.n;
 	pl.files = calloc(files.n + 1, sizeof(*pl.files));
 	if (!pl.files) {

@@ -53,7 +53,13 @@ static void csv_field(FILE *f, const char *s)
 	fputc('"', f);
 }
 
-int report_render_stats(const struct report *r, enum report_stats_format fmt, FILE *f)
+static bool shown(const struct report_render_opts *o, size_t c)
+{
+	return strcmp(cols[c].key, "time_ns") != 0 || (o && o->timing);
+}
+
+int report_render_stats(const struct report *r, enum report_stats_format fmt,
+                        const struct report_render_opts *opts, FILE *f)
 {
 	size_t i;
 	json_t *p;
@@ -67,7 +73,10 @@ int report_render_stats(const struct report *r, enum report_stats_format fmt, FI
 			json_object_set(o, "section", json_object_get(p, "section"));
 			json_object_set(o, "name", json_object_get(p, "name"));
 			json_object_set(o, "verdict", json_object_get(p, "verdict"));
-			json_object_set(o, "stats", json_object_get(p, "stats"));
+			json_t *st = json_deep_copy(json_object_get(p, "stats"));
+			if (!opts || !opts->timing)
+				json_object_del(st, "time_ns");
+			json_object_set_new(o, "stats", st);
 			json_array_append_new(arr, o);
 		}
 		int rc = report_dump_json(arr, f);
@@ -77,7 +86,8 @@ int report_render_stats(const struct report *r, enum report_stats_format fmt, FI
 	if (fmt == REPORT_STATS_CSV) {
 		fputs("program,verdict", f);
 		for (size_t c = 0; c < NCOLS; c++)
-			fprintf(f, ",%s", cols[c].head);
+			if (shown(opts, c))
+				fprintf(f, ",%s", cols[c].head);
 		fputc('\n', f);
 		json_array_foreach(r->programs, i, p)
 		{
@@ -85,6 +95,8 @@ int report_render_stats(const struct report *r, enum report_stats_format fmt, FI
 			csv_field(f, label);
 			fprintf(f, ",%s", rj_str(p, "verdict", "error"));
 			for (size_t c = 0; c < NCOLS; c++) {
+				if (!shown(opts, c))
+					continue;
 				cell(json_object_get(p, "stats"), c, buf, sizeof(buf));
 				fprintf(f, ",%s", buf);
 			}
@@ -111,13 +123,16 @@ int report_render_stats(const struct report *r, enum report_stats_format fmt, FI
 	}
 	fprintf(f, "%-*s  %-*s", (int)w[0], "program", (int)w[1], "verdict");
 	for (size_t c = 0; c < NCOLS; c++)
-		fprintf(f, "  %*s", (int)w[c + 2], cols[c].head);
+		if (shown(opts, c))
+			fprintf(f, "  %*s", (int)w[c + 2], cols[c].head);
 	fputc('\n', f);
 	json_array_foreach(r->programs, i, p)
 	{
 		label_of(p, label, sizeof(label));
 		fprintf(f, "%-*s  %-*s", (int)w[0], label, (int)w[1], rj_str(p, "verdict", "error"));
 		for (size_t c = 0; c < NCOLS; c++) {
+			if (!shown(opts, c))
+				continue;
 			cell(json_object_get(p, "stats"), c, buf, sizeof(buf));
 			fprintf(f, "  %*s", (int)w[c + 2], buf);
 		}

@@ -27,7 +27,7 @@ static char *render_mem(const struct report *r, int fmt, const struct report_ren
 	ck_assert_ptr_nonnull(f);
 	int rc;
 	if (fmt >= 100)
-		rc = report_render_stats(r, (enum report_stats_format)(fmt - 100), f);
+		rc = report_render_stats(r, (enum report_stats_format)(fmt - 100), o, f);
 	else
 		rc = report_render(r, (enum report_format)fmt, o, f, NULL);
 	ck_assert_int_eq(rc, BPFC_OK);
