@@ -166,6 +166,8 @@ START_TEST(spill_keeps_pointer)
 	/* a map value pointer spilled and filled stays a map value pointer */
 	PASS("xdp", LOOKUP("0") "if r0 == 0 goto +3\n*(u64 *)(r10 - 16) = r0\nr1 = *(u64 *)(r10 - 16)\n"
 	                        "r0 = *(u64 *)(r1 + 0)\nr0 = 0\nexit\n");
+	/* a spilled pointer can only be filled whole */
+	REJECT("xdp", "*(u64 *)(r10 - 8) = r1\nr0 = *(u32 *)(r10 - 8)\nexit\n", "VF-INVALID-DEREF");
 	/* a partial overwrite of the spilled pointer turns the slot into plain bytes */
 	REJECT("xdp",
 	       LOOKUP("0") "if r0 == 0 goto +4\n*(u64 *)(r10 - 16) = r0\nr2 = 0\n*(u32 *)(r10 - 16) = r2\n"
