@@ -915,7 +915,12 @@ static void do_alu(struct vf_actx *ctx, struct vf_state *st, uint32_t idx, const
 	}
 	bool dp = vf_reg_is_ptr(d), sp = vf_reg_is_ptr(&srcv);
 	if (dp && sp) {
-		if (sem == ISA_SEM_SUB && is64 && d->type == srcv.type) {
+		/* Linux (allow_ptr_leaks): the difference of two pointers is a number, for root only */
+		if (sem == ISA_SEM_SUB && is64 && (d->type == srcv.type || ctx->opts->privileged)) {
+			if (!ctx->opts->privileged)
+				vf_report(ctx, idx, "VF-POINTER-ARITH", false,
+				          "the difference of two pointers needs privileges (r%d %s, r%d %s)",
+				          dst, vf_rtype_name(d->type), s->src, vf_rtype_name(srcv.type));
 			set_scalar(st, dst, vn_top(), idx);
 			return;
 		}

@@ -300,6 +300,10 @@ START_TEST(pointer_arith)
 	REJECT("xdp", "w1 += 2\nr0 = 0\nexit\n", "VF-POINTER-ARITH");
 	REJECT("xdp", LOOKUP("0") "r0 += 8\nr0 = 0\nexit\n", "VF-POINTER-ARITH"); /* before the null check */
 	PASS("xdp", "r2 = r10\nr2 += -16\nr2 -= 8\nr0 = 0\nexit\n");
+	/* data_end - data is a number for root */
+	PASS("xdp", "r2 = *(u32 *)(r1 + 0)\nr3 = *(u32 *)(r1 + 4)\nr3 -= r2\nr0 = 0\nexit\n");
+	REJECT("xdp", "r2 = *(u32 *)(r1 + 0)\nr3 = *(u32 *)(r1 + 4)\nr3 += r2\nr0 = 0\nexit\n",
+	       "VF-POINTER-ARITH");
 }
 END_TEST
 
