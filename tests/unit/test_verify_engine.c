@@ -261,6 +261,11 @@ START_TEST(packet_walk_loop)
 	PASS("xdp", PKT_WALK("0"));
 	PASS("xdp", PKT_WALK("3"));
 	REJECT("xdp", PKT_WALK("4"), "VF-PACKET-BOUNDS");
+	/* a pointer walk with neither a counter nor a bounds check */
+	REJECT("xdp",
+	       "r2 = *(u32 *)(r1 + 0)\nr3 = *(u32 *)(r1 + 4)\nl:\nr4 = r2\nr4 += 4\n"
+	       "r5 = *(u32 *)(r1 + 16)\nr2 = r4\nif r5 != 0 goto l\nr0 = 0\nexit\n",
+	       "VF-LOOP-UNBOUNDED");
 }
 END_TEST
 
