@@ -376,7 +376,18 @@ static void access_stack(struct vf_actx *ctx, struct vf_state *st, struct access
 			note_reg(ctx, f, st, a->regno);
 		} else if (fixed && !a->helper) {
 			int slot = (int)((lo + VF_STACK_SIZE) / 8);
-			if (n == 8 && (lo & 7) == 0 && fr->sb[slot * 8] == SB_SPILL) {
+			bool whole = n == 8 && (lo & 7) == 0;
+			if (!whole && fr->sb[lo + VF_STACK_SIZE] == SB_SPILL &&
+			    (vf_reg_is_ptr(&fr->sp->r[slot]) || fr->sp->r[slot].type == VT_UNUSABLE)) {
+				/* Linux: "invalid size of register fill" */
+				struct vf_finding *f = vf_report(
+				    ctx, a->idx, "VF-INVALID-DEREF", false,
+				    "reads %lld byte(s) of a spilled %s pointer at stack offset %lld: a "
+				    "spilled pointer "
+				    "can only be filled whole (8 bytes)",
+				    (long long)n, vf_rtype_name(fr->sp->r[slot].type), (long long)lo);
+				note_reg(ctx, f, st, a->regno);
+			} else if (whole && fr->sb[slot * 8] == SB_SPILL) {
 				a->loaded = fr->sp->r[slot];
 			} else if (n <= 8 && fr->sb[lo + VF_STACK_SIZE] == SB_SPILL && (lo & 7) == 0 &&
 			           fr->sp->r[slot].type == VT_SCALAR) {
@@ -904,7 +915,12 @@ static void do_alu(struct vf_actx *ctx, struct vf_state *st, uint32_t idx, const
 	}
 	bool dp = vf_reg_is_ptr(d), sp = vf_reg_is_ptr(&srcv);
 	if (dp && sp) {
-		if (sem == ISA_SEM_SUB && is64 && d->type == srcv.type) {
+		/* Linux (allow_ptr_leaks): the difference of two pointers is a number, for root only */
+		if (sem == ISA_SEM_SUB && is64 && (d->type == srcv.type || ctx->opts->privileged)) {
+			if (!ctx->opts->privileged)
+				vf_report(ctx, idx, "VF-POINTER-ARITH", false,
+				          "the difference of two pointers needs privileges (r%d %s, r%d %s)",
+				          dst, vf_rtype_name(d->type), s->src, vf_rtype_name(srcv.type));
 			set_scalar(st, dst, vn_top(), idx);
 			return;
 		}

@@ -166,6 +166,8 @@ START_TEST(spill_keeps_pointer)
 	/* a map value pointer spilled and filled stays a map value pointer */
 	PASS("xdp", LOOKUP("0") "if r0 == 0 goto +3\n*(u64 *)(r10 - 16) = r0\nr1 = *(u64 *)(r10 - 16)\n"
 	                        "r0 = *(u64 *)(r1 + 0)\nr0 = 0\nexit\n");
+	/* a spilled pointer can only be filled whole */
+	REJECT("xdp", "*(u64 *)(r10 - 8) = r1\nr0 = *(u32 *)(r10 - 8)\nexit\n", "VF-INVALID-DEREF");
 	/* a partial overwrite of the spilled pointer turns the slot into plain bytes */
 	REJECT("xdp",
 	       LOOKUP("0") "if r0 == 0 goto +4\n*(u64 *)(r10 - 16) = r0\nr2 = 0\n*(u32 *)(r10 - 16) = r2\n"
@@ -259,6 +261,11 @@ START_TEST(packet_walk_loop)
 	PASS("xdp", PKT_WALK("0"));
 	PASS("xdp", PKT_WALK("3"));
 	REJECT("xdp", PKT_WALK("4"), "VF-PACKET-BOUNDS");
+	/* a pointer walk with neither a counter nor a bounds check */
+	REJECT("xdp",
+	       "r2 = *(u32 *)(r1 + 0)\nr3 = *(u32 *)(r1 + 4)\nl:\nr4 = r2\nr4 += 4\n"
+	       "r5 = *(u32 *)(r1 + 16)\nr2 = r4\nif r5 != 0 goto l\nr0 = 0\nexit\n",
+	       "VF-LOOP-UNBOUNDED");
 }
 END_TEST
 
@@ -298,6 +305,10 @@ START_TEST(pointer_arith)
 	REJECT("xdp", "w1 += 2\nr0 = 0\nexit\n", "VF-POINTER-ARITH");
 	REJECT("xdp", LOOKUP("0") "r0 += 8\nr0 = 0\nexit\n", "VF-POINTER-ARITH"); /* before the null check */
 	PASS("xdp", "r2 = r10\nr2 += -16\nr2 -= 8\nr0 = 0\nexit\n");
+	/* data_end - data is a number for root */
+	PASS("xdp", "r2 = *(u32 *)(r1 + 0)\nr3 = *(u32 *)(r1 + 4)\nr3 -= r2\nr0 = 0\nexit\n");
+	REJECT("xdp", "r2 = *(u32 *)(r1 + 0)\nr3 = *(u32 *)(r1 + 4)\nr3 += r2\nr0 = 0\nexit\n",
+	       "VF-POINTER-ARITH");
 }
 END_TEST
 
