@@ -59,8 +59,9 @@ int report_add_program(struct report *r, size_t input_idx, const struct bpfc_obj
                        const struct vf_result *res, const char *verify_error, const struct isa_table *isa,
                        struct bpfc_error *err);
 
-/* The report as a JSON object (borrowed; valid until the report changes or is freed). It holds
- * times; report_to_json() writes them only when asked. */
+/* The report as a Jansson object (a const json_t *, borrowed; valid until the report changes or
+ * is freed), for C callers that walk it. It holds times; report_to_json() writes them only when
+ * asked. Its "properties" member is an object keyed by id (an array in the written form). */
 const void *report_json(const struct report *r);
 
 /* The report as a JSON string in the schema (sorted keys, 2-space indent, trailing newline);

@@ -530,6 +530,15 @@ END_TEST
 
 /* ---- runner ---- */
 
+static void count_progress(void *arg, size_t done, size_t total)
+{
+	size_t *calls = arg;
+	calls[0]++;
+	ck_assert_uint_le(done, total);
+	if (done == total)
+		calls[1] = total;
+}
+
 START_TEST(runner_directory_and_errors)
 {
 	struct report_run_opts ro;
@@ -550,6 +559,18 @@ START_TEST(runner_directory_and_errors)
 	struct report_summary s;
 	report_summarize(a, &s);
 	ck_assert_uint_ge(s.programs, 20);
+	/* progress: called once per program, under the lock, ending at total */
+	struct report_run_opts po;
+	report_run_opts_default(&po);
+	po.jobs = 3;
+	size_t calls[2] = {0, 0};
+	po.progress = count_progress;
+	po.progress_arg = calls;
+	struct report *c;
+	ck_assert_int_eq(report_verify_many(paths, 1, &po, &c, &err), BPFC_OK);
+	ck_assert_uint_eq(calls[0], s.programs);
+	ck_assert_uint_eq(calls[1], s.programs);
+	report_free(c);
 	ck_assert_uint_ge(s.failed, 9);
 	free(ja);
 	free(jb);
