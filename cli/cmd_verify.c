@@ -199,8 +199,21 @@ int cmd_verify(int argc, char **argv)
 				goto out;
 			}
 			int f = input_only ? -1 : report_format_parse(v);
+			static const char *const input_formats[] = {"raw", "asm", "data", "elf", "auto"};
+			bool is_input = false;
+			for (size_t k = 0; k < sizeof(input_formats) / sizeof(input_formats[0]); k++)
+				is_input |= strcmp(v, input_formats[k]) == 0;
 			if (f >= 0) {
 				out_format = f;
+			} else if (!is_input && !input_only) {
+				fprintf(
+				    stderr,
+				    "bpfcheck verify: --format '%s': expected text, json, lsp or sarif (or "
+				    "an input "
+				    "format: raw, asm, data, elf, auto)\n(see 'bpfcheck verify --help')\n",
+				    v);
+				rc = EXIT_USAGE;
+				goto out;
 			} else { /* an input format: the shared parser checks it */
 				rest[rn++] = "--format";
 				rest[rn++] = (char *)v;

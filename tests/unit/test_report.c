@@ -426,6 +426,10 @@ START_TEST(cli_stable_and_colour)
 	ck_assert_int_eq(rb.exit_code, 2);
 	ck_assert_msg(strstr(rb.err, "expected auto, always or never"), "%s", rb.err);
 	tu_result_free(&rb);
+	const char *bf[] = {"verify", "--format", "xml", dir, NULL};
+	rb = tu_run_cli(bf, NULL);
+	ck_assert_msg(rb.exit_code == 2 && strstr(rb.err, "expected text, json, lsp or sarif"), "%s", rb.err);
+	tu_result_free(&rb);
 	const char *bj[] = {"verify", "-j", "0", dir, NULL};
 	rb = tu_run_cli(bj, NULL);
 	ck_assert_int_eq(rb.exit_code, 2);
