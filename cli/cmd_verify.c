@@ -34,7 +34,8 @@ static const char usage_text[] =
     "  --stats            print per-program statistics (after the report)\n"
     "  --stats-format F   table (default), csv or json\n"
     "  --source-root DIR  write paths under DIR relative to it (SARIF: uriBaseId %SRCROOT%)\n"
-    "  --timing           include times in the text summaries and JSON/SARIF (not byte-stable)\n"
+    "  --timing           include times in the text summaries and JSON (not byte-stable;\n"
+    "                     default: on for text on a terminal only); --no-timing: never\n"
     "  --show-suppressed  also print follow-on findings of an already reported root cause\n"
     "  --width N          wrap text at N columns (default: the terminal's width, none in a pipe)\n"
     "  -j, --jobs N       verify with N threads (default: the number of CPUs)\n"
@@ -174,7 +175,8 @@ int cmd_verify(int argc, char **argv)
 	char **rest = calloc(2 * (size_t)argc + 1, sizeof(char *));
 	struct bpfc_map *maps = NULL;
 	size_t map_cnt = 0;
-	bool unpriv = false, verbose = false, quiet = false, stats = false, timing = false, warn_only = false;
+	bool unpriv = false, verbose = false, quiet = false, stats = false, warn_only = false;
+	int timing = -1; /* -1: text on a terminal shows times, everything else not */
 	bool show_suppressed = false, width_set = false;
 	int out_format = REPORT_TEXT, stats_format = REPORT_STATS_TABLE, color = REPORT_COLOR_AUTO;
 	unsigned jobs = 0, width = 0;
@@ -237,9 +239,9 @@ int cmd_verify(int argc, char **argv)
 		} else if (strcmp(a, "--stats") == 0) {
 			stats = true;
 		} else if (strcmp(a, "--timing") == 0) {
-			timing = true;
+			timing = 1;
 		} else if (strcmp(a, "--no-timing") == 0) {
-			timing = false;
+			timing = 0;
 		} else if (strcmp(a, "--warn-only") == 0) {
 			warn_only = true;
 		} else if (strcmp(a, "--show-suppressed") == 0) {
@@ -346,7 +348,7 @@ int cmd_verify(int argc, char **argv)
 	const char *no_color = getenv("NO_COLOR");
 	rend.color =
 	    color == REPORT_COLOR_ALWAYS || (color == REPORT_COLOR_AUTO && tty && !(no_color && no_color[0]));
-	rend.timing = timing;
+	rend.timing = timing == 1 || (timing == -1 && tty && out_format == REPORT_TEXT);
 	rend.source_root = source_root;
 	rend.show_suppressed = show_suppressed;
 	rend.width = width;

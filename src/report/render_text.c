@@ -306,6 +306,35 @@ static void print_program(const struct tctx *t, const json_t *p)
 		        sup == 1 ? "" : "s");
 }
 
+/* After many programs the PASS/FAIL lines have scrolled away: the ones not accepted again, with
+ * the property ids of their errors, as the run's closing table. */
+static void not_accepted_table(const struct tctx *t, const struct report *r)
+{
+	size_t i, j;
+	json_t *p, *f;
+	fprintf(t->f, "not accepted:\n");
+	json_array_foreach(r->programs, i, p)
+	{
+		const char *verdict = rj_str(p, "verdict", "error");
+		if (strcmp(verdict, "pass") == 0)
+			continue;
+		char label[4096];
+		prog_label(p, t->o, label, sizeof(label));
+		fprintf(t->f, "  %s%-5s%s %s", col(t, C_RED), strcmp(verdict, "fail") == 0 ? "FAIL" : "ERROR",
+		        col(t, C_RESET), label);
+		const char *sep = ": ";
+		json_array_foreach(json_object_get(p, "findings"), j, f)
+		{
+			if (json_object_get(f, "suppressed_by") ||
+			    strcmp(rj_str(f, "severity", ""), "error") != 0)
+				continue;
+			fprintf(t->f, "%s%s", sep, rj_str(f, "property", "?"));
+			sep = ", ";
+		}
+		fputc('\n', t->f);
+	}
+}
+
 int report_render_text(const struct report *r, const struct report_render_opts *opts, FILE *f)
 {
 	struct report_render_opts dflt = {0};
@@ -333,6 +362,8 @@ int report_render_text(const struct report *r, const struct report_render_opts *
 		print_program(&t, json_array_get(r->programs, pi++));
 	struct report_summary s;
 	report_summarize(r, &s);
+	if (s.programs > 1 && s.failed + s.errors > 0)
+		not_accepted_table(&t, r);
 	fprintf(f, "%zu program%s: %zu passed, %zu failed", s.programs, s.programs == 1 ? "" : "s", s.passed,
 	        s.failed);
 	if (s.errors)
