@@ -318,20 +318,24 @@ static void not_accepted_table(const struct tctx *t, const struct report *r)
 		const char *verdict = rj_str(p, "verdict", "error");
 		if (strcmp(verdict, "pass") == 0)
 			continue;
-		char label[4096];
-		prog_label(p, t->o, label, sizeof(label));
-		fprintf(t->f, "  %s%-5s%s %s", col(t, C_RED), strcmp(verdict, "fail") == 0 ? "FAIL" : "ERROR",
-		        col(t, C_RESET), label);
+		char line[8192], prefix[64];
+		prog_label(p, t->o, line, sizeof(line));
+		size_t n = strlen(line);
 		const char *sep = ": ";
 		json_array_foreach(json_object_get(p, "findings"), j, f)
 		{
 			if (json_object_get(f, "suppressed_by") ||
 			    strcmp(rj_str(f, "severity", ""), "error") != 0)
 				continue;
-			fprintf(t->f, "%s%s", sep, rj_str(f, "property", "?"));
+			n += (size_t)snprintf(line + n, n < sizeof(line) ? sizeof(line) - n : 0, "%s%s", sep,
+			                      rj_str(f, "property", "?"));
+			if (n >= sizeof(line))
+				break;
 			sep = ", ";
 		}
-		fputc('\n', t->f);
+		snprintf(prefix, sizeof(prefix), "  %s%-5s%s ", col(t, C_RED),
+		         strcmp(verdict, "fail") == 0 ? "FAIL" : "ERROR", col(t, C_RESET));
+		wrapped(t, prefix, 8, line, 8);
 	}
 }
 

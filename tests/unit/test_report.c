@@ -122,12 +122,19 @@ static void goldens(const char *name, struct report *r)
 }
 
 /* Validates text against a schema with scripts/validate-json-schema; returns its exit code. */
+static int validate_to(const char *schema, const char *text, const char *out);
 static int validate(const char *schema, const char *text)
+{
+	return validate_to(schema, text, "&2");
+}
+
+/* Same, its messages to out ("&2", "/dev/null"): the expected failures stay out of the log. */
+static int validate_to(const char *schema, const char *text, const char *out)
 {
 	char *doc = tu_write_temp(text, strlen(text), ".json");
 	char cmd[2 * PATH_MAX];
-	snprintf(cmd, sizeof(cmd), "python3 %s/scripts/validate-json-schema %s %s >&2", BPFCHECK_SOURCE_DIR,
-	         schema, doc);
+	snprintf(cmd, sizeof(cmd), "python3 %s/scripts/validate-json-schema %s %s >%s", BPFCHECK_SOURCE_DIR,
+	         schema, doc, out);
 	int st = system(cmd);
 	unlink(doc);
 	free(doc);
@@ -220,10 +227,10 @@ START_TEST(schemas_validate)
 	ck_assert_int_eq(validate(SARIF_SCHEMA, sarif), 0);
 	/* the validator does reject: a report without its version, SARIF with a bad level */
 	char *bad = replace_all(strdup(json), "\"schema_version\": 1", "\"schema_versio\": 1");
-	ck_assert_int_eq(validate(REPORT_SCHEMA, bad), 1);
+	ck_assert_int_eq(validate_to(REPORT_SCHEMA, bad, "/dev/null"), 1);
 	free(bad);
 	bad = replace_all(strdup(sarif), "\"level\": \"error\"", "\"level\": \"fatal\"");
-	ck_assert_int_eq(validate(SARIF_SCHEMA, bad), 1);
+	ck_assert_int_eq(validate_to(SARIF_SCHEMA, bad, "/dev/null"), 1);
 	free(bad);
 	/* the JSON report reads back and renders the same */
 	struct report *back;
