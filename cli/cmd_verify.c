@@ -51,7 +51,8 @@ static const char usage_text[] =
     "                     lru_hash, ringbuf\n"
     "  --unprivileged     apply the rules for unprivileged loaders (warnings become errors)\n"
     "  -v, --verbose      print the abstract state before each instruction (final pass; one\n"
-    "                     line per instruction and state; verifies with one thread)\n"
+    "                     line per instruction and state; verifies with one thread; on\n"
+    "                     stderr when the report is not text)\n"
     "\n"
     "input:\n"
     "  --input-format F   force the input format: raw, asm, data, elf (default: detect)\n"
@@ -126,13 +127,18 @@ static int parse_map(const char *spec, struct bpfc_map *m)
 	return 0;
 }
 
+struct trace_ctx {
+	const struct cli_opts *o;
+	FILE *out; /* stdout for text; stderr when stdout carries a JSON/LSP/SARIF document */
+};
+
 static void trace_line(void *arg, const struct bpfc_prog *p, uint32_t insn, const char *state)
 {
-	const struct cli_opts *o = arg;
+	const struct trace_ctx *tc = arg;
 	char text[256];
-	const struct isa_table *t = o->isa_loaded ? o->isa_loaded : isa_table_default();
+	const struct isa_table *t = tc->o->isa_loaded ? tc->o->isa_loaded : isa_table_default();
 	isa_disasm_insn(t, p->insns, p->insn_cnt, insn, ISA_DIALECT_LLVM, text, sizeof(text));
-	printf("  %4u: %-32s ; %s\n", insn, text, state);
+	fprintf(tc->out, "  %4u: %-32s ; %s\n", insn, text, state);
 }
 
 static void progress_line(void *arg, size_t done, size_t total)
@@ -320,6 +326,7 @@ int cmd_verify(int argc, char **argv)
 		rc = EXIT_USAGE;
 		goto out;
 	}
+	struct trace_ctx tc = {&o, out_format == REPORT_TEXT ? stdout : stderr};
 	struct report_run_opts ro;
 	report_run_opts_default(&ro);
 	ro.input = o.input;
@@ -330,7 +337,7 @@ int cmd_verify(int argc, char **argv)
 	ro.jobs = jobs;
 	if (verbose) {
 		ro.trace = trace_line;
-		ro.trace_arg = &o;
+		ro.trace_arg = &tc;
 	}
 	if (!quiet && isatty(STDERR_FILENO) && !verbose) {
 		ro.progress = progress_line;

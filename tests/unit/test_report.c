@@ -259,6 +259,30 @@ START_TEST(from_json_errors)
 	const char *other = "{\"results\": []}";
 	ck_assert_int_eq(report_from_json(other, strlen(other), "c.json", &r, &err), BPFC_ERR_INPUT);
 	ck_assert_msg(strstr(err.msg, "not a bpfcheck report"), "%s", err.msg);
+	/* odd but acceptable members: every renderer copes (defaults, no crash) */
+	const char *odd =
+	    "{\"schema_version\": 1, \"inputs\": [3, {\"path\": 5, \"error\": 1}], \"programs\": "
+	    "[{\"name\": \"x\", \"verdict\": \"fail\", \"findings\": [1, \"a\", {\"location\": \"s\", "
+	    "\"related\": 4, \"path\": [{\"location\": 3}], \"registers\": [5]}, {\"property\": \"P\", "
+	    "\"location\": {\"file\": 3, \"line\": \"x\", \"text\": 4}}], \"stats\": [1]}], "
+	    "\"properties\": [{\"id\": 3}, 5]}";
+	ck_assert_int_eq(report_from_json(odd, strlen(odd), "e.json", &r, &err), BPFC_OK);
+	struct report_render_opts o = {0};
+	o.width = 40;
+	o.source_root = "/";
+	for (int fmt = REPORT_TEXT; fmt <= REPORT_SARIF; fmt++)
+		free(render_mem(r, fmt, &o));
+	for (int fmt = REPORT_STATS_TABLE; fmt <= REPORT_STATS_JSON; fmt++)
+		free(render_mem(r, 100 + fmt, &o));
+	char *b = NULL;
+	size_t bl = 0;
+	FILE *mf = open_memstream(&b, &bl);
+	size_t regress = 99;
+	ck_assert_int_eq(report_compare(r, r, &o, mf, &regress, &err), BPFC_OK);
+	fclose(mf);
+	ck_assert_uint_eq(regress, 0);
+	free(b);
+	report_free(r);
 	const char *badprog = "{\"schema_version\": 1, \"inputs\": [], \"programs\": [{\"name\": 3}]}";
 	ck_assert_int_eq(report_from_json(badprog, strlen(badprog), "d.json", &r, &err), BPFC_ERR_INPUT);
 	ck_assert_msg(strstr(err.msg, "programs[0]"), "%s", err.msg);
