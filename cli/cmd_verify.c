@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <sys/ioctl.h>
+#include <time.h>
 #include <unistd.h>
 #include <stdlib.h>
 #include <string.h>
@@ -141,12 +142,25 @@ static void trace_line(void *arg, const struct bpfc_prog *p, uint32_t insn, cons
 	fprintf(tc->out, "  %4u: %-32s ; %s\n", insn, text, state);
 }
 
+struct progress {
+	struct timespec start;
+	bool shown;
+};
+
+/* Only runs that last show a progress line: a quick one would just flicker. */
 static void progress_line(void *arg, size_t done, size_t total)
 {
-	(void)arg;
-	fprintf(stderr, "\r[%zu/%zu] verifying...", done, total);
-	if (done == total)
+	struct progress *pg = arg;
+	struct timespec now;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	double elapsed =
+	    (double)(now.tv_sec - pg->start.tv_sec) + (double)(now.tv_nsec - pg->start.tv_nsec) / 1e9;
+	if (done < total && (pg->shown || elapsed >= 0.5)) {
+		fprintf(stderr, "\r[%zu/%zu] verifying...", done, total);
+		pg->shown = true;
+	} else if (done == total && pg->shown) {
 		fprintf(stderr, "\r\033[K");
+	}
 	fflush(stderr);
 }
 
@@ -339,8 +353,11 @@ int cmd_verify(int argc, char **argv)
 		ro.trace = trace_line;
 		ro.trace_arg = &tc;
 	}
+	struct progress pg = {{0, 0}, false};
+	clock_gettime(CLOCK_MONOTONIC, &pg.start);
 	if (!quiet && isatty(STDERR_FILENO) && !verbose) {
 		ro.progress = progress_line;
+		ro.progress_arg = &pg;
 	}
 	struct report *rep = NULL;
 	struct bpfc_error err;

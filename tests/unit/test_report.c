@@ -501,6 +501,35 @@ START_TEST(cli_stats_formats)
 }
 END_TEST
 
+/* On a terminal (a pty from script(1)): colours by default, none with NO_COLOR. */
+START_TEST(cli_colour_on_a_terminal)
+{
+#if BPF_PROGRAMS_ENABLED
+	if (access("/usr/bin/script", X_OK) != 0)
+		return; /* util-linux's script is part of every Debian install (bsdutils) */
+	char *path = tu_program_path("vf_bad_null_deref");
+	char cmd[2 * PATH_MAX];
+	for (int no_color = 0; no_color < 2; no_color++) {
+		snprintf(cmd, sizeof(cmd), "%s script -qec '%s verify %s' /dev/null",
+		         no_color ? "NO_COLOR=1" : "", BPFCHECK_CLI, path);
+		FILE *f = popen(cmd, "r");
+		ck_assert_ptr_nonnull(f);
+		char buf[65536];
+		size_t n = fread(buf, 1, sizeof(buf) - 1, f);
+		buf[n] = 0;
+		pclose(f);
+		ck_assert_msg(strstr(buf, "[VF-NULL-DEREF]") != NULL, "%s", buf);
+		if (no_color)
+			ck_assert_msg(strstr(buf, "\033[") == NULL, "NO_COLOR ignored: %s", buf);
+		else
+			ck_assert_msg(strstr(buf, "\033[1;31merror:") != NULL, "no colour on a terminal: %s",
+			              buf);
+	}
+	free(path);
+#endif
+}
+END_TEST
+
 /* ---- compare ---- */
 
 START_TEST(cli_compare)
@@ -630,6 +659,7 @@ int main(void)
 	tcase_add_test(tc, text_width_80);
 	tcase_add_test(tc, cli_stable_and_colour);
 	tcase_add_test(tc, cli_stats_formats);
+	tcase_add_test(tc, cli_colour_on_a_terminal);
 	tcase_add_test(tc, cli_compare);
 	tcase_add_test(tc, runner_directory_and_errors);
 	suite_add_tcase(s, tc);
