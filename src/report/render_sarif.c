@@ -293,8 +293,6 @@ int report_render_sarif(const struct report *r, const struct report_render_opts 
 	json_t *tool_in = json_object_get(r->root, "tool");
 	json_object_set_new(driver, "name", json_string("bpfcheck"));
 	json_object_set_new(driver, "version", json_string(rj_str(tool_in, "version", "0")));
-	json_object_set_new(driver, "informationUri",
-	                    json_string(rj_str(tool_in, "information_uri", REPORT_INFO_URI)));
 	json_object_set_new(driver, "rules", rules);
 	json_t *tool = json_object(), *run = json_object(), *runs = json_array(), *doc = json_object();
 	json_object_set_new(tool, "driver", driver);

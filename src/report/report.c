@@ -32,7 +32,6 @@ int report_new(const struct plat_platform *plat, struct report **out, struct bpf
 	}
 	json_object_set_new(tool, "name", json_string("bpfcheck"));
 	json_object_set_new(tool, "version", json_string(BPFCHECK_VERSION));
-	json_object_set_new(tool, "information_uri", json_string(REPORT_INFO_URI));
 	json_object_set_new(r->root, "schema_version", json_integer(REPORT_SCHEMA_VERSION));
 	json_object_set_new(r->root, "tool", tool);
 	json_object_set(r->root, "inputs", r->inputs);

@@ -6,8 +6,6 @@
 
 #include "bpfcheck/report.h"
 
-#define REPORT_INFO_URI "https://github.com/bpfcheck/bpfcheck"
-
 struct report {
 	const struct plat_platform *plat; /* NULL for a report read back from JSON */
 	json_t *root;                     /* schema_version, tool, inputs, programs, properties */
