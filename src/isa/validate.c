@@ -24,7 +24,6 @@ const char *isa_check_id(enum isa_check c)
 }
 
 enum op_kind { OP_UNKNOWN = 0, OP_BARE_SLOT2, OP_DIRECT, OP_MATCH, OP_LOOKUP };
-enum jump_kind { JUMP_NONE = 0, JUMP_OFF, JUMP_IMM };
 
 /* Gate results per entry, as bits. GATE_HIDDEN: an extension told apart from standard encodings
  * of its opcode only by a field value; outside its profile the value is simply not allowed. */
@@ -89,31 +88,16 @@ struct vctx {
 	bool nomem;
 };
 
-static enum jump_kind jump_kind_of(unsigned sem)
+/* Whether the profile accepts an extension outside RFC 9669 (standard encodings are always accepted). */
+static bool profile_accepts_extension(enum isa_profile profile, const struct isa_entry *e)
 {
-	switch (sem) {
-	case ISA_SEM_JA:
-	case ISA_SEM_JEQ:
-	case ISA_SEM_JGT:
-	case ISA_SEM_JGE:
-	case ISA_SEM_JSET:
-	case ISA_SEM_JNE:
-	case ISA_SEM_JSGT:
-	case ISA_SEM_JSGE:
-	case ISA_SEM_JLT:
-	case ISA_SEM_JLE:
-	case ISA_SEM_JSLT:
-	case ISA_SEM_JSLE:
-	case ISA_SEM_MAY_GOTO: return JUMP_OFF;
-	case ISA_SEM_JA32:
-	case ISA_SEM_CALL_LOCAL: return JUMP_IMM;
-	default: return JUMP_NONE;
-	}
+	return profile == ISA_PROFILE_ANY ||
+	       (profile == ISA_PROFILE_LINUX && e->platform && strcmp(e->platform, "linux") == 0);
 }
 
 static bool accepted_extension(const struct isa_validate_opts *o, const struct isa_entry *e)
 {
-	return o->profile == ISA_PROFILE_LINUX && e->platform && strcmp(e->platform, "linux") == 0;
+	return profile_accepts_extension(o->profile, e);
 }
 
 static uint8_t entry_gate(const struct vctx *c, const struct isa_entry *e)
@@ -195,7 +179,7 @@ static void report_entry(struct vctx *c, size_t i, const struct isa_slot *s, con
 
 static int64_t jump_delta(const struct isa_slot *s, unsigned kind)
 {
-	return kind == JUMP_OFF ? s->off : s->imm;
+	return kind == ISA_JUMP_OFF ? s->off : s->imm;
 }
 
 static bool is_wide2(const struct vctx *c, size_t t)
@@ -307,7 +291,7 @@ static void build_tables(struct vctx *c, struct op_info *ops)
 		                             e->rule[ISA_FIELD_SRC] == ISA_RULE_REG ? 0xf0 : 0, 0);
 		ei->imm_zmask = e->rule[ISA_FIELD_IMM] == ISA_RULE_ZERO ? 0xffffffffu : 0;
 		ei->match_key = (uint32_t)e->match_value & key_mask_of(e->match_field);
-		ei->jump = (uint8_t)jump_kind_of(e->sem);
+		ei->jump = (uint8_t)isa_jump_operand(e->sem);
 		ei->idx = (uint16_t)k;
 		ei->gate = entry_gate(c, e);
 		ei->cpu = e->cpu;
@@ -315,7 +299,7 @@ static void build_tables(struct vctx *c, struct op_info *ops)
 		if (ei->gate & GATE_HIDDEN) {
 			ei->cpu = 0;
 			ei->group_bit = 0;
-			ei->jump = JUMP_NONE;
+			ei->jump = ISA_JUMP_NONE;
 		}
 	}
 	for (unsigned op = 0; op < 256; op++) {
@@ -402,8 +386,8 @@ static void resolve_forward(struct vctx *c, const struct op_info *ops)
 		size_t self = op->wide ? i - 1 : i;
 		if (target > (int64_t)self && (uint64_t)target < c->n && is_wide2(c, (size_t)target))
 			add_finding(c, self, s, ISA_CHECK_JUMP_INTO_WIDE, &c->t->entries[ei->idx],
-			            ei->jump == JUMP_IMM ? ISA_FIELD_IMM : ISA_FIELD_OFF, target, target - 1,
-			            false);
+			            ei->jump == ISA_JUMP_IMM ? ISA_FIELD_IMM : ISA_FIELD_OFF, target,
+			            target - 1, false);
 	}
 	size_t total = c->v->finding_cnt, added = total - before;
 	if (!added || c->nomem)
@@ -481,18 +465,18 @@ static void validate_loop(struct vctx *c, const struct op_info *ops)
 			report_entry(c, i, s, &t->entries[ei->idx], ei->gate);
 		if (ei->jump) {
 			unsigned jk = ei->jump;
-			int64_t delta = jk == JUMP_IMM ? (int64_t)s->imm : (int64_t)s->off;
+			int64_t delta = jk == ISA_JUMP_IMM ? (int64_t)s->imm : (int64_t)s->off;
 			int64_t target = (int64_t)i + 1 + delta;
 			if (__builtin_expect(target < 0 || (uint64_t)target >= count, 0)) {
 				add_finding(c, i, s, ISA_CHECK_JUMP_OUT_OF_RANGE, &t->entries[ei->idx],
-				            jk == JUMP_OFF ? ISA_FIELD_OFF : ISA_FIELD_IMM, target, delta,
+				            jk == ISA_JUMP_OFF ? ISA_FIELD_OFF : ISA_FIELD_IMM, target, delta,
 				            false);
 			} else if ((uint64_t)target > i) {
 				/* Whether it lands in a second slot is known when that slot is reached. */
 				fwd[target / 8] |= (uint8_t)(1u << (target % 8));
 			} else if (__builtin_expect((wide2[target / 8] >> (target % 8)) & 1, 0)) {
 				add_finding(c, i, s, ISA_CHECK_JUMP_INTO_WIDE, &t->entries[ei->idx],
-				            jk == JUMP_OFF ? ISA_FIELD_OFF : ISA_FIELD_IMM, target,
+				            jk == ISA_JUMP_OFF ? ISA_FIELD_OFF : ISA_FIELD_IMM, target,
 				            target - 1, false);
 			}
 		}
@@ -647,8 +631,7 @@ static void expected_values(const struct isa_validation *v, uint8_t opcode, int 
 	size_t used = 0;
 	buf[0] = 0;
 	for (unsigned k = 0; k < t->count[opcode]; k++) {
-		bool ok = e[k].standard || (v->profile == ISA_PROFILE_LINUX && e[k].platform &&
-		                            strcmp(e[k].platform, "linux") == 0);
+		bool ok = e[k].standard || profile_accepts_extension(v->profile, &e[k]);
 		if (!ok || e[k].match_field != field)
 			continue;
 		char val[24];
