@@ -37,7 +37,8 @@ struct einfo {
 	uint64_t zmask;
 	uint64_t regmask;
 	uint32_t imm_zmask;
-	uint32_t match_key; /* the selector value as the hot loop extracts it (masked to the field) */
+	uint32_t match_key;       /* the selector value as the hot loop extracts it (masked to the field) */
+	int32_t off_sel, imm_sel; /* all-ones over the field holding a jump's offset, else 0 */
 	isa_group_mask group_bit;
 	uint16_t idx; /* index of the entry in the table */
 	uint8_t gate, jump, cpu;
@@ -83,6 +84,8 @@ struct vctx {
 	struct einfo *ei;   /* per table entry */
 	uint8_t *wide2;     /* bitmap (n + 1 bits): slot is the second half of a wide load */
 	uint8_t *fwd;       /* bitmap (n + 1 bits): slot is the target of a forward jump */
+	uint8_t *seen;      /* per table entry: present in the program (the fast pass) */
+	uint32_t *targets;  /* the fast pass's jump targets (n + 1) */
 	bool fwd_into_wide; /* some forward jump lands in a second slot: one more pass finds it */
 	size_t cap;
 	bool nomem;
@@ -292,6 +295,8 @@ static void build_tables(struct vctx *c, struct op_info *ops)
 		ei->imm_zmask = e->rule[ISA_FIELD_IMM] == ISA_RULE_ZERO ? 0xffffffffu : 0;
 		ei->match_key = (uint32_t)e->match_value & key_mask_of(e->match_field);
 		ei->jump = (uint8_t)isa_jump_operand(e->sem);
+		ei->off_sel = ei->jump == ISA_JUMP_OFF ? -1 : 0;
+		ei->imm_sel = ei->jump == ISA_JUMP_IMM ? -1 : 0;
 		ei->idx = (uint16_t)k;
 		ei->gate = entry_gate(c, e);
 		ei->cpu = e->cpu;
@@ -300,11 +305,13 @@ static void build_tables(struct vctx *c, struct op_info *ops)
 			ei->cpu = 0;
 			ei->group_bit = 0;
 			ei->jump = ISA_JUMP_NONE;
+			ei->off_sel = ei->imm_sel = 0;
 		}
 	}
 	for (unsigned op = 0; op < 256; op++) {
 		struct op_info *oi = &ops[op];
 		memset(oi, 0, sizeof(*oi));
+		oi->e0.match_key = 1; /* never matches: key_mask is 0 */
 		unsigned n = t->count[op];
 		if (n == 0)
 			continue;
@@ -336,17 +343,23 @@ static void build_tables(struct vctx *c, struct op_info *ops)
 		if (oi->kind != OP_DIRECT && oi->kind != OP_MATCH)
 			oi->count = 0;
 		oi->e0 = c->ei[oi->first];
+		if (oi->count == 0) {
+			oi->key_mask = 0;
+			oi->e0.match_key = 1;
+		}
 	}
 }
 
-/* The encoding of slot s, as the hot loop finds it; NULL when the slow path must decide. */
+/* The encoding of slot s, as the hot loop finds it; NULL when the slow path must decide. w is
+ * the slot's first 8 bytes. Opcodes the loop does not search have key_mask 0 and a first key
+ * of 1, so one compare settles the common case. */
 static inline const struct einfo *find_einfo(const struct einfo *eis, const struct op_info *op,
-                                             const struct isa_slot *s)
+                                             const struct isa_slot *s, uint64_t w)
 {
-	uint64_t w;
-	memcpy(&w, s, sizeof(w));
-	uint32_t key = (uint32_t)(op->key_from_imm ? (uint32_t)s->imm : w >> op->key_shift) & op->key_mask;
-	if (__builtin_expect(op->count != 0 && op->e0.match_key == key, 1))
+	uint64_t imm = (uint32_t)s->imm;
+	uint64_t word = w ^ ((w ^ imm) & (0 - (uint64_t)op->key_from_imm)); /* imm or w, no branch */
+	uint32_t key = (uint32_t)(word >> op->key_shift) & op->key_mask;
+	if (__builtin_expect(op->e0.match_key == key, 1))
 		return &op->e0;
 	for (unsigned k = op->first + 1u, end = op->first + op->count; k < end; k++)
 		if (eis[k].match_key == key)
@@ -373,7 +386,9 @@ static void resolve_forward(struct vctx *c, const struct op_info *ops)
 	for (size_t i = 0; i < c->n; i++) {
 		const struct isa_slot *s = &c->insns[i];
 		const struct op_info *op = &ops[s->opcode];
-		const struct einfo *ei = find_einfo(c->ei, op, s);
+		uint64_t w;
+		memcpy(&w, s, sizeof(w));
+		const struct einfo *ei = find_einfo(c->ei, op, s, w);
 		if (!ei)
 			ei = slow_einfo(c, op, s);
 		if (op->wide)
@@ -438,7 +453,9 @@ static void validate_loop(struct vctx *c, const struct op_info *ops)
 	for (size_t i = 0; i < count; i++) {
 		const struct isa_slot *s = &insns[i];
 		const struct op_info *op = &ops[s->opcode];
-		const struct einfo *ei = find_einfo(eis, op, s);
+		uint64_t w;
+		memcpy(&w, s, sizeof(w));
+		const struct einfo *ei = find_einfo(eis, op, s, w);
 		if (__builtin_expect(ei == NULL, 0)) {
 			ei = slow_einfo(c, op, s);
 			if (!ei) {
@@ -455,8 +472,6 @@ static void validate_loop(struct vctx *c, const struct op_info *ops)
 				continue;
 			}
 		}
-		uint64_t w;
-		memcpy(&w, s, sizeof(w));
 		uint64_t bad = (w & ei->zmask) | (((w + add5) | w) & ei->regmask) |
 		               ((uint32_t)s->imm & ei->imm_zmask) | ei->gate;
 		used |= ei->group_bit;
@@ -487,6 +502,71 @@ static void validate_loop(struct vctx *c, const struct op_info *ops)
 	c->v->cpu_needed = cpu_needed;
 }
 
+/* The fast pass, for a program with nothing to report: the same checks as validate_loop
+ * folded into one accumulator and without a branch on the kind of instruction; jump targets are
+ * queued and checked once every wide load is known. Returns false as soon as anything would be
+ * reported (the caller then runs validate_loop, which says what and where). */
+static bool validate_fast(struct vctx *c, const struct op_info *ops)
+{
+	const struct isa_slot *insns = c->insns;
+	const struct einfo *eis = c->ei;
+	const size_t count = c->n;
+	uint8_t *wide2 = c->wide2, *seen = c->seen;
+	uint32_t *targets = c->targets;
+	const uint64_t add5 = slot_word_mask(5, 5, 0);
+	struct isa_slot opcode_only = {.opcode = 0xff};
+	uint64_t head; /* opcode, dst, src and off: all zero in a wide load's second slot */
+	memcpy(&head, &opcode_only, sizeof(head));
+	head |= slot_word_mask(0xff, 0xff, 0xffff);
+	uint64_t anomaly = 0;
+	size_t jumps = 0;
+	for (size_t i = 0; i < count; i++) {
+		const struct isa_slot *s = &insns[i];
+		const struct op_info *op = &ops[s->opcode];
+		uint64_t w;
+		memcpy(&w, s, sizeof(w));
+		const struct einfo *ei = find_einfo(eis, op, s, w);
+		if (__builtin_expect(ei == NULL, 0)) {
+			ei = slow_einfo(c, op, s);
+			if (!ei)
+				return false;
+		}
+		anomaly |= (w & ei->zmask) | (((w + add5) | w) & ei->regmask) |
+		           ((uint32_t)s->imm & ei->imm_zmask) | ei->gate;
+		seen[ei->idx] = 1;
+		int64_t delta = ((int32_t)s->off & ei->off_sel) | (s->imm & ei->imm_sel);
+		int64_t target = (int64_t)i + 1 + delta;
+		uint64_t is_jump = ei->jump != ISA_JUMP_NONE;
+		anomaly |= is_jump & ((uint64_t)target >= count);
+		targets[jumps] = (uint32_t)target; /* kept only for a jump */
+		jumps += is_jump;
+		if (__builtin_expect(op->wide, 0)) {
+			if (i + 1 >= count)
+				return false;
+			uint64_t w2;
+			memcpy(&w2, &insns[i + 1], sizeof(w2));
+			anomaly |= w2 & head;
+			i++;
+			wide2[i / 8] |= (uint8_t)(1u << (i % 8));
+		}
+	}
+	if (anomaly)
+		return false;
+	for (size_t k = 0; k < jumps; k++)
+		if (is_wide2(c, targets[k]))
+			return false;
+	isa_group_mask used = 0;
+	unsigned cpu_needed = 0;
+	for (size_t k = 0; k < c->t->entry_count; k++)
+		if (seen[k]) {
+			used |= c->ei[k].group_bit;
+			cpu_needed = c->ei[k].cpu > cpu_needed ? c->ei[k].cpu : cpu_needed;
+		}
+	c->v->groups_used |= used;
+	c->v->cpu_needed = cpu_needed;
+	return true;
+}
+
 int isa_validate(const struct isa_slot *insns, size_t count, const struct isa_validate_opts *opts,
                  struct isa_validation *out, struct bpfc_error *err)
 {
@@ -508,11 +588,17 @@ int isa_validate(const struct isa_slot *insns, size_t count, const struct isa_va
 	c.ei = malloc((t->entry_count ? t->entry_count : 1) * sizeof(*c.ei));
 	c.wide2 = calloc(count / 8 + 1, 1);
 	c.fwd = calloc(count / 8 + 1, 1);
-	if (ops && c.ei && c.wide2 && c.fwd) {
+	c.seen = calloc(t->entry_count ? t->entry_count : 1, 1);
+	/* Target indexes are 32-bit: a larger program takes the exact loop only. */
+	c.targets = count < UINT32_MAX ? malloc((count + 1) * sizeof(*c.targets)) : NULL;
+	if (ops && c.ei && c.wide2 && c.fwd && c.seen) {
 		build_tables(&c, ops);
-		validate_loop(&c, ops);
+		if (!c.targets || !validate_fast(&c, ops)) {
+			memset(c.wide2, 0, count / 8 + 1);
+			validate_loop(&c, ops);
+			resolve_forward(&c, ops);
+		}
 		out->groups_needed = isa_groups_closure(t, out->groups_used);
-		resolve_forward(&c, ops);
 	} else {
 		c.nomem = true;
 	}
@@ -520,6 +606,8 @@ int isa_validate(const struct isa_slot *insns, size_t count, const struct isa_va
 	free(c.ei);
 	free(c.wide2);
 	free(c.fwd);
+	free(c.seen);
+	free(c.targets);
 	if (c.nomem) {
 		isa_validation_free(out);
 		return bpfc_error_set(err, BPFC_ERR_NOMEM, "out of memory validating %zu slots", count);
