@@ -37,11 +37,14 @@ struct einfo {
 	uint64_t zmask;
 	uint64_t regmask;
 	uint32_t imm_zmask;
-	uint32_t match_key;       /* the selector value as the hot loop extracts it (masked to the field) */
-	int32_t off_sel, imm_sel; /* all-ones over the field holding a jump's offset, else 0 */
+	uint32_t match_key; /* the selector value as the hot loop extracts it (masked to the field) */
+	/* The fast pass's jump delta is (off & off_sel) | (imm & imm_sel) | not_jump: the offset of
+	 * a jump, -1 for anything else (a harmless "jump" to itself). */
+	int32_t off_sel, imm_sel, not_jump;
 	isa_group_mask group_bit;
 	uint16_t idx; /* index of the entry in the table */
 	uint8_t gate, jump, cpu;
+	uint8_t is_jump; /* jump != ISA_JUMP_NONE */
 	uint8_t special; /* a jump or a wide load: the rare path of the loop */
 };
 
@@ -297,6 +300,8 @@ static void build_tables(struct vctx *c, struct op_info *ops)
 		ei->jump = (uint8_t)isa_jump_operand(e->sem);
 		ei->off_sel = ei->jump == ISA_JUMP_OFF ? -1 : 0;
 		ei->imm_sel = ei->jump == ISA_JUMP_IMM ? -1 : 0;
+		ei->not_jump = ei->jump == ISA_JUMP_NONE ? -1 : 0;
+		ei->is_jump = ei->jump != ISA_JUMP_NONE;
 		ei->idx = (uint16_t)k;
 		ei->gate = entry_gate(c, e);
 		ei->cpu = e->cpu;
@@ -306,6 +311,8 @@ static void build_tables(struct vctx *c, struct op_info *ops)
 			ei->group_bit = 0;
 			ei->jump = ISA_JUMP_NONE;
 			ei->off_sel = ei->imm_sel = 0;
+			ei->not_jump = -1;
+			ei->is_jump = 0;
 		}
 	}
 	for (unsigned op = 0; op < 256; op++) {
@@ -534,12 +541,11 @@ static bool validate_fast(struct vctx *c, const struct op_info *ops)
 		anomaly |= (w & ei->zmask) | (((w + add5) | w) & ei->regmask) |
 		           ((uint32_t)s->imm & ei->imm_zmask) | ei->gate;
 		seen[ei->idx] = 1;
-		int64_t delta = ((int32_t)s->off & ei->off_sel) | (s->imm & ei->imm_sel);
+		int64_t delta = ((int32_t)s->off & ei->off_sel) | (s->imm & ei->imm_sel) | ei->not_jump;
 		int64_t target = (int64_t)i + 1 + delta;
-		uint64_t is_jump = ei->jump != ISA_JUMP_NONE;
-		anomaly |= is_jump & ((uint64_t)target >= count);
+		anomaly |= (uint64_t)target >= count;
 		targets[jumps] = (uint32_t)target; /* kept only for a jump */
-		jumps += is_jump;
+		jumps += ei->is_jump;
 		if (__builtin_expect(op->wide, 0)) {
 			if (i + 1 >= count)
 				return false;
