@@ -78,6 +78,11 @@ struct op_info {
 	bool wide;
 };
 
+/* The work areas share one allocation: einfo follows the op_info array, uint32 targets follow. */
+_Static_assert(_Alignof(struct einfo) <= _Alignof(struct op_info) &&
+                   _Alignof(uint32_t) <= _Alignof(struct einfo),
+               "work area layout");
+
 struct vctx {
 	const struct isa_table *t;
 	const struct isa_validate_opts *o;
@@ -282,79 +287,95 @@ static uint32_t key_mask_of(int field)
 	}
 }
 
-static void build_tables(struct vctx *c, struct op_info *ops)
+static void build_entry(struct vctx *c, size_t k)
+{
+	const struct isa_entry *e = &c->t->entries[k];
+	struct einfo *ei = &c->ei[k];
+	memset(ei, 0, sizeof(*ei));
+	bool zd = e->rule[ISA_FIELD_DST] == ISA_RULE_ZERO, zs = e->rule[ISA_FIELD_SRC] == ISA_RULE_ZERO;
+	bool zo = e->rule[ISA_FIELD_OFF] == ISA_RULE_ZERO;
+	ei->zmask = slot_word_mask(zd ? 0xff : 0, zs ? 0xff : 0, zo ? 0xffff : 0);
+	ei->regmask = slot_word_mask(e->rule[ISA_FIELD_DST] == ISA_RULE_REG ? 0xf0 : 0,
+	                             e->rule[ISA_FIELD_SRC] == ISA_RULE_REG ? 0xf0 : 0, 0);
+	ei->imm_zmask = e->rule[ISA_FIELD_IMM] == ISA_RULE_ZERO ? 0xffffffffu : 0;
+	ei->match_key = (uint32_t)e->match_value & key_mask_of(e->match_field);
+	ei->jump = (uint8_t)isa_jump_operand(e->sem);
+	ei->off_sel = ei->jump == ISA_JUMP_OFF ? -1 : 0;
+	ei->imm_sel = ei->jump == ISA_JUMP_IMM ? -1 : 0;
+	ei->not_jump = ei->jump == ISA_JUMP_NONE ? -1 : 0;
+	ei->is_jump = ei->jump != ISA_JUMP_NONE;
+	ei->idx = (uint16_t)k;
+	ei->gate = entry_gate(c, e);
+	ei->cpu = e->cpu;
+	ei->group_bit = (isa_group_mask)1 << e->group;
+	if (ei->gate & GATE_HIDDEN) {
+		ei->cpu = 0;
+		ei->group_bit = 0;
+		ei->jump = ISA_JUMP_NONE;
+		ei->off_sel = ei->imm_sel = 0;
+		ei->not_jump = -1;
+		ei->is_jump = 0;
+	}
+}
+
+/* The hot loop's summary of one opcode, and of its encodings. */
+static void build_op(struct vctx *c, struct op_info *ops, unsigned op)
 {
 	const struct isa_table *t = c->t;
-	for (size_t k = 0; k < t->entry_count; k++) {
-		const struct isa_entry *e = &t->entries[k];
-		struct einfo *ei = &c->ei[k];
-		memset(ei, 0, sizeof(*ei));
-		bool zd = e->rule[ISA_FIELD_DST] == ISA_RULE_ZERO,
-		     zs = e->rule[ISA_FIELD_SRC] == ISA_RULE_ZERO;
-		bool zo = e->rule[ISA_FIELD_OFF] == ISA_RULE_ZERO;
-		ei->zmask = slot_word_mask(zd ? 0xff : 0, zs ? 0xff : 0, zo ? 0xffff : 0);
-		ei->regmask = slot_word_mask(e->rule[ISA_FIELD_DST] == ISA_RULE_REG ? 0xf0 : 0,
-		                             e->rule[ISA_FIELD_SRC] == ISA_RULE_REG ? 0xf0 : 0, 0);
-		ei->imm_zmask = e->rule[ISA_FIELD_IMM] == ISA_RULE_ZERO ? 0xffffffffu : 0;
-		ei->match_key = (uint32_t)e->match_value & key_mask_of(e->match_field);
-		ei->jump = (uint8_t)isa_jump_operand(e->sem);
-		ei->off_sel = ei->jump == ISA_JUMP_OFF ? -1 : 0;
-		ei->imm_sel = ei->jump == ISA_JUMP_IMM ? -1 : 0;
-		ei->not_jump = ei->jump == ISA_JUMP_NONE ? -1 : 0;
-		ei->is_jump = ei->jump != ISA_JUMP_NONE;
-		ei->idx = (uint16_t)k;
-		ei->gate = entry_gate(c, e);
-		ei->cpu = e->cpu;
-		ei->group_bit = (isa_group_mask)1 << e->group;
-		if (ei->gate & GATE_HIDDEN) {
-			ei->cpu = 0;
-			ei->group_bit = 0;
-			ei->jump = ISA_JUMP_NONE;
-			ei->off_sel = ei->imm_sel = 0;
-			ei->not_jump = -1;
-			ei->is_jump = 0;
-		}
+	struct op_info *oi = &ops[op];
+	memset(oi, 0, sizeof(*oi));
+	oi->e0.match_key = 1; /* never matches: key_mask is 0 */
+	unsigned n = t->count[op];
+	if (n == 0)
+		return;
+	for (unsigned k = 0; k < n; k++)
+		build_entry(c, t->first[op] + k);
+	const struct isa_entry *e = &t->entries[t->first[op]];
+	oi->first = t->first[op];
+	oi->count = (uint8_t)n;
+	oi->key_mask = key_mask_of(e->match_field);
+	oi->key_from_imm = e->match_field == ISA_FIELD_IMM;
+	if (e->match_field == ISA_FIELD_DST)
+		oi->key_shift = (uint8_t)__builtin_ctzll(slot_word_mask(0xff, 0, 0));
+	else if (e->match_field == ISA_FIELD_SRC)
+		oi->key_shift = (uint8_t)__builtin_ctzll(slot_word_mask(0, 0xff, 0));
+	else if (e->match_field == ISA_FIELD_OFF)
+		oi->key_shift = (uint8_t)__builtin_ctzll(slot_word_mask(0, 0, 0xffff));
+	oi->wide = true;
+	bool one_field = true;
+	for (unsigned k = 0; k < n; k++) {
+		oi->wide = oi->wide && e[k].wide;
+		one_field = one_field && e[k].match_field == e->match_field && e[k].match_field >= 0;
 	}
-	for (unsigned op = 0; op < 256; op++) {
-		struct op_info *oi = &ops[op];
-		memset(oi, 0, sizeof(*oi));
-		oi->e0.match_key = 1; /* never matches: key_mask is 0 */
-		unsigned n = t->count[op];
-		if (n == 0)
-			continue;
-		const struct isa_entry *e = &t->entries[t->first[op]];
-		oi->first = t->first[op];
-		oi->count = (uint8_t)n;
-		oi->key_mask = key_mask_of(e->match_field);
-		oi->key_from_imm = e->match_field == ISA_FIELD_IMM;
-		if (e->match_field == ISA_FIELD_DST)
-			oi->key_shift = (uint8_t)__builtin_ctzll(slot_word_mask(0xff, 0, 0));
-		else if (e->match_field == ISA_FIELD_SRC)
-			oi->key_shift = (uint8_t)__builtin_ctzll(slot_word_mask(0, 0xff, 0));
-		else if (e->match_field == ISA_FIELD_OFF)
-			oi->key_shift = (uint8_t)__builtin_ctzll(slot_word_mask(0, 0, 0xffff));
-		oi->wide = true;
-		bool one_field = true;
-		for (unsigned k = 0; k < n; k++) {
-			oi->wide = oi->wide && e[k].wide;
-			one_field = one_field && e[k].match_field == e->match_field && e[k].match_field >= 0;
-		}
-		if (n == 1 && e->sem == ISA_SEM_WIDE_SLOT2)
-			oi->kind = OP_BARE_SLOT2;
-		else if (n == 1 && e->match_field == ISA_FIELD_NONE)
-			oi->kind = OP_DIRECT;
-		else if (one_field)
-			oi->kind = OP_MATCH;
-		else
-			oi->kind = OP_LOOKUP; /* mixed discriminators: isa_lookup decides */
-		if (oi->kind != OP_DIRECT && oi->kind != OP_MATCH)
-			oi->count = 0;
-		oi->e0 = c->ei[oi->first];
-		if (oi->count == 0) {
-			oi->key_mask = 0;
-			oi->e0.match_key = 1;
-		}
+	if (n == 1 && e->sem == ISA_SEM_WIDE_SLOT2)
+		oi->kind = OP_BARE_SLOT2;
+	else if (n == 1 && e->match_field == ISA_FIELD_NONE)
+		oi->kind = OP_DIRECT;
+	else if (one_field)
+		oi->kind = OP_MATCH;
+	else
+		oi->kind = OP_LOOKUP; /* mixed discriminators: isa_lookup decides */
+	if (oi->kind != OP_DIRECT && oi->kind != OP_MATCH)
+		oi->count = 0;
+	oi->e0 = c->ei[oi->first];
+	if (oi->count == 0) {
+		oi->key_mask = 0;
+		oi->e0.match_key = 1;
 	}
+}
+
+/* Only the opcodes a small program uses (the interpreter validates many programs of a few slots:
+ * summarising the whole table would cost more than the check); the loops never look at others. */
+static void build_tables(struct vctx *c, struct op_info *ops)
+{
+	bool present[256];
+	memset(present, c->n < 256 ? 0 : 1, sizeof(present));
+	if (c->n < 256)
+		for (size_t i = 0; i < c->n; i++)
+			present[c->insns[i].opcode] = true;
+	for (unsigned op = 0; op < 256; op++)
+		if (present[op])
+			build_op(c, ops, op);
 }
 
 /* The encoding of slot s, as the hot loop finds it; NULL when the slow path must decide. w is
@@ -590,17 +611,28 @@ int isa_validate(const struct isa_slot *insns, size_t count, const struct isa_va
 	if (o->restrict_groups)
 		out->allowed_groups = isa_groups_closure(t, o->allowed_groups);
 	struct vctx c = {.t = t, .o = o, .v = out, .insns = insns, .n = count};
-	struct op_info *ops = malloc(256 * sizeof(*ops));
-	c.ei = malloc((t->entry_count ? t->entry_count : 1) * sizeof(*c.ei));
-	c.wide2 = calloc(count / 8 + 1, 1);
-	c.fwd = calloc(count / 8 + 1, 1);
-	c.seen = calloc(t->entry_count ? t->entry_count : 1, 1);
-	/* Target indexes are 32-bit: a larger program takes the exact loop only. */
-	c.targets = count < UINT32_MAX ? malloc((count + 1) * sizeof(*c.targets)) : NULL;
-	if (ops && c.ei && c.wide2 && c.fwd && c.seen) {
+	/* One allocation for every work area (a small program's check is otherwise mostly malloc):
+	 * the per-opcode and per-entry summaries, the fast pass's targets, then the zeroed parts. */
+	size_t entries = t->entry_count ? t->entry_count : 1, bitmap = count / 8 + 1;
+	bool fast = count < UINT32_MAX; /* target indexes are 32-bit: larger programs take the exact loop */
+	size_t sz_ops = 256 * sizeof(struct op_info), sz_ei = entries * sizeof(struct einfo);
+	size_t sz_targets = fast ? (count + 1) * sizeof(uint32_t) : 0;
+	size_t sz_zeroed = 2 * bitmap + entries;
+	uint8_t *work = NULL;
+	if (count < SIZE_MAX / 16)
+		work = malloc(sz_ops + sz_ei + sz_targets + sz_zeroed);
+	if (work) {
+		struct op_info *ops = (struct op_info *)(void *)work;
+		c.ei = (struct einfo *)(void *)(work + sz_ops);
+		c.targets = fast ? (uint32_t *)(void *)(work + sz_ops + sz_ei) : NULL;
+		uint8_t *zeroed = work + sz_ops + sz_ei + sz_targets;
+		memset(zeroed, 0, sz_zeroed);
+		c.wide2 = zeroed;
+		c.fwd = zeroed + bitmap;
+		c.seen = zeroed + 2 * bitmap;
 		build_tables(&c, ops);
-		if (!c.targets || !validate_fast(&c, ops)) {
-			memset(c.wide2, 0, count / 8 + 1);
+		if (!fast || !validate_fast(&c, ops)) {
+			memset(c.wide2, 0, bitmap);
 			validate_loop(&c, ops);
 			resolve_forward(&c, ops);
 		}
@@ -608,12 +640,7 @@ int isa_validate(const struct isa_slot *insns, size_t count, const struct isa_va
 	} else {
 		c.nomem = true;
 	}
-	free(ops);
-	free(c.ei);
-	free(c.wide2);
-	free(c.fwd);
-	free(c.seen);
-	free(c.targets);
+	free(work);
 	if (c.nomem) {
 		isa_validation_free(out);
 		return bpfc_error_set(err, BPFC_ERR_NOMEM, "out of memory validating %zu slots", count);
