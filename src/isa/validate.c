@@ -404,6 +404,16 @@ static const struct einfo *slow_einfo(const struct vctx *c, const struct op_info
 	return e ? &c->ei[e - c->t->entries] : NULL;
 }
 
+/* The encoding of slot s, through the table probe or else the slow lookup (NULL: none); *w
+ * receives the slot's first 8 bytes for the field checks. */
+static inline const struct einfo *slot_einfo(const struct vctx *c, const struct op_info *op,
+                                             const struct isa_slot *s, uint64_t *w)
+{
+	memcpy(w, s, sizeof(*w));
+	const struct einfo *ei = find_einfo(c->ei, op, s, *w);
+	return __builtin_expect(ei != NULL, 1) ? ei : slow_einfo(c, op, s);
+}
+
 /* Appends the findings of forward jumps into second slots (one extra pass, only when the main
  * pass saw one), then merges them into slot order. */
 static void resolve_forward(struct vctx *c, const struct op_info *ops)
@@ -415,10 +425,7 @@ static void resolve_forward(struct vctx *c, const struct op_info *ops)
 		const struct isa_slot *s = &c->insns[i];
 		const struct op_info *op = &ops[s->opcode];
 		uint64_t w;
-		memcpy(&w, s, sizeof(w));
-		const struct einfo *ei = find_einfo(c->ei, op, s, w);
-		if (!ei)
-			ei = slow_einfo(c, op, s);
+		const struct einfo *ei = slot_einfo(c, op, s, &w);
 		if (op->wide)
 			i++;
 		if (!ei || !ei->jump)
@@ -471,7 +478,6 @@ static size_t wide_tail(struct vctx *c, size_t i, const struct isa_slot *s, cons
 static void validate_loop(struct vctx *c, const struct op_info *ops)
 {
 	const struct isa_slot *insns = c->insns;
-	const struct einfo *eis = c->ei;
 	const struct isa_table *t = c->t;
 	const size_t count = c->n;
 	uint8_t *fwd = c->fwd, *wide2 = c->wide2;
@@ -482,23 +488,18 @@ static void validate_loop(struct vctx *c, const struct op_info *ops)
 		const struct isa_slot *s = &insns[i];
 		const struct op_info *op = &ops[s->opcode];
 		uint64_t w;
-		memcpy(&w, s, sizeof(w));
-		const struct einfo *ei = find_einfo(eis, op, s, w);
+		const struct einfo *ei = slot_einfo(c, op, s, &w);
 		if (__builtin_expect(ei == NULL, 0)) {
-			ei = slow_einfo(c, op, s);
-			if (!ei) {
-				if (op->kind == OP_UNKNOWN || op->kind == OP_BARE_SLOT2)
-					add_finding(c, i, s, ISA_CHECK_UNKNOWN_OPCODE,
-					            op->kind == OP_BARE_SLOT2
-					                ? &t->entries[t->first[s->opcode]]
-					                : NULL,
-					            ISA_FIELD_NONE, s->opcode, 0, false);
-				else
-					no_matching_entry(c, i, s);
-				if (op->wide)
-					i += wide_tail(c, i, s, &t->entries[op->first]);
-				continue;
-			}
+			if (op->kind == OP_UNKNOWN || op->kind == OP_BARE_SLOT2)
+				add_finding(c, i, s, ISA_CHECK_UNKNOWN_OPCODE,
+				            op->kind == OP_BARE_SLOT2 ? &t->entries[t->first[s->opcode]]
+				                                      : NULL,
+				            ISA_FIELD_NONE, s->opcode, 0, false);
+			else
+				no_matching_entry(c, i, s);
+			if (op->wide)
+				i += wide_tail(c, i, s, &t->entries[op->first]);
+			continue;
 		}
 		uint64_t bad = (w & ei->zmask) | (((w + add5) | w) & ei->regmask) |
 		               ((uint32_t)s->imm & ei->imm_zmask) | ei->gate;
@@ -537,7 +538,6 @@ static void validate_loop(struct vctx *c, const struct op_info *ops)
 static bool validate_fast(struct vctx *c, const struct op_info *ops)
 {
 	const struct isa_slot *insns = c->insns;
-	const struct einfo *eis = c->ei;
 	const size_t count = c->n;
 	uint8_t *wide2 = c->wide2, *seen = c->seen;
 	uint32_t *targets = c->targets;
@@ -552,13 +552,9 @@ static bool validate_fast(struct vctx *c, const struct op_info *ops)
 		const struct isa_slot *s = &insns[i];
 		const struct op_info *op = &ops[s->opcode];
 		uint64_t w;
-		memcpy(&w, s, sizeof(w));
-		const struct einfo *ei = find_einfo(eis, op, s, w);
-		if (__builtin_expect(ei == NULL, 0)) {
-			ei = slow_einfo(c, op, s);
-			if (!ei)
-				return false;
-		}
+		const struct einfo *ei = slot_einfo(c, op, s, &w);
+		if (__builtin_expect(ei == NULL, 0))
+			return false;
 		anomaly |= (w & ei->zmask) | (((w + add5) | w) & ei->regmask) |
 		           ((uint32_t)s->imm & ei->imm_zmask) | ei->gate;
 		seen[ei->idx] = 1;
