@@ -6,6 +6,7 @@
 
 #include "domtest.h"
 #include "verifier/branch.h"
+#include "testutil.h"
 
 static const enum isa_sem jumps[] = {ISA_SEM_JEQ,  ISA_SEM_JNE,  ISA_SEM_JGT,  ISA_SEM_JGE,
                                      ISA_SEM_JLT,  ISA_SEM_JLE,  ISA_SEM_JSGT, ISA_SEM_JSGE,
@@ -156,9 +157,5 @@ int main(void)
 	tcase_add_loop_test(tc, refinement_sound, 0, 2 * NJUMPS);
 	tcase_add_test(tc, precision);
 	suite_add_tcase(s, tc);
-	SRunner *sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return tu_run_suite(s);
 }

@@ -10,6 +10,7 @@
 #include "bpfcheck/verify.h"
 #include "progbuild.h"
 #include "verifier/cfg.h"
+#include "testutil.h"
 
 /* Check's ck_assert reports every passing check to the parent process (a system call). */
 #define REQUIRE_OP(a, op, b)                                                                                 \
@@ -818,9 +819,5 @@ int main(void)
 	tcase_add_test(tc, usage_errors);
 	tcase_add_test(tc, random_programs);
 	suite_add_tcase(s, tc);
-	SRunner *sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return tu_run_suite(s);
 }
