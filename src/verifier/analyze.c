@@ -371,11 +371,35 @@ static void propagate(struct run *R, uint32_t from, uint32_t to, const struct vf
 	heap_push(A, R->prio, hi);
 }
 
-static void reset_deltas(struct vf_state *st, uint32_t tag)
+/* Whether the loop headed at slot tag - 1 contains slot h (its own head included). */
+static bool loop_holds(const struct run *R, uint32_t tag, uint32_t h)
 {
+	const struct vf_ctx *V = R->V;
+	const struct vf_wto *w = V->wto;
+	uint32_t hb = V->cfg->block_of[tag - 1], b = V->cfg->block_of[h];
+	if (hb == VF_NONE || b == VF_NONE || w->head_loop[hb] == VF_NONE || w->pos[b] == VF_NONE)
+		return false;
+	const struct vf_loop *L = &w->loops[w->head_loop[hb]];
+	return w->pos[b] >= L->first && w->pos[b] < L->end;
+}
+
+/* Forgets the deltas of loops that do not contain slot h (left behind): the slots then hold
+ * only enclosing loops, so nests as deep as VF_DELTA_SLOTS keep every loop's argument. */
+static void drop_outside_deltas(const struct run *R, struct vf_reg *r, uint32_t h)
+{
+	for (int k = 0; k < VF_DELTA_SLOTS; k++)
+		if (r->dl[k].head && !loop_holds(R, r->dl[k].head, h))
+			memset(&r->dl[k], 0, sizeof(r->dl[k]));
+}
+
+static void reset_deltas(const struct run *R, struct vf_state *st, uint32_t tag)
+{
+	uint32_t h = tag - 1;
 	for (int i = 0; i < 10; i++)
-		if (st->r[i].type != VT_UNINIT)
+		if (st->r[i].type != VT_UNINIT) {
+			drop_outside_deltas(R, &st->r[i], h);
 			vf_reg_delta_reset(&st->r[i], tag, VF_LOC_REG(i));
+		}
 	const struct vf_frame *cf = st->fr[st->nframes - 1];
 	bool spills = false;
 	for (int s = 0; s < VF_STACK_SLOTS && !spills; s++)
@@ -383,8 +407,10 @@ static void reset_deltas(struct vf_state *st, uint32_t tag)
 	struct vf_frame *fr = spills ? vf_frame_mut(st, st->nframes - 1) : NULL;
 	struct vf_reg *sr = fr ? vf_frame_spills_mut(fr) : NULL;
 	for (int s = 0; sr && s < VF_STACK_SLOTS; s++)
-		if (fr->sb[s * 8] == SB_SPILL)
+		if (fr->sb[s * 8] == SB_SPILL) {
+			drop_outside_deltas(R, &sr[s], h);
 			vf_reg_delta_reset(&sr[s], tag, VF_LOC_SLOT(s));
+		}
 	st->may_goto = false;
 }
 
@@ -401,7 +427,7 @@ static void run_block(struct run *R, uint32_t h, const struct vf_state *in)
 		return;
 	}
 	if (A->kind[h] & K_LOOP)
-		reset_deltas(st, h + 1);
+		reset_deltas(R, st, h + 1);
 	A->stats->iterations++;
 	uint32_t idx = h;
 	for (;;) {
@@ -410,6 +436,13 @@ static void run_block(struct run *R, uint32_t h, const struct vf_state *in)
 			path_done = true;
 		} else if (++A->processed > MAX_PROCESSED) {
 			abort_limit(A, idx, "too many instructions processed");
+			path_done = true;
+		} else if (A->mem.cur + A->fixed_mem > A->opts->max_mem_bytes) {
+			char what[96];
+			snprintf(what, sizeof(what),
+			         "the abstract states need more than %llu bytes of memory",
+			         (unsigned long long)A->opts->max_mem_bytes);
+			abort_limit(A, idx, what);
 			path_done = true;
 		}
 		if (!path_done) {
@@ -701,7 +734,11 @@ int vf_analyze(struct vf_ctx *V)
 	R.prio = prio;
 
 	/* entry state: r1 = context, r10 = frame pointer */
-	struct vf_state *init = vf_state_new();
+	A.fixed_mem = A.n * (1 + 2 * sizeof(uint32_t) + 1 + sizeof(uint64_t)) +
+	              A.head_cnt * (sizeof(*A.heads) + sizeof(uint32_t) + sizeof(uint64_t)) +
+	              A.loop_cnt * (sizeof(*A.loops) + sizeof(uint32_t)) + A.thr_cnt * sizeof(uint64_t) +
+	              cfg->bytes + w->bytes;
+	struct vf_state *init = vf_state_new(&A.mem);
 	if (!init) {
 		rc = bpfc_error_set(V->err, BPFC_ERR_NOMEM, "out of memory in the analysis");
 		goto out;
@@ -794,7 +831,8 @@ int vf_analyze(struct vf_ctx *V)
 	if (A.nomem)
 		rc = bpfc_error_set(V->err, BPFC_ERR_NOMEM, "out of memory in the analysis");
 out:
-
+	if (A.mem.peak + A.fixed_mem > V->stats.peak_mem_bytes)
+		V->stats.peak_mem_bytes = A.mem.peak + A.fixed_mem;
 	free(prio);
 	free(R.loop_block_slots);
 	free_actx(&A);

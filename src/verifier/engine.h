@@ -128,6 +128,8 @@ struct vf_actx {
 	bool nomem;
 	uint64_t processed;
 	uint64_t live_states;
+	struct vf_memacct mem; /* states, frames and spills held by the analysis */
+	uint64_t fixed_mem;    /* per-program tables, counted once */
 	const struct vf_cfg *cfg;
 	const struct vf_state *cur; /* state the instruction being run started from (short paths) */
 	uint32_t id_gen;            /* fresh ids for copies, nullable pointers, packet variable parts */

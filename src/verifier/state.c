@@ -194,26 +194,46 @@ const struct vf_delta *vf_reg_delta(const struct vf_reg *r, uint32_t head)
 
 /* ---- states ---- */
 
-static struct vf_frame *frame_new(void)
+static void acct_add(struct vf_memacct *a, size_t n)
+{
+	if (!a)
+		return;
+	a->cur += n;
+	if (a->cur > a->peak)
+		a->peak = a->cur;
+}
+
+static void acct_sub(struct vf_memacct *a, size_t n)
+{
+	if (a)
+		a->cur -= n;
+}
+
+static struct vf_frame *frame_new(struct vf_memacct *acct)
 {
 	struct vf_frame *f = calloc(1, sizeof(*f));
 	if (f) {
 		f->callsite = VF_NONE_SLOT;
 		f->refs = 1;
+		f->acct = acct;
+		acct_add(acct, sizeof(*f));
 	}
 	return f;
 }
 
-static void spills_release(struct vf_spills *sp)
+static void spills_release(struct vf_spills *sp, struct vf_memacct *acct)
 {
-	if (sp && --sp->refs == 0)
+	if (sp && --sp->refs == 0) {
+		acct_sub(acct, sizeof(*sp));
 		free(sp);
+	}
 }
 
 static void frame_release(struct vf_frame *f)
 {
 	if (f && --f->refs == 0) {
-		spills_release(f->sp);
+		spills_release(f->sp, f->acct);
+		acct_sub(f->acct, sizeof(*f));
 		free(f);
 	}
 }
@@ -225,6 +245,7 @@ struct vf_reg *vf_frame_spills_mut(struct vf_frame *f)
 	struct vf_spills *c = malloc(sizeof(*c));
 	if (!c)
 		return NULL;
+	acct_add(f->acct, sizeof(*c));
 	if (f->sp) {
 		memcpy(c, f->sp, sizeof(*c));
 		f->sp->refs--;
@@ -245,6 +266,7 @@ struct vf_frame *vf_frame_mut(struct vf_state *s, uint32_t i)
 	if (!c)
 		return NULL;
 	memcpy(c, f, sizeof(*c));
+	acct_add(c->acct, sizeof(*c));
 	c->refs = 1;
 	if (c->sp)
 		c->sp->refs++;
@@ -253,16 +275,18 @@ struct vf_frame *vf_frame_mut(struct vf_state *s, uint32_t i)
 	return c;
 }
 
-struct vf_state *vf_state_new(void)
+struct vf_state *vf_state_new(struct vf_memacct *acct)
 {
 	struct vf_state *s = calloc(1, sizeof(*s));
 	if (!s)
 		return NULL;
-	s->fr[0] = frame_new();
+	s->acct = acct;
+	s->fr[0] = frame_new(acct);
 	if (!s->fr[0]) {
 		free(s);
 		return NULL;
 	}
+	acct_add(acct, sizeof(*s));
 	s->nframes = 1;
 	return s;
 }
@@ -302,6 +326,8 @@ struct vf_state *vf_state_dup(const struct vf_state *s)
 	struct vf_state *d = calloc(1, sizeof(*d));
 	if (!d)
 		return NULL;
+	d->acct = s->acct;
+	acct_add(d->acct, sizeof(*d));
 	vf_state_copy(d, s);
 	return d;
 }
@@ -312,6 +338,7 @@ void vf_state_free(struct vf_state *s)
 		return;
 	for (uint32_t i = 0; i < s->nframes; i++)
 		frame_release(s->fr[i]);
+	acct_sub(s->acct, sizeof(*s));
 	free(s);
 }
 
@@ -319,7 +346,7 @@ bool vf_state_push_frame(struct vf_state *s)
 {
 	if (s->nframes >= VF_MAX_FRAMES)
 		return false;
-	struct vf_frame *f = frame_new();
+	struct vf_frame *f = frame_new(s->acct);
 	if (!f)
 		return false;
 	s->fr[s->nframes++] = f;

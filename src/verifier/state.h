@@ -16,7 +16,7 @@
 #define VF_STACK_SLOTS (VF_STACK_SIZE / 8)
 #define VF_MAX_FRAMES 8
 #define VF_MAX_REFS 16
-#define VF_DELTA_SLOTS 3
+#define VF_DELTA_SLOTS 6
 #define VF_PATH_LEN 8
 
 /* Numeric values are the domains module's reduced product (verifier/scalar.h); these wrappers
@@ -93,6 +93,12 @@ enum vf_stack_byte {
 	SB_SPILL,       /* part of an 8-byte spilled register (slot value in spill[]) */
 };
 
+/* Memory held by the states of one analysis (states, frames, spill arrays), counted where they
+ * are allocated and freed; states made from one with an account share it. */
+struct vf_memacct {
+	uint64_t cur, peak;
+};
+
 /* Spilled registers of a frame, shared between frames like the frames themselves. */
 struct vf_spills {
 	uint32_t refs;
@@ -102,8 +108,9 @@ struct vf_spills {
 /* Frames are shared between states (copy-on-write, reference counted): read them through
  * st->fr[i], change them only through vf_frame_mut(). */
 struct vf_frame {
-	uint32_t refs;     /* states sharing this frame */
-	uint32_t callsite; /* call instruction slot (VF_NONE for the entry frame) */
+	uint32_t refs;           /* states sharing this frame */
+	struct vf_memacct *acct; /* where its memory is counted (NULL: not counted) */
+	uint32_t callsite;       /* call instruction slot (VF_NONE for the entry frame) */
 	uint32_t func_start;
 	bool callback;             /* entered from a helper such as bpf_loop */
 	uint32_t depth;            /* deepest stack byte used */
@@ -115,6 +122,7 @@ struct vf_frame {
 };
 
 struct vf_state {
+	struct vf_memacct *acct; /* where its memory is counted (NULL: not counted) */
 	struct vf_reg r[VF_NREGS];
 	uint32_t nframes;
 	struct vf_frame *fr[VF_MAX_FRAMES];
@@ -141,8 +149,10 @@ void vf_reg_unknown(struct vf_reg *r);
 void vf_reg_uninit(struct vf_reg *r);
 bool vf_reg_is_ptr(const struct vf_reg *r);
 
-/* Allocation: a state with one empty frame (registers uninitialised). NULL on out-of-memory. */
-struct vf_state *vf_state_new(void);
+/* Allocation: a state with one empty frame (registers uninitialised), its memory counted in acct
+ * (may be NULL), as is that of every state, frame and spill array later made from it. NULL on
+ * out-of-memory. */
+struct vf_state *vf_state_new(struct vf_memacct *acct);
 struct vf_state *vf_state_dup(const struct vf_state *s);
 /* Copies src into dst (dst's frames are reused or (re)allocated). Returns false on out-of-memory. */
 bool vf_state_copy(struct vf_state *dst, const struct vf_state *src);
