@@ -13,6 +13,7 @@
 #define MAX_DISJ 12   /* states of different shapes kept per block head and call stack */
 #define WIDEN_DELAY 2 /* plain joins at a widening point before widening */
 #define MAX_PROCESSED (UINT64_C(200) * 1000 * 1000)
+#define NARROW_ROUNDS 6 /* decreasing passes after the fixpoint, at most */
 
 /* ---- worklist: a min-heap of head indexes by WTO position ---- */
 
@@ -283,6 +284,15 @@ static void abort_limit(struct vf_actx *A, uint32_t slot, const char *what)
 	A->report = was;
 }
 
+/* A loop head reached anew from outside (an enclosing loop's next iteration): its states get
+ * WIDEN_DELAY plain joins again before widening, so the inner loop is widened only on what it
+ * changes itself. The enclosing heads widen what enters, so this happens finitely often. */
+static void restart_widening(struct vf_ahead *hd)
+{
+	for (uint32_t i = 0; i < hd->cnt; i++)
+		hd->d[i].joins = 0;
+}
+
 static void propagate(struct run *R, uint32_t from, uint32_t to, const struct vf_state *st)
 {
 	struct vf_actx *A = R->A;
@@ -325,14 +335,21 @@ static void propagate(struct run *R, uint32_t from, uint32_t to, const struct vf
 	if (!match && same_calls >= MAX_DISJ)
 		match = same_types ? same_types : first_same_calls;
 	if (match) {
-		match->joins++;
-		bool widen = widen_point && match->joins > WIDEN_DELAY;
+		/* at a loop head only the loop's own back edges widen: a value entering from outside
+		 * grows only as the enclosing loops iterate, and their heads widen it there; widening
+		 * it here too would lose bounds that no decreasing pass can recover (a value carried
+		 * unchanged round the inner loop feeds its widened self back) */
+		bool counts = (A->kind[to] & K_WIDEN) || is_back_edge(R, from, to);
+		if (counts)
+			match->joins++;
+		bool widen = widen_point && counts && match->joins > WIDEN_DELAY && !A->narrow;
 		struct vf_state *tmp = vf_state_dup(match->st);
 		if (!tmp) {
 			A->nomem = true;
 			return;
 		}
 		vf_state_join(tmp, st, widen, A->thr, A->thr_cnt, to + 1);
+		A->widened |= widen;
 		if (vf_state_eq(tmp, match->st)) {
 			vf_state_free(tmp);
 			return;
@@ -340,6 +357,8 @@ static void propagate(struct run *R, uint32_t from, uint32_t to, const struct vf
 		vf_state_free(match->st);
 		match->st = tmp;
 		match->dirty = true;
+		if (!counts)
+			restart_widening(hd);
 		heap_push(A, R->prio, hi);
 		return;
 	}
@@ -359,6 +378,8 @@ static void propagate(struct run *R, uint32_t from, uint32_t to, const struct vf
 		return;
 	}
 	vf_state_canon(c, to + 1);
+	if ((A->kind[to] & K_LOOP) && !is_back_edge(R, from, to))
+		restart_widening(hd);
 	hd->d[hd->cnt].st = c;
 	hd->d[hd->cnt].joins = 0;
 	hd->d[hd->cnt].dirty = true;
@@ -511,6 +532,72 @@ static void run_block(struct run *R, uint32_t h, const struct vf_state *in)
 		idx = work[wcnt].slot;
 	}
 	free(work);
+}
+
+/* ---- narrowing ---- */
+
+static void free_heads(struct vf_actx *A, struct vf_ahead *heads)
+{
+	for (uint32_t i = 0; i < A->head_cnt; i++) {
+		for (uint32_t j = 0; j < heads[i].cnt; j++)
+			vf_state_free(heads[i].d[j].st);
+		A->live_states -= heads[i].cnt;
+		free(heads[i].d);
+	}
+	free(heads);
+}
+
+static bool heads_eq(const struct vf_actx *A, const struct vf_ahead *a, const struct vf_ahead *b)
+{
+	for (uint32_t i = 0; i < A->head_cnt; i++) {
+		if (a[i].cnt != b[i].cnt)
+			return false;
+		for (uint32_t j = 0; j < a[i].cnt; j++)
+			if (!vf_state_eq(a[i].d[j].st, b[i].d[j].st))
+				return false;
+	}
+	return true;
+}
+
+/* Decreasing iterations after widening: every head's states are recomputed, without widening,
+ * from the stable states of all heads (and the entry state), and replace them. The stable
+ * states over-approximate every execution, so the recomputed ones do too, and a bound that
+ * widening pushed to a threshold or an extreme comes back to what the loop's exit test and
+ * body allow. Each round recovers one more level of a loop nest; rounds stop when nothing
+ * changes. */
+static void narrow(struct run *R, const struct vf_state *init)
+{
+	struct vf_actx *A = R->A;
+	A->narrow = true;
+	for (int round = 0; round < NARROW_ROUNDS && !A->aborted && !A->nomem; round++) {
+		struct vf_ahead *old = A->heads;
+		A->heads = calloc(A->head_cnt ? A->head_cnt : 1, sizeof(*A->heads));
+		if (!A->heads) {
+			A->heads = old;
+			A->nomem = true;
+			break;
+		}
+		propagate(R, 0, 0, init);
+		for (uint32_t h = 0; h < A->head_cnt && !A->aborted && !A->nomem; h++) {
+			uint32_t slot = (uint32_t)(R->prio[h] & 0xffffffffu);
+			for (uint32_t i = 0; i < old[h].cnt && !A->aborted && !A->nomem; i++)
+				run_block(R, slot, old[h].d[i].st);
+		}
+		A->heap_cnt = 0;
+		for (uint32_t h = 0; h < A->head_cnt; h++)
+			A->heads[h].queued = false;
+		if (A->aborted || A->nomem) {
+			/* keep the stable states: the recomputed ones may be incomplete */
+			free_heads(A, A->heads);
+			A->heads = old;
+			break;
+		}
+		bool same = heads_eq(A, old, A->heads);
+		free_heads(A, old);
+		if (same)
+			break;
+	}
+	A->narrow = false;
 }
 
 /* ---- combined stack size along call chains ---- */
@@ -749,7 +836,6 @@ int vf_analyze(struct vf_ctx *V)
 	init->r[10].type = VT_STACK;
 	init->r[10].v = vn_const(0);
 	propagate(&R, 0, 0, init);
-	vf_state_free(init);
 
 	while (A.heap_cnt && !A.aborted && !A.nomem) {
 		uint32_t h = heap_pop(&A, prio);
@@ -768,6 +854,9 @@ int vf_analyze(struct vf_ctx *V)
 			vf_state_free(snap);
 		}
 	}
+	if (!A.nomem && !A.aborted && A.widened)
+		narrow(&R, init);
+	vf_state_free(init);
 	if (A.nomem) {
 		rc = bpfc_error_set(V->err, BPFC_ERR_NOMEM, "out of memory in the analysis");
 		goto out;

@@ -124,6 +124,8 @@ struct vf_actx {
 	uint64_t *reported; /* hash set of (slot, property) already reported */
 	size_t reported_cap, reported_cnt;
 	bool report;  /* final pass: emit findings and check termination */
+	bool narrow;  /* decreasing pass: heads recomputed from the stable states, no widening */
+	bool widened; /* some join widened: the decreasing pass has something to recover */
 	bool aborted; /* a limit was reached */
 	bool nomem;
 	uint64_t processed;
