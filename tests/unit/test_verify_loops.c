@@ -1,0 +1,172 @@
+/* The engine's loop handling and limits: the decreasing pass that recovers widened bounds, nests
+ * of bounded loops deeper than three, the memory limit and the analysis statistics. Each
+ * program (LLVM assembly) that must pass has a near miss that must fail. */
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bpfcheck/asm.h"
+#include "bpfcheck/verify.h"
+
+struct outcome {
+	bool accepted;
+	size_t count;     /* findings with the property asked for */
+	char first[1024]; /* first finding */
+	struct vf_stats stats;
+};
+
+static struct outcome run(const char *src, const char *prop, const struct vf_options *o)
+{
+	struct outcome out;
+	memset(&out, 0, sizeof(out));
+	struct bpfc_map map = {
+	    .name = "table", .type = 2, .key_size = 4, .value_size = 64, .max_entries = 1, .inner_map = -1};
+	struct isa_slot *slots = NULL;
+	size_t cnt = 0;
+	struct bpfc_error err;
+	int rc = isa_assemble(isa_table_default(), src, strlen(src), ISA_DIALECT_LLVM, "test", &slots, &cnt,
+	                      NULL, &err);
+	ck_assert_msg(rc == BPFC_OK, "assembly failed: %s", err.msg);
+	struct bpfc_func func = {.name = "prog", .start = 0, .end = (uint32_t)cnt};
+	struct bpfc_prog prog = {
+	    .name = "prog", .type = "xdp", .insns = slots, .insn_cnt = cnt, .funcs = &func, .func_cnt = 1};
+	struct vf_result res;
+	rc = vf_verify(&prog, &map, 1, o, &res, &err);
+	ck_assert_msg(rc == BPFC_OK, "vf_verify failed: %s", err.msg);
+	out.accepted = vf_result_accepted(&res);
+	out.stats = res.stats;
+	for (size_t i = 0; i < res.findings.cnt; i++) {
+		const struct vf_finding *f = &res.findings.items[i];
+		if (i == 0)
+			snprintf(out.first, sizeof(out.first), "%s: %s", f->property, f->message);
+		if (prop && strcmp(f->property, prop) == 0)
+			out.count++;
+	}
+	vf_result_free(&res);
+	free(slots);
+	return out;
+}
+
+#define PASS(src)                                                                                            \
+	do {                                                                                                 \
+		struct outcome oc_ = run(src, NULL, NULL);                                                   \
+		ck_assert_msg(oc_.accepted, "expected pass, got %s", oc_.first);                             \
+	} while (0)
+#define REJECT(src, prop)                                                                                    \
+	do {                                                                                                 \
+		struct outcome oc_ = run(src, prop, NULL);                                                   \
+		ck_assert_msg(!oc_.accepted && oc_.count > 0, "expected %s, got %s", prop,                   \
+		              oc_.first[0] ? oc_.first : "pass");                                            \
+	} while (0)
+
+/* r0 = a value of the 64-byte map or exit */
+#define LOOKUP                                                                                               \
+	"r1 = 0\n*(u32 *)(r10 - 4) = r1\nr2 = r10\nr2 += -4\nr1 = map_by_idx(0) ll\ncall 1\n"                \
+	"if r0 == 0 goto out\n"
+
+/* The counter is compared with a register (no threshold for widening): widening takes its bound
+ * to the extreme, the decreasing pass brings it back to [0, N + 2] at the head, [N, N + 2] after
+ * the loop, where it indexes the map value. */
+#define COUNTED(N, SIZE)                                                                                     \
+	LOOKUP "r1 = 0\nr2 = " #N "\nl:\nr1 += 3\nif r1 < r2 goto l\nr0 += r1\nr3 = *(" SIZE                 \
+	       " *)(r0 + 0)\nout:\nr0 = 0\nexit\n"
+
+START_TEST(narrowing_recovers_loop_bound)
+{
+	PASS(COUNTED(48, "u64")); /* [48, 50] + 8 <= 64 */
+	PASS(COUNTED(60, "u8"));  /* [60, 62] + 1 <= 64 */
+	/* near misses: one byte too far */
+	REJECT(COUNTED(57, "u64"), "VF-MAP-VALUE-BOUNDS");
+	REJECT(COUNTED(62, "u8"), "VF-MAP-VALUE-BOUNDS");
+}
+END_TEST
+
+/* Nested counted loops r1..rD, each running 0..B-1; the innermost reads the map value at the
+ * sum of the counters. SKIP names a counter that is never incremented (the near miss). */
+static char *nest(int depth, int bound, int skip)
+{
+	static char buf[4096];
+	size_t n = 0;
+	n += (size_t)snprintf(buf + n, sizeof(buf) - n, "%s", LOOKUP);
+	for (int d = 1; d <= depth; d++)
+		n += (size_t)snprintf(buf + n, sizeof(buf) - n, "r%d = 0\nh%d:\n", d, d);
+	n += (size_t)snprintf(buf + n, sizeof(buf) - n, "r7 = r0\n");
+	for (int d = 1; d <= depth; d++)
+		n += (size_t)snprintf(buf + n, sizeof(buf) - n, "r7 += r%d\n", d);
+	n += (size_t)snprintf(buf + n, sizeof(buf) - n, "r8 = *(u8 *)(r7 + 0)\n");
+	for (int d = depth; d >= 1; d--)
+		n += (size_t)snprintf(buf + n, sizeof(buf) - n, "r%d += %d\nif r%d < %d goto h%d\n", d,
+		                      d == skip ? 0 : 1, d, bound, d);
+	snprintf(buf + n, sizeof(buf) - n, "out:\nr0 = 0\nexit\n");
+	return buf;
+}
+
+START_TEST(deep_nests_terminate)
+{
+	/* depths 1-6: every loop, the outermost included, keeps its termination argument */
+	for (int depth = 1; depth <= 6; depth++) {
+		struct outcome oc = run(nest(depth, 3, 0), NULL, NULL);
+		ck_assert_msg(oc.accepted, "depth %d: expected pass, got %s", depth, oc.first);
+	}
+	/* near misses: the outermost (or a middle) counter never moves */
+	for (int depth = 4; depth <= 6; depth++) {
+		struct outcome oc = run(nest(depth, 3, 1), "VF-LOOP-UNBOUNDED", NULL);
+		ck_assert_msg(!oc.accepted && oc.count == 1, "depth %d: expected VF-LOOP-UNBOUNDED, got %s",
+		              depth, oc.first[0] ? oc.first : "pass");
+		oc = run(nest(depth, 3, 3), "VF-LOOP-UNBOUNDED", NULL);
+		ck_assert_msg(!oc.accepted && oc.count == 1, "depth %d: expected VF-LOOP-UNBOUNDED, got %s",
+		              depth, oc.first[0] ? oc.first : "pass");
+	}
+	/* the sum of six counters in [0, 10] reaches 60: in bounds; in [0, 11] it reaches 66: not */
+	PASS(nest(6, 11, 0));
+	REJECT(nest(6, 12, 0), "VF-MAP-VALUE-BOUNDS");
+}
+END_TEST
+
+START_TEST(memory_limit_and_stats)
+{
+	const char *src = nest(3, 3, 0);
+	struct vf_options o;
+	vf_options_default(&o);
+	struct outcome ok = run(src, NULL, &o);
+	ck_assert_msg(ok.accepted, "expected pass, got %s", ok.first);
+	ck_assert(ok.stats.iterations > 0);
+	ck_assert(ok.stats.peak_states > 0);
+	/* at least the states kept (each holds its registers) */
+	ck_assert_msg(ok.stats.peak_mem_bytes > ok.stats.peak_states * 11 * 8, "peak_mem_bytes %llu",
+	              (unsigned long long)ok.stats.peak_mem_bytes);
+	ck_assert_msg(ok.stats.peak_mem_bytes < 10u * 1024 * 1024, "peak_mem_bytes %llu",
+	              (unsigned long long)ok.stats.peak_mem_bytes);
+	/* a limit below what the analysis needs: a finding, not an abort or a hang */
+	o.max_mem_bytes = ok.stats.peak_mem_bytes / 2;
+	struct outcome lim = run(src, "VF-LIMIT-REACHED", &o);
+	ck_assert_msg(!lim.accepted && lim.count == 1, "expected VF-LIMIT-REACHED, got %s", lim.first);
+	ck_assert_msg(strstr(lim.first, "memory") != NULL, "%s", lim.first);
+	/* exactly enough: passes */
+	o.max_mem_bytes = ok.stats.peak_mem_bytes;
+	struct outcome same = run(src, NULL, &o);
+	ck_assert_msg(same.accepted, "expected pass at the measured peak, got %s", same.first);
+}
+END_TEST
+
+static Suite *suite(void)
+{
+	Suite *s = suite_create("verify_loops");
+	TCase *tc = tcase_create("core");
+	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, narrowing_recovers_loop_bound);
+	tcase_add_test(tc, deep_nests_terminate);
+	tcase_add_test(tc, memory_limit_and_stats);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int main(void)
+{
+	SRunner *sr = srunner_create(suite());
+	srunner_run_all(sr, CK_NORMAL);
+	int failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
