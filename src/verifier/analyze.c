@@ -536,39 +536,56 @@ static void run_block(struct run *R, uint32_t h, const struct vf_state *in)
 
 /* ---- narrowing ---- */
 
-static void free_heads(struct vf_actx *A, struct vf_ahead *heads)
+/* A digest of the numeric contents of every head's states, to see whether a decreasing round
+ * changed anything (only the number of rounds depends on it, never soundness). */
+static uint64_t mix(uint64_t h, uint64_t v)
 {
-	for (uint32_t i = 0; i < A->head_cnt; i++) {
-		for (uint32_t j = 0; j < heads[i].cnt; j++)
-			vf_state_free(heads[i].d[j].st);
-		A->live_states -= heads[i].cnt;
-		free(heads[i].d);
-	}
-	free(heads);
+	h ^= v + UINT64_C(0x9e3779b97f4a7c15) + (h << 6) + (h >> 2);
+	return h;
 }
 
-static bool heads_eq(const struct vf_actx *A, const struct vf_ahead *a, const struct vf_ahead *b)
+static uint64_t reg_digest(uint64_t h, const struct vf_reg *r)
 {
-	for (uint32_t i = 0; i < A->head_cnt; i++) {
-		if (a[i].cnt != b[i].cnt)
-			return false;
-		for (uint32_t j = 0; j < a[i].cnt; j++)
-			if (!vf_state_eq(a[i].d[j].st, b[i].d[j].st))
-				return false;
+	h = mix(h, r->type);
+	h = mix(h, (uint64_t)r->off);
+	h = mix(h, r->v.u64.lo);
+	h = mix(h, r->v.u64.hi);
+	h = mix(h, (uint64_t)r->v.s64.lo);
+	h = mix(h, (uint64_t)r->v.s64.hi);
+	h = mix(h, r->v.var.value);
+	return mix(h, r->v.var.mask);
+}
+
+static uint64_t head_digest(uint64_t h, const struct vf_ahead *hd)
+{
+	h = mix(h, hd->cnt);
+	for (uint32_t j = 0; j < hd->cnt; j++) {
+		const struct vf_state *st = hd->d[j].st;
+		for (int i = 0; i < VF_NREGS; i++)
+			h = reg_digest(h, &st->r[i]);
+		for (uint32_t f = 0; f < st->nframes; f++) {
+			const struct vf_frame *fr = st->fr[f];
+			for (int k = 0; k < VF_STACK_SLOTS; k++)
+				if (fr->sb[k * 8] == SB_SPILL && fr->sp)
+					h = reg_digest(h, &fr->sp->r[k]);
+		}
 	}
-	return true;
+	return h;
 }
 
 /* Decreasing iterations after widening: every head's states are recomputed, without widening,
  * from the stable states of all heads (and the entry state), and replace them. The stable
  * states over-approximate every execution, so the recomputed ones do too, and a bound that
  * widening pushed to a threshold or an extreme comes back to what the loop's exit test and
- * body allow. Each round recovers one more level of a loop nest; rounds stop when nothing
- * changes. */
+ * body allow. Each old state is run once and freed at once, so a round holds about one set of
+ * states. Rounds stop when nothing changes, after NARROW_ROUNDS at most. */
 static void narrow(struct run *R, const struct vf_state *init)
 {
 	struct vf_actx *A = R->A;
 	A->narrow = true;
+	uint64_t before = 0;
+	for (uint32_t h = 0; h < A->head_cnt; h++)
+		before = head_digest(before, &A->heads[h]);
 	for (int round = 0; round < NARROW_ROUNDS && !A->aborted && !A->nomem; round++) {
 		struct vf_ahead *old = A->heads;
 		A->heads = calloc(A->head_cnt ? A->head_cnt : 1, sizeof(*A->heads));
@@ -580,22 +597,32 @@ static void narrow(struct run *R, const struct vf_state *init)
 		propagate(R, 0, 0, init);
 		for (uint32_t h = 0; h < A->head_cnt && !A->aborted && !A->nomem; h++) {
 			uint32_t slot = (uint32_t)(R->prio[h] & 0xffffffffu);
-			for (uint32_t i = 0; i < old[h].cnt && !A->aborted && !A->nomem; i++)
-				run_block(R, slot, old[h].d[i].st);
+			for (uint32_t i = 0; i < old[h].cnt; i++) {
+				if (!A->aborted && !A->nomem)
+					run_block(R, slot, old[h].d[i].st);
+				vf_state_free(old[h].d[i].st);
+			}
+			A->live_states -= old[h].cnt;
+			free(old[h].d);
+			old[h].d = NULL;
+			old[h].cnt = 0;
 		}
+		for (uint32_t h = 0; h < A->head_cnt; h++) {
+			for (uint32_t i = 0; i < old[h].cnt; i++)
+				vf_state_free(old[h].d[i].st);
+			A->live_states -= old[h].cnt;
+			free(old[h].d);
+		}
+		free(old);
 		A->heap_cnt = 0;
-		for (uint32_t h = 0; h < A->head_cnt; h++)
+		uint64_t after = 0;
+		for (uint32_t h = 0; h < A->head_cnt; h++) {
 			A->heads[h].queued = false;
-		if (A->aborted || A->nomem) {
-			/* keep the stable states: the recomputed ones may be incomplete */
-			free_heads(A, A->heads);
-			A->heads = old;
-			break;
+			after = head_digest(after, &A->heads[h]);
 		}
-		bool same = heads_eq(A, old, A->heads);
-		free_heads(A, old);
-		if (same)
+		if (after == before)
 			break;
+		before = after;
 	}
 	A->narrow = false;
 }
@@ -776,8 +803,15 @@ int vf_analyze(struct vf_ctx *V)
 		const struct isa_entry *e = A.ent[i];
 		if (!e)
 			continue;
-		if ((e->sem == ISA_SEM_CALL_HELPER || e->sem == ISA_SEM_CALL_LOCAL) && i + 1 < A.n)
+		/* a subprogram's or a callback's exit comes back after its call: a join point; after
+		 * any other helper the next instruction has the call as its single predecessor */
+		if (e->sem == ISA_SEM_CALL_LOCAL && i + 1 < A.n)
 			A.kind[i + 1] |= K_HEAD;
+		if (e->sem == ISA_SEM_CALL_HELPER && i + 1 < A.n) {
+			struct vf_helper hp;
+			if (vf_helper_get(A.plat, A.prog->insns[i].imm, &hp) != PLAT_HELPER_OK || hp.callback)
+				A.kind[i + 1] |= K_HEAD;
+		}
 		if (e->sem == ISA_SEM_LDDW_CODE_ADDR || (e->wide && A.prog->insns[i].src == 4)) {
 			int64_t t = (int64_t)i + 1 + A.prog->insns[i].imm;
 			if (t >= 0 && (uint64_t)t < A.n)

@@ -150,6 +150,8 @@ void vf_reg_delta_clear(struct vf_reg *r)
 void vf_reg_delta_reset(struct vf_reg *r, uint32_t head, uint16_t base)
 {
 	int free_i = -1;
+	if (head >= VF_DELTA_MAX_HEAD)
+		return;
 	for (int i = 0; i < VF_DELTA_SLOTS; i++) {
 		if (r->dl[i].head == head) {
 			r->dl[i].base = base;

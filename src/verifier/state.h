@@ -62,10 +62,13 @@ enum vf_rtype {
  * stack slot) whose value at the loop head it derives from. Copies keep the base, so a
  * location's own progress is known only when base is that location. */
 struct vf_delta {
-	uint32_t head; /* loop head slot + 1; 0: unused */
-	uint16_t base; /* VF_LOC_REG(r) or VF_LOC_SLOT(s) */
+	uint32_t head : 24; /* loop head slot + 1 (< VF_DELTA_MAX_HEAD); 0: unused */
+	uint32_t base : 8;  /* VF_LOC_REG(r) or VF_LOC_SLOT(s) */
 	int32_t dmin, dmax;
 };
+
+/* Loops headed at or past this slot are not tracked (their loops are not proven bounded). */
+#define VF_DELTA_MAX_HEAD (1u << 24)
 
 #define VF_LOC_REG(r) ((uint16_t)(1 + (r)))
 #define VF_LOC_SLOT(s) ((uint16_t)(16 + (s)))
