@@ -296,7 +296,7 @@ static void restart_widening(struct vf_ahead *hd)
 static void propagate(struct run *R, uint32_t from, uint32_t to, const struct vf_state *st)
 {
 	struct vf_actx *A = R->A;
-	if (A->report) {
+	if (A->report && !A->one_pass) {
 		if ((A->kind[to] & K_LOOP) && A->loop_of[to] && is_back_edge(R, from, to))
 			check_back_edge(R, to, st);
 		return;
@@ -854,6 +854,15 @@ int vf_analyze(struct vf_ctx *V)
 	prio = hprio;
 	R.prio = prio;
 
+	/* Without loops, callbacks or subprograms the heads are reached in WTO order, each once all
+	 * its predecessors are done: the analysis reports as it goes and frees each head's states
+	 * after running them, holding only the states of the heads not yet reached. */
+	A.one_pass = w->loop_cnt == 0 && cfg->func_cnt <= 1;
+	for (size_t i = 0; i < A.n && A.one_pass; i++)
+		if (A.kind[i] & K_WIDEN)
+			A.one_pass = false;
+	A.report = A.one_pass;
+
 	/* entry state: r1 = context, r10 = frame pointer */
 	A.fixed_mem = A.n * (1 + 2 * sizeof(uint32_t) + 1 + sizeof(uint64_t)) +
 	              A.head_cnt * (sizeof(*A.heads) + sizeof(uint32_t) + sizeof(uint64_t)) +
@@ -879,6 +888,10 @@ int vf_analyze(struct vf_ctx *V)
 			if (!hd->d[i].dirty)
 				continue;
 			hd->d[i].dirty = false;
+			if (A.one_pass) {
+				run_block(&R, slot, hd->d[i].st);
+				continue;
+			}
 			struct vf_state *snap = vf_state_dup(hd->d[i].st);
 			if (!snap) {
 				A.nomem = true;
@@ -886,6 +899,14 @@ int vf_analyze(struct vf_ctx *V)
 			}
 			run_block(&R, slot, snap);
 			vf_state_free(snap);
+		}
+		if (A.one_pass) {
+			/* every predecessor came earlier in WTO order and is done: nothing reaches this
+			 * head again */
+			for (uint32_t i = 0; i < hd->cnt; i++)
+				vf_state_free(hd->d[i].st);
+			A.live_states -= hd->cnt;
+			hd->cnt = 0;
 		}
 	}
 	if (!A.nomem && !A.aborted && A.widened)
@@ -900,6 +921,8 @@ int vf_analyze(struct vf_ctx *V)
 
 	/* reporting pass over the stable states */
 	A.report = true;
+	if (A.one_pass)
+		goto loops;
 	for (uint32_t i = 0; i < A.head_cnt; i++)
 		A.heap[i] = i;
 	{
@@ -922,6 +945,7 @@ int vf_analyze(struct vf_ctx *V)
 				run_block(&R, slot, hd->d[i].st);
 		}
 	}
+loops:
 	for (uint32_t l = 0; l < A.loop_cnt; l++) {
 		struct vf_aloop *L = &A.loops[l];
 		if (L->seen && !A.opts->privileged) {

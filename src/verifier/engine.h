@@ -126,6 +126,8 @@ struct vf_actx {
 	bool report;  /* final pass: emit findings and check termination */
 	bool narrow;  /* decreasing pass: heads recomputed from the stable states, no widening */
 	bool widened; /* some join widened: the decreasing pass has something to recover */
+	bool one_pass; /* no loops, callbacks or subprograms: each head runs once, reporting as it
+	                  goes, and its states are freed after */
 	bool aborted; /* a limit was reached */
 	bool nomem;
 	uint64_t processed;
