@@ -4,7 +4,8 @@
  * so the ratio shows how time and memory grow when the program doubles; then (d) every ELF
  * object in a directory (default build/tests/programs). Prints the median wall time of a few
  * runs, instructions verified per second, the states kept and the analysis's peak memory
- * (vf_stats.peak_mem_bytes), and the process's peak resident memory at the end.
+ * (vf_stats.peak_mem_bytes), and the process's peak resident memory at the end; (e) is the
+ * loop-and-lookup mix this benchmark first measured.
  * usage: bench_verify [N [PROGRAM_DIR]] */
 #include <dirent.h>
 #include <stdio.h>
@@ -45,6 +46,18 @@ static void unit_straight(struct gen *g)
 	emit(g, 0x7b, 10, 2, -8, 0);
 	emit(g, 0x79, 3, 10, -8, 0);
 	emit(g, 0xaf, 7, 3, 0, 0);
+}
+
+/* r1 = *(u32 *)(r6 + 16); if r1 > 100 goto +1; r7 += 1; r2 = 0; l: r2 += 1; if r2 < 4 goto l
+ * (with unit_lookup: the mix this benchmark measured first) */
+static void unit_loop(struct gen *g)
+{
+	emit(g, 0x61, 1, 6, 16, 0);
+	emit(g, 0x25, 1, 0, 1, 100);
+	emit(g, 0x07, 7, 0, 0, 1);
+	emit(g, 0xb7, 2, 0, 0, 0);
+	emit(g, 0x07, 2, 0, 0, 1);
+	emit(g, 0xa5, 2, 0, -2, 4);
 }
 
 /* r1 = *(u32 *)(r6 + 16); if r1 > 100 goto +1; r7 += 1 */
@@ -192,13 +205,15 @@ int main(int argc, char **argv)
 	printf("%-28s %9s %7s %9s %12s %9s %10s\n", "program", "slots", "verdict", "median_s", "insns/s",
 	       "states", "peak_MB");
 	for (size_t k = 1; k <= 2; k++) {
-		char lab[3][32];
+		char lab[4][40];
 		snprintf(lab[0], sizeof(lab[0]), "(a) straight-line %s", k == 1 ? "N" : "2N");
 		snprintf(lab[1], sizeof(lab[1]), "(b) branches+joins %s", k == 1 ? "N" : "2N");
 		snprintf(lab[2], sizeof(lab[2]), "(c) loop nests %s", k == 1 ? "N" : "2N");
+		snprintf(lab[3], sizeof(lab[3]), "(e) loops+lookups %s", k == 1 ? "N" : "2N");
 		if (generated(lab[0], unit_straight, NULL, n * k) ||
 		    generated(lab[1], unit_diamond, unit_lookup, n * k) ||
-		    generated(lab[2], unit_nest, NULL, n * k))
+		    generated(lab[2], unit_nest, NULL, n * k) ||
+		    generated(lab[3], unit_loop, unit_lookup, n * k))
 			return 1;
 	}
 	programs(dir);

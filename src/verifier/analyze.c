@@ -68,6 +68,9 @@ struct run {
 	const struct vf_ctx *V;
 	const uint64_t *prio;
 	uint32_t *loop_block_slots; /* per loop: slots inside the loop */
+	struct vf_state **entry;    /* one_pass: the states that entered the open loop */
+	uint32_t *entry_slot;       /* and the head each entered */
+	uint32_t entry_cnt;
 };
 
 /* ---- termination ---- */
@@ -300,6 +303,20 @@ static void propagate(struct run *R, uint32_t from, uint32_t to, const struct vf
 		if ((A->kind[to] & K_LOOP) && A->loop_of[to] && is_back_edge(R, from, to))
 			check_back_edge(R, to, st);
 		return;
+	}
+	if (A->one_pass && A->open_end) {
+		uint32_t pos = (uint32_t)(R->prio[A->head_of[to] ? A->head_of[to] - 1 : 0] >> 32);
+		bool inside = A->head_of[to] && pos >= A->open_first && pos < A->open_end;
+		if (A->report && inside) {
+			/* the loop's stable states: check its back edges, store nothing in it */
+			if ((A->kind[to] & K_LOOP) && A->loop_of[to] && is_back_edge(R, from, to))
+				check_back_edge(R, to, st);
+			return;
+		}
+		/* while the loop is being stabilised its exits are not stored: they are computed from
+		 * its final (narrowed) states */
+		if (!A->report && !inside)
+			return;
 	}
 	if (!A->head_of[to]) {
 		vf_report(A, to, "VF-UNSUPPORTED", false,
@@ -627,6 +644,150 @@ static void narrow(struct run *R, const struct vf_state *init)
 	A->narrow = false;
 }
 
+/* ---- one pass: outermost loops one at a time ---- */
+
+/* Removes the heads of WTO positions [first, end) from the worklist. */
+static void heap_drop_range(struct run *R, uint32_t first, uint32_t end)
+{
+	struct vf_actx *A = R->A;
+	uint32_t keep = 0;
+	for (uint32_t i = 0; i < A->heap_cnt; i++) {
+		uint32_t h = A->heap[i];
+		uint32_t pos = (uint32_t)(R->prio[h] >> 32);
+		if (pos >= first && pos < end)
+			A->heads[h].queued = false;
+		else
+			A->heap[keep++] = h;
+	}
+	A->heap_cnt = 0;
+	for (uint32_t i = 0; i < keep; i++) {
+		uint32_t h = A->heap[i];
+		A->heads[h].queued = false;
+		heap_push(A, R->prio, h);
+	}
+}
+
+/* The loop is reached, every predecessor outside it done: keep the states that entered its
+ * heads (the decreasing passes start from them; normally only its head has any) and stabilise
+ * it without reporting. */
+static bool open_loop(struct run *R, const uint32_t *order_heads, uint32_t first, uint32_t end)
+{
+	struct vf_actx *A = R->A;
+	uint32_t n = 0;
+	for (uint32_t k = 0; k < A->head_cnt; k++) {
+		uint32_t pos = (uint32_t)(R->prio[order_heads[k]] >> 32);
+		if (pos >= first && pos < end)
+			n += A->heads[order_heads[k]].cnt;
+	}
+	R->entry = calloc(n ? n : 1, sizeof(*R->entry));
+	R->entry_slot = calloc(n ? n : 1, sizeof(*R->entry_slot));
+	if (!R->entry || !R->entry_slot) {
+		A->nomem = true;
+		return false;
+	}
+	for (uint32_t k = 0; k < A->head_cnt; k++) {
+		uint32_t pos = (uint32_t)(R->prio[order_heads[k]] >> 32);
+		const struct vf_ahead *hd = &A->heads[order_heads[k]];
+		if (pos < first || pos >= end)
+			continue;
+		for (uint32_t i = 0; i < hd->cnt; i++) {
+			struct vf_state *c = vf_state_dup(hd->d[i].st);
+			if (!c) {
+				A->nomem = true;
+				return false;
+			}
+			R->entry_slot[R->entry_cnt] = (uint32_t)(R->prio[order_heads[k]] & 0xffffffffu);
+			R->entry[R->entry_cnt++] = c;
+		}
+	}
+	A->open_first = first;
+	A->open_end = end;
+	A->report = false;
+	A->widened = false;
+	return true;
+}
+
+static uint64_t head_digest(uint64_t h, const struct vf_ahead *hd);
+
+/* The open loop is stable: decreasing passes over its heads (from its entry states and its own
+ * states, exits not stored), then one reporting run of its final states, which stores its exits
+ * in the heads after it; then its states are freed. */
+static void close_loop(struct run *R, const uint32_t *order_heads)
+{
+	struct vf_actx *A = R->A;
+	uint32_t first = A->open_first, end = A->open_end;
+	uint32_t lo = 0, hi = 0; /* order_heads[lo, hi): the loop's heads */
+	while (lo < A->head_cnt && (uint32_t)(R->prio[order_heads[lo]] >> 32) < first)
+		lo++;
+	hi = lo;
+	while (hi < A->head_cnt && (uint32_t)(R->prio[order_heads[hi]] >> 32) < end)
+		hi++;
+	A->narrow = true;
+	uint64_t before = 0;
+	for (uint32_t k = lo; k < hi; k++)
+		before = head_digest(before, &A->heads[order_heads[k]]);
+	for (int round = 0; A->widened && round < NARROW_ROUNDS && !A->aborted && !A->nomem; round++) {
+		struct vf_ahead *old = calloc(hi - lo, sizeof(*old));
+		if (!old) {
+			A->nomem = true;
+			break;
+		}
+		for (uint32_t k = lo; k < hi; k++) {
+			old[k - lo] = A->heads[order_heads[k]];
+			struct vf_ahead *hd = &A->heads[order_heads[k]];
+			hd->d = NULL;
+			hd->cnt = hd->cap = 0;
+			hd->visits = 0;
+		}
+		for (uint32_t i = 0; i < R->entry_cnt; i++)
+			propagate(R, R->entry_slot[i], R->entry_slot[i], R->entry[i]);
+		for (uint32_t k = lo; k < hi; k++) {
+			uint32_t slot = (uint32_t)(R->prio[order_heads[k]] & 0xffffffffu);
+			struct vf_ahead *o = &old[k - lo];
+			for (uint32_t i = 0; i < o->cnt; i++) {
+				if (!A->aborted && !A->nomem)
+					run_block(R, slot, o->d[i].st);
+				vf_state_free(o->d[i].st);
+			}
+			A->live_states -= o->cnt;
+			free(o->d);
+		}
+		free(old);
+		heap_drop_range(R, first, end);
+		uint64_t after = 0;
+		for (uint32_t k = lo; k < hi; k++)
+			after = head_digest(after, &A->heads[order_heads[k]]);
+		if (after == before)
+			break;
+		before = after;
+	}
+	A->narrow = false;
+	heap_drop_range(R, first, end);
+	/* report from the final states; exits are stored after the loop */
+	A->report = true;
+	for (uint32_t k = lo; k < hi && !A->aborted && !A->nomem; k++) {
+		struct vf_ahead *hd = &A->heads[order_heads[k]];
+		uint32_t slot = (uint32_t)(R->prio[order_heads[k]] & 0xffffffffu);
+		for (uint32_t i = 0; i < hd->cnt && !A->aborted && !A->nomem; i++)
+			run_block(R, slot, hd->d[i].st);
+	}
+	for (uint32_t k = lo; k < hi; k++) {
+		struct vf_ahead *hd = &A->heads[order_heads[k]];
+		for (uint32_t i = 0; i < hd->cnt; i++)
+			vf_state_free(hd->d[i].st);
+		A->live_states -= hd->cnt;
+		hd->cnt = 0;
+	}
+	for (uint32_t i = 0; i < R->entry_cnt; i++)
+		vf_state_free(R->entry[i]);
+	free(R->entry);
+	free(R->entry_slot);
+	R->entry = NULL;
+	R->entry_slot = NULL;
+	R->entry_cnt = 0;
+	A->open_first = A->open_end = 0;
+}
+
 /* ---- combined stack size along call chains ---- */
 
 /* Deepest combined stack (each frame rounded up to 8 bytes) from function f down its calls,
@@ -777,7 +938,8 @@ int vf_analyze(struct vf_ctx *V)
 	A.cfg = cfg;
 	A.fdepth = calloc(cfg->func_cnt ? cfg->func_cnt : 1, sizeof(uint32_t));
 	A.base_seen = calloc(A.n ? A.n : 1, 1);
-	struct run R = {&A, V, NULL, NULL};
+	struct run R = {&A, V, NULL, NULL, NULL, NULL, 0};
+	uint32_t *top_loop = NULL, *order_heads = NULL;
 	uint64_t *prio = NULL;
 	int rc = BPFC_OK;
 	A.kind = calloc(A.n, 1);
@@ -857,11 +1019,35 @@ int vf_analyze(struct vf_ctx *V)
 	/* Without loops, callbacks or subprograms the heads are reached in WTO order, each once all
 	 * its predecessors are done: the analysis reports as it goes and frees each head's states
 	 * after running them, holding only the states of the heads not yet reached. */
-	A.one_pass = w->loop_cnt == 0 && cfg->func_cnt <= 1;
+	A.one_pass = cfg->func_cnt <= 1;
 	for (size_t i = 0; i < A.n && A.one_pass; i++)
 		if (A.kind[i] & K_WIDEN)
 			A.one_pass = false;
 	A.report = A.one_pass;
+	/* per head: the outermost loop holding it (VF_NONE outside loops); heads in WTO order */
+	top_loop = malloc((A.head_cnt ? A.head_cnt : 1) * sizeof(uint32_t));
+	order_heads = malloc((A.head_cnt ? A.head_cnt : 1) * sizeof(uint32_t));
+	if (!top_loop || !order_heads) {
+		rc = bpfc_error_set(V->err, BPFC_ERR_NOMEM, "out of memory in the analysis");
+		goto out;
+	}
+	for (size_t i = 0; i < A.n; i++) {
+		if (!A.head_of[i])
+			continue;
+		uint32_t b = cfg->block_of[i];
+		uint32_t l = b == VF_NONE ? VF_NONE : w->loop_of[b];
+		while (l != VF_NONE && w->loops[l].parent != VF_NONE)
+			l = w->loops[l].parent;
+		top_loop[A.head_of[i] - 1] = l;
+	}
+	for (uint32_t i = 0; i < A.head_cnt; i++) {
+		uint32_t j = i;
+		while (j > 0 && prio[order_heads[j - 1]] > prio[i]) {
+			order_heads[j] = order_heads[j - 1];
+			j--;
+		}
+		order_heads[j] = i;
+	}
 
 	/* entry state: r1 = context, r10 = frame pointer */
 	A.fixed_mem = A.n * (1 + 2 * sizeof(uint32_t) + 1 + sizeof(uint64_t)) +
@@ -880,15 +1066,32 @@ int vf_analyze(struct vf_ctx *V)
 	init->r[10].v = vn_const(0);
 	propagate(&R, 0, 0, init);
 
-	while (A.heap_cnt && !A.aborted && !A.nomem) {
-		uint32_t h = heap_pop(&A, prio);
+	/* the worklist empties when the open loop is stable: closing it stores its exits */
+	while ((A.heap_cnt || (A.one_pass && A.open_end)) && !A.aborted && !A.nomem) {
+		if (!A.heap_cnt) {
+			close_loop(&R, order_heads);
+			continue;
+		}
+		uint32_t h = A.heap[0];
+		uint32_t pos = (uint32_t)(prio[h] >> 32);
+		if (A.one_pass && A.open_end && pos >= A.open_end) {
+			close_loop(&R, order_heads);
+			continue;
+		}
+		if (A.one_pass && !A.open_end && top_loop[h] != VF_NONE) {
+			const struct vf_loop *L = &w->loops[top_loop[h]];
+			if (!open_loop(&R, order_heads, L->first, L->end))
+				break;
+		}
+		h = heap_pop(&A, prio);
 		struct vf_ahead *hd = &A.heads[h];
 		uint32_t slot = (uint32_t)(prio[h] & 0xffffffffu);
+		bool stays = A.one_pass && A.open_end; /* a head of the loop being stabilised */
 		for (uint32_t i = 0; i < hd->cnt && !A.aborted && !A.nomem; i++) {
 			if (!hd->d[i].dirty)
 				continue;
 			hd->d[i].dirty = false;
-			if (A.one_pass) {
+			if (A.one_pass && !stays) {
 				run_block(&R, slot, hd->d[i].st);
 				continue;
 			}
@@ -900,7 +1103,7 @@ int vf_analyze(struct vf_ctx *V)
 			run_block(&R, slot, snap);
 			vf_state_free(snap);
 		}
-		if (A.one_pass) {
+		if (A.one_pass && !stays) {
 			/* every predecessor came earlier in WTO order and is done: nothing reaches this
 			 * head again */
 			for (uint32_t i = 0; i < hd->cnt; i++)
@@ -909,7 +1112,7 @@ int vf_analyze(struct vf_ctx *V)
 			hd->cnt = 0;
 		}
 	}
-	if (!A.nomem && !A.aborted && A.widened)
+	if (!A.one_pass && !A.nomem && !A.aborted && A.widened)
 		narrow(&R, init);
 	vf_state_free(init);
 	if (A.nomem) {
@@ -978,9 +1181,15 @@ loops:
 	if (A.nomem)
 		rc = bpfc_error_set(V->err, BPFC_ERR_NOMEM, "out of memory in the analysis");
 out:
+	for (uint32_t i = 0; i < R.entry_cnt; i++)
+		vf_state_free(R.entry[i]);
+	free(R.entry);
+	free(R.entry_slot);
 	if (A.mem.peak + A.fixed_mem > V->stats.peak_mem_bytes)
 		V->stats.peak_mem_bytes = A.mem.peak + A.fixed_mem;
 	free(prio);
+	free(top_loop);
+	free(order_heads);
 	free(R.loop_block_slots);
 	free_actx(&A);
 	return rc;

@@ -123,12 +123,15 @@ struct vf_actx {
 	uint32_t heap_cnt;
 	uint64_t *reported; /* hash set of (slot, property) already reported */
 	size_t reported_cap, reported_cnt;
-	bool report;  /* final pass: emit findings and check termination */
-	bool narrow;  /* decreasing pass: heads recomputed from the stable states, no widening */
-	bool widened; /* some join widened: the decreasing pass has something to recover */
-	bool one_pass; /* no loops, callbacks or subprograms: each head runs once, reporting as it
-	                  goes, and its states are freed after */
-	bool aborted; /* a limit was reached */
+	bool report;   /* final pass: emit findings and check termination */
+	bool narrow;   /* decreasing pass: heads recomputed from the stable states, no widening */
+	bool widened;  /* some join widened: the decreasing pass has something to recover */
+	bool one_pass; /* no callbacks or subprograms: heads outside loops run once, reporting as
+	                  they go; each outermost loop is stabilised, narrowed and reported on its
+	                  own; states are freed once run */
+	uint32_t open_first, open_end; /* one_pass: WTO positions of the outermost loop being
+	                                  stabilised (open_end 0: none) */
+	bool aborted;                  /* a limit was reached */
 	bool nomem;
 	uint64_t processed;
 	uint64_t live_states;

@@ -124,6 +124,30 @@ START_TEST(deep_nests_terminate)
 }
 END_TEST
 
+START_TEST(findings_after_loops)
+{
+	/* two loops in a row, each followed by code that is no join point: the code after the last
+	 * loop is analysed once that loop is stable, and its bug found */
+	const char *two = "r6 = r1\nr7 = 0\nr2 = 0\nl:\nr2 += 1\nif r2 < 4 goto l\n"
+	                  "r1 = *(u32 *)(r6 + 16)\nif r1 > 100 goto +1\nr7 += 1\nr3 = 0\nm:\nr3 += 1\n"
+	                  "if r3 < 4 goto m\nr0 = %s\nexit\n";
+	char src[512];
+	snprintf(src, sizeof(src), two, "r7");
+	struct outcome oc = run(src, NULL, NULL);
+	ck_assert_msg(oc.accepted, "expected pass, got %s", oc.first);
+	snprintf(src, sizeof(src), two, "r8");
+	oc = run(src, "VF-UNINIT-REG", NULL);
+	ck_assert_msg(!oc.accepted && oc.count == 1, "expected VF-UNINIT-REG after the loop, got %s",
+	              oc.first[0] ? oc.first : "pass");
+	/* a loop inside a branch, its exit joining the other side */
+	PASS("r6 = r1\nr0 = 0\nr1 = *(u32 *)(r6 + 16)\nif r1 > 7 goto +3\nl:\nr1 += 1\n"
+	     "if r1 < 8 goto l\nr0 = r1\nexit\n");
+	REJECT("r6 = r1\nr1 = *(u32 *)(r6 + 16)\nif r1 > 7 goto +3\nl:\nr1 += 1\n"
+	       "if r1 < 8 goto l\nr0 = r1\nexit\n",
+	       "VF-RETURN-UNINIT");
+}
+END_TEST
+
 START_TEST(memory_limit_and_stats)
 {
 	const char *src = nest(3, 3, 0);
@@ -157,6 +181,7 @@ static Suite *suite(void)
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, narrowing_recovers_loop_bound);
 	tcase_add_test(tc, deep_nests_terminate);
+	tcase_add_test(tc, findings_after_loops);
 	tcase_add_test(tc, memory_limit_and_stats);
 	suite_add_tcase(s, tc);
 	return s;
