@@ -77,8 +77,8 @@ static const char *first_part(const char *errstr, char *buf, size_t len)
 
 static void run_one(const struct lr_test *t, const char *type_name, bool privileged, struct recs *out)
 {
-	struct bpfc_prog prog = {.name = t->descr, .type = (char *)type_name, .insns = t->insns,
-	                         .insn_cnt = t->insn_cnt};
+	struct bpfc_prog prog = {
+	    .name = t->descr, .type = (char *)type_name, .insns = t->insns, .insn_cnt = t->insn_cnt};
 	struct vf_options opts;
 	vf_options_default(&opts);
 	opts.privileged = privileged;
@@ -209,8 +209,8 @@ static void print_groups(const struct recs *rs, bool unpriv, bool kernel_accepts
 
 static void pct(const char *label, size_t num, size_t den, const char *target)
 {
-	printf("  %-44s %4zu / %-4zu = %5.1f%%%s\n", label, num, den, den ? 100.0 * (double)num / (double)den : 0.0,
-	       target);
+	printf("  %-44s %4zu / %-4zu = %5.1f%%%s\n", label, num, den,
+	       den ? 100.0 * (double)num / (double)den : 0.0, target);
 }
 
 static void summary(const struct recs *rs, bool unpriv)
@@ -244,7 +244,8 @@ static void summary(const struct recs *rs, bool unpriv)
 	if (errors)
 		printf("  vf_verify returned an error (counted as not rejected): %zu\n", errors);
 	printf("  time: total %.1f ms, mean %.1f us per test, slowest #%" PRId64 " %.1f ms\n",
-	       (double)total_ns / 1e6, n ? (double)total_ns / 1e3 / (double)n : 0.0, max_id, (double)max_ns / 1e6);
+	       (double)total_ns / 1e6, n ? (double)total_ns / 1e3 / (double)n : 0.0, max_id,
+	       (double)max_ns / 1e6);
 	printf("\n-- kernel rejects, bpfcheck accepts (%zu), by the kernel's errstr:\n", rej - rej_ok);
 	print_groups(rs, unpriv, false);
 	printf("\n-- kernel accepts, bpfcheck rejects (%zu), by bpfcheck's first finding:\n", acc - acc_ok);
@@ -253,12 +254,13 @@ static void summary(const struct recs *rs, bool unpriv)
 
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: corpus-linux-raw [--tsv FILE] [--no-unpriv] [--quiet] CORPUS.jsonl\n"
-	           "Runs vf_verify on every test of the kernel's raw verifier tests and compares verdicts.\n"
-	           "  --tsv FILE     one line per test and load mode (default: linux-raw.tsv)\n"
-	           "  --no-unpriv    skip the unprivileged runs (socket_filter, cgroup_skb tests)\n"
-	           "  --quiet        print only the counts, not the lists of disagreements\n"
-	           "Exit 0 when the corpus was measured (whatever the agreement), 2 on usage or I/O error.\n");
+	fprintf(f,
+	        "usage: corpus-linux-raw [--tsv FILE] [--no-unpriv] [--quiet] CORPUS.jsonl\n"
+	        "Runs vf_verify on every test of the kernel's raw verifier tests and compares verdicts.\n"
+	        "  --tsv FILE     one line per test and load mode (default: linux-raw.tsv)\n"
+	        "  --no-unpriv    skip the unprivileged runs (socket_filter, cgroup_skb tests)\n"
+	        "  --quiet        print only the counts, not the lists of disagreements\n"
+	        "Exit 0 when the corpus was measured (whatever the agreement), 2 on usage or I/O error.\n");
 }
 
 int main(int argc, char **argv)
@@ -317,7 +319,8 @@ int main(int argc, char **argv)
 		int rc = lr_parse_line(line, (size_t)len, &t, &err);
 		if (rc == BPFC_ERR_UNSUPPORTED) {
 			unmodelled++;
-			fprintf(stderr, "%s:%zu: test #%" PRId64 " skipped: %s\n", corpus, lines, t.id, err.msg);
+			fprintf(stderr, "%s:%zu: test #%" PRId64 " skipped: %s\n", corpus, lines, t.id,
+			        err.msg);
 			lr_test_free(&t);
 			continue;
 		}
@@ -335,7 +338,8 @@ int main(int argc, char **argv)
 		const char *type_name = lr_prog_type_name(t.prog_type);
 		if (!type_name) {
 			no_type++;
-			fprintf(stderr, "%s:%zu: test #%" PRId64 " skipped: program type %" PRIu32 " unknown\n",
+			fprintf(stderr,
+			        "%s:%zu: test #%" PRId64 " skipped: program type %" PRIu32 " unknown\n",
 			        corpus, lines, t.id, t.prog_type);
 			lr_test_free(&t);
 			continue;
@@ -395,7 +399,8 @@ int main(int argc, char **argv)
 				rej_ok += r->ours == OUT_REJECT;
 			}
 		}
-		printf("%s: kernel rejects -> bpfcheck rejects %zu/%zu; kernel accepts -> bpfcheck accepts %zu/%zu\n",
+		printf("%s: kernel rejects -> bpfcheck rejects %zu/%zu; kernel accepts -> bpfcheck accepts "
+		       "%zu/%zu\n",
 		       pass ? "unprivileged" : "privileged", rej_ok, rej, acc_ok, acc);
 	}
 	for (size_t i = 0; i < rs.cnt; i++) {

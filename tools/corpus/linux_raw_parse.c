@@ -29,8 +29,9 @@ int lr_decode_slot(const char *tok, size_t len, struct isa_slot *out, struct bpf
 	for (size_t i = 0; i < 16; i++) {
 		int h = hexval(tok[i]);
 		if (h < 0)
-			return bpfc_error_set(err, BPFC_ERR_INPUT, "slot '%.16s': '%c' at position %zu is not a hex digit",
-			                      tok, tok[i], i + 1);
+			return bpfc_error_set(err, BPFC_ERR_INPUT,
+			                      "slot '%.16s': '%c' at position %zu is not a hex digit", tok,
+			                      tok[i], i + 1);
 		v = v << 4 | (uint64_t)h;
 	}
 	out->opcode = (uint8_t)(v >> 56);
@@ -48,13 +49,10 @@ static const struct {
 	uint32_t type, key_size, value_size, max_entries, flags;
 	bool approx;
 } fixup_maps[] = {
-    {"fixup_map_hash_8b", 1, 8, 8, 1, 1, false},       /* BPF_F_NO_PREALLOC */
-    {"fixup_map_hash_48b", 1, 8, 48, 1, 1, false},
-    {"fixup_map_hash_16b", 1, 8, 16, 1, 1, false},
-    {"fixup_map_array_48b", 2, 4, 48, 1, 0, false},
-    {"fixup_map_array_small", 2, 4, 1, 1, 0, false},
-    {"fixup_map_event_output", 4, 4, 4, 1, 0, false},
-    {"fixup_map_ringbuf", 27, 0, 0, 4096, 0, false},
+    {"fixup_map_hash_8b", 1, 8, 8, 1, 1, false}, /* BPF_F_NO_PREALLOC */
+    {"fixup_map_hash_48b", 1, 8, 48, 1, 1, false},    {"fixup_map_hash_16b", 1, 8, 16, 1, 1, false},
+    {"fixup_map_array_48b", 2, 4, 48, 1, 0, false},   {"fixup_map_array_small", 2, 4, 1, 1, 0, false},
+    {"fixup_map_event_output", 4, 4, 4, 1, 0, false}, {"fixup_map_ringbuf", 27, 0, 0, 4096, 0, false},
     {"fixup_map_kptr", 2, 4, 24, 1, 0, true}, /* kptr fields need BTF we do not model */
 };
 
@@ -87,16 +85,18 @@ int lr_rewrite_fixup(struct isa_slot *insns, size_t insn_cnt, int64_t idx, uint3
 		                      (long long)idx, insn_cnt);
 	struct isa_slot *s = &insns[idx];
 	if (s->opcode != 0x18)
-		return bpfc_error_set(err, BPFC_ERR_INPUT, "fixup at insn %lld: opcode 0x%02x is not lddw (0x18)",
-		                      (long long)idx, s->opcode);
+		return bpfc_error_set(err, BPFC_ERR_INPUT,
+		                      "fixup at insn %lld: opcode 0x%02x is not lddw (0x18)", (long long)idx,
+		                      s->opcode);
 	if (s->src == 1)
 		s->src = 5;
 	else if (s->src == 2)
 		s->src = 6;
 	else
-		return bpfc_error_set(err, BPFC_ERR_INPUT,
-		                      "fixup at insn %lld: lddw src %u is neither 1 (map fd) nor 2 (map value)",
-		                      (long long)idx, s->src);
+		return bpfc_error_set(
+		    err, BPFC_ERR_INPUT,
+		    "fixup at insn %lld: lddw src %u is neither 1 (map fd) nor 2 (map value)", (long long)idx,
+		    s->src);
 	s->imm = (int32_t)map_idx;
 	return BPFC_OK;
 }
@@ -147,8 +147,8 @@ static int verdict_field(json_t *obj, const char *key, bool allow_undef, int *ou
 	if (rc)
 		return rc;
 	if (v < (allow_undef ? 0 : 1) || v > 3)
-		return bpfc_error_set(err, BPFC_ERR_INPUT, "field '%s' is %lld, expected %s", key, (long long)v,
-		                      allow_undef ? "0..3" : "1..3");
+		return bpfc_error_set(err, BPFC_ERR_INPUT, "field '%s' is %lld, expected %s", key,
+		                      (long long)v, allow_undef ? "0..3" : "1..3");
 	*out = (int)v;
 	return BPFC_OK;
 }
@@ -201,12 +201,14 @@ static int apply_fixups(json_t *fixups, struct lr_test *t, struct bpfc_error *er
 	json_object_foreach(fixups, kind, idxs)
 	{
 		if (t->map_cnt == LR_MAX_MAPS)
-			return bpfc_error_set(err, BPFC_ERR_UNSUPPORTED, "more than %d fixup kinds", LR_MAX_MAPS);
+			return bpfc_error_set(err, BPFC_ERR_UNSUPPORTED, "more than %d fixup kinds",
+			                      LR_MAX_MAPS);
 		struct bpfc_map *m = &t->maps[t->map_cnt];
 		bool approx = false;
 		const char *known = lr_fixup_map(kind, m, &approx);
 		if (!known)
-			return bpfc_error_set(err, BPFC_ERR_UNSUPPORTED, "fixup kind '%s' is not modelled", kind);
+			return bpfc_error_set(err, BPFC_ERR_UNSUPPORTED, "fixup kind '%s' is not modelled",
+			                      kind);
 		const char *name = strncmp(kind, "fixup_", 6) ? kind : kind + 6;
 		m->name = strdup(name);
 		if (!m->name)
@@ -215,14 +217,15 @@ static int apply_fixups(json_t *fixups, struct lr_test *t, struct bpfc_error *er
 		t->approx_maps |= approx;
 		uint32_t map_idx = (uint32_t)t->map_cnt++;
 		if (!json_is_array(idxs))
-			return bpfc_error_set(err, BPFC_ERR_INPUT, "fixup '%s' is not an array of indexes", kind);
+			return bpfc_error_set(err, BPFC_ERR_INPUT, "fixup '%s' is not an array of indexes",
+			                      kind);
 		size_t i;
 		json_t *v;
 		json_array_foreach(idxs, i, v)
 		{
 			if (!json_is_integer(v))
-				return bpfc_error_set(err, BPFC_ERR_INPUT, "fixup '%s' entry %zu is not an integer",
-				                      kind, i);
+				return bpfc_error_set(err, BPFC_ERR_INPUT,
+				                      "fixup '%s' entry %zu is not an integer", kind, i);
 			int rc = lr_rewrite_fixup(t->insns, t->insn_cnt, json_integer_value(v), map_idx, err);
 			if (rc)
 				return rc;

@@ -27,8 +27,8 @@ struct lr_test {
 	char *errstr;       /* expected substrings of the kernel's log (tab-separated), "" if none */
 	char *errstr_unpriv;
 	uint32_t flags;
-	bool fill;                /* generated at run time by the kernel's harness: no slots */
-	struct isa_slot *insns;   /* decoded, fixups applied */
+	bool fill;              /* generated at run time by the kernel's harness: no slots */
+	struct isa_slot *insns; /* decoded, fixups applied */
 	size_t insn_cnt;
 	struct bpfc_map maps[LR_MAX_MAPS]; /* one per fixup kind, in the order of the JSON object */
 	const char *map_kinds[LR_MAX_MAPS];
