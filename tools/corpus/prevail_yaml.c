@@ -450,6 +450,16 @@ static bool build_prologue(struct pre_state *ps, const char **prog_type, struct 
 		snprintf(reason, rlen, "pre: r10 is not the frame pointer");
 		return false;
 	}
+	/* A pointer whose value range includes 0 may be NULL; the prologue can only make non-NULL ones. */
+	for (int n = 0; n < NREGS; n++) {
+		struct reg_pre *r = &ps->r[n];
+		if (r->type[0] && strcmp(r->type, "number") &&
+		    ((r->s.set && (!r->s.has_lo || r->s.lo <= 0)) ||
+		     (r->u.set && (!r->u.has_ulo || r->u.ulo == 0)))) {
+			snprintf(reason, rlen, "pre: pointer that may be NULL");
+			return false;
+		}
+	}
 	/* 1. copies of the context and stack pointers, while r1 is still the context */
 	for (int n = 0; n < 10; n++) {
 		struct reg_pre *r = &ps->r[n];
