@@ -183,7 +183,8 @@ static void print_groups(const struct recs *rs, bool unpriv, bool kernel_accepts
 		}
 		groups[g].cnt++;
 	}
-	qsort(groups, gcnt, sizeof(*groups), cmp_group);
+	if (gcnt)
+		qsort(groups, gcnt, sizeof(*groups), cmp_group);
 	for (size_t g = 0; g < gcnt; g++) {
 		printf("  [%zu] %s\n", groups[g].cnt, groups[g].key[0] ? groups[g].key : "(no finding)");
 		for (size_t i = 0; i < rs->cnt; i++) {

@@ -113,7 +113,8 @@ static int cmp_counter(const void *a, const void *b)
 
 static void print_counters(const char *title, struct counters *c, bool items)
 {
-	qsort(c->v, c->cnt, sizeof(*c->v), cmp_counter);
+	if (c->cnt)
+		qsort(c->v, c->cnt, sizeof(*c->v), cmp_counter);
 	size_t total = 0;
 	for (size_t i = 0; i < c->cnt; i++)
 		total += c->v[i].cnt;
@@ -669,13 +670,13 @@ static void translate_line(const char *in, struct sb *out, int *assume_n, struct
 		if (d[0] == 'w' && src[0] == 'r')
 			src[0] = 'w';
 		snprintf(tmp, sizeof(tmp), "%s = (s%d)%s", d, bits, src);
-		snprintf(buf, sizeof(buf), "%s", tmp);
+		snprintf(buf, sizeof(buf), "%.590s", tmp);
 		s = buf;
 	}
 	/* 32-bit operations written with 64-bit register names */
 	if ((s[0] == 'w' && isdigit((unsigned char)s[1])) || !strncmp(s, "if w", 4)) {
 		char before[600];
-		snprintf(before, sizeof(before), "%s", s);
+		snprintf(before, sizeof(before), "%.590s", s);
 		to_w(s + (s[0] == 'i' ? 3 : 0));
 		if (strcmp(before, s))
 			form(forms, "rN as the operand of a 32-bit operation");
@@ -694,8 +695,8 @@ static void translate_line(const char *in, struct sb *out, int *assume_n, struct
 	char *sw = strstr(s, "= swap");
 	if (sw) {
 		form(forms, "swapN (bswapN)");
-		snprintf(tmp, sizeof(tmp), "%.*s= bswap%s", (int)(sw - s), s, sw + 6);
-		snprintf(buf, sizeof(buf), "%s", tmp);
+		snprintf(tmp, sizeof(tmp), "%.*s= bswap%.500s", (int)(sw - s), s, sw + 6);
+		snprintf(buf, sizeof(buf), "%.590s", tmp);
 	}
 	/* atomics: "lock *(u64 *)(r2 + 4) x= r1", "cx=", "+= r1 fetch" */
 	int size;
@@ -727,26 +728,26 @@ static void translate_line(const char *in, struct sb *out, int *assume_n, struct
 			if (w32)
 				form(forms, "lock *(u32 *) ... with a 64-bit source register");
 		}
-		snprintf(buf, sizeof(buf), "%s", tmp);
+		snprintf(buf, sizeof(buf), "%.590s", tmp);
 	}
 	/* map pseudo loads: every map fd names the test's one map */
 	long long a, b;
 	if (sscanf(s, "%7s = map_fd %lld", d, &a) == 2) {
 		form(forms, "map_fd N");
 		snprintf(tmp, sizeof(tmp), "%s = map_by_idx(0) ll", d);
-		snprintf(buf, sizeof(buf), "%s", tmp);
+		snprintf(buf, sizeof(buf), "%.590s", tmp);
 	} else if (sscanf(s, "%7s = map_val(%lld) + %lld", d, &a, &b) == 3) {
 		form(forms, "map_val(N) + OFF");
 		snprintf(tmp, sizeof(tmp), "%s = map_val_by_idx(0, %lld) ll", d, b);
-		snprintf(buf, sizeof(buf), "%s", tmp);
+		snprintf(buf, sizeof(buf), "%.590s", tmp);
 	} else if (sscanf(s, "%7s = mva(map_by_idx(%lld)) + %lld", d, &a, &b) == 3) {
 		form(forms, "mva(map_by_idx(N)) + OFF");
 		snprintf(tmp, sizeof(tmp), "%s = map_val_by_idx(%lld, %lld) ll", d, a, b);
-		snprintf(buf, sizeof(buf), "%s", tmp);
+		snprintf(buf, sizeof(buf), "%.590s", tmp);
 	} else if (strstr(s, "map_by_idx(") && !strstr(s, " ll")) {
 		form(forms, "map_by_idx(N) without ll");
-		snprintf(tmp, sizeof(tmp), "%s ll", s);
-		snprintf(buf, sizeof(buf), "%s", tmp);
+		snprintf(tmp, sizeof(tmp), "%.500s ll", s);
+		snprintf(buf, sizeof(buf), "%.590s", tmp);
 	}
 	sb_add(out, s);
 	sb_add(out, "\n");
@@ -818,8 +819,8 @@ static void run_case(const char *file, yaml_document_t *doc, yaml_node_t *root, 
 		if (!strcmp(opt, "big_endian"))
 			count(&T->skips, "option big_endian (we verify little-endian programs)");
 		else if (!strcmp(opt, "!allow_division_by_zero"))
-			count(&T->skips,
-			      "option !allow_division_by_zero (a PREVAIL-only property: eBPF defines x/0)");
+			count(&T->skips, "option !allow_division_by_zero (PREVAIL flags division by a "
+			                 "register that may be 0; eBPF defines it)");
 		else
 			count(&T->skips, "unknown option");
 		return;
@@ -1067,7 +1068,8 @@ int main(int argc, char **argv)
 		names[cnt++] = xstrdup(e->d_name);
 	}
 	closedir(d);
-	qsort(names, cnt, sizeof(*names), cmp_str);
+	if (cnt)
+		qsort(names, cnt, sizeof(*names), cmp_str);
 	struct totals T;
 	memset(&T, 0, sizeof(T));
 	T.dump = dump;
