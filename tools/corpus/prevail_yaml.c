@@ -196,8 +196,7 @@ struct pre_state {
 	struct reg_pre r[NREGS];
 	struct stack_const st[64];
 	size_t st_cnt;
-	bool ctx_used;
-	uint32_t shared_sizes[NREGS]; /* value size of the map made for each 'shared' register */
+	int tmp; /* a register neither pre nor the code names, free for the prologue; -1 if none */
 };
 
 static bool parse_i64(const char *s, int64_t *out)
@@ -388,8 +387,9 @@ static bool fits_imm32(int64_t v)
 
 /* Bounds of a number register as compares that jump to the sink when violated. A range inside
  * [0, 2^32-1] is made exact by zero-extending (w = w) and comparing in 32 bits; otherwise each bound
- * must fit the sign-extended 32-bit immediate of a 64-bit compare. */
-static bool emit_range(struct sb *p, int n, const struct reg_pre *r, char *reason, size_t rlen)
+ * must fit the sign-extended 32-bit immediate of a 64-bit compare, or is loaded into the free
+ * register tmp (when there is one) and compared with it. */
+static bool emit_range(struct sb *p, int n, const struct reg_pre *r, int tmp, char *reason, size_t rlen)
 {
 	int64_t slo = r->s.has_lo ? r->s.lo : INT64_MIN, shi = r->s.has_hi ? r->s.hi : INT64_MAX;
 	uint64_t ulo = r->u.has_ulo ? r->u.ulo : 0, uhi = r->u.has_uhi ? r->u.uhi : UINT64_MAX;
@@ -410,21 +410,33 @@ static bool emit_range(struct sb *p, int n, const struct reg_pre *r, char *reaso
 		return true;
 	}
 	const uint64_t neg_imm = (uint64_t)0 - ((uint64_t)1 << 31); /* lowest u64 a negative imm32 can be */
-	bool ok = (slo == INT64_MIN || fits_imm32(slo)) && (shi == INT64_MAX || fits_imm32(shi)) &&
-	          (ulo == 0 || ulo <= INT32_MAX || ulo >= neg_imm) &&
-	          (uhi == UINT64_MAX || uhi <= INT32_MAX || uhi >= neg_imm);
-	if (!ok) {
-		snprintf(reason, rlen, "pre: range bound outside the 32-bit immediate of a compare");
-		return false;
+	struct {
+		bool active;
+		const char *op;
+		uint64_t v;
+		bool imm; /* fits the sign-extended 32-bit immediate */
+	} b[4] = {
+	    {slo != INT64_MIN, "s<", (uint64_t)slo, fits_imm32(slo)},
+	    {shi != INT64_MAX, "s>", (uint64_t)shi, fits_imm32(shi)},
+	    {ulo != 0, "<", ulo, ulo <= INT32_MAX || ulo >= neg_imm},
+	    {uhi != UINT64_MAX, ">", uhi, uhi <= INT32_MAX || uhi >= neg_imm},
+	};
+	for (int k = 0; k < 4; k++)
+		if (b[k].active && !b[k].imm && tmp < 0) {
+			snprintf(reason, rlen, "pre: range bound outside the 32-bit immediate of a compare");
+			return false;
+		}
+	for (int k = 0; k < 4; k++) {
+		if (!b[k].active)
+			continue;
+		if (b[k].imm) {
+			sb_addf(p, "if r%d %s %" PRId64 " goto L__sink\n", n, b[k].op, (int64_t)b[k].v);
+		} else {
+			/* the bound in a register no instruction of the case uses */
+			sb_addf(p, "r%d = %" PRId64 " ll\nif r%d %s r%d goto L__sink\n", tmp, (int64_t)b[k].v,
+			        n, b[k].op, tmp);
+		}
 	}
-	if (slo != INT64_MIN)
-		sb_addf(p, "if r%d s< %" PRId64 " goto L__sink\n", n, slo);
-	if (shi != INT64_MAX)
-		sb_addf(p, "if r%d s> %" PRId64 " goto L__sink\n", n, shi);
-	if (ulo != 0)
-		sb_addf(p, "if r%d < %" PRId64 " goto L__sink\n", n, (int64_t)ulo);
-	if (uhi != UINT64_MAX)
-		sb_addf(p, "if r%d > %" PRId64 " goto L__sink\n", n, (int64_t)uhi);
 	return true;
 }
 
@@ -514,8 +526,16 @@ static bool build_prologue(struct pre_state *ps, const char **prog_type, struct 
 				sb_addf(prologue, "r%d = *(u64 *)(r1 + 152)\n", n);
 				continue;
 			}
-			/* xdp_md has 32-bit scalars only: a u32 field, sign-extended for ranges with negative
-			 * values; emit_range refuses bounds such a value cannot reach */
+			/* xdp_md has 32-bit scalars only: two of them make an unknown 64-bit number when a
+			 * free register can hold the second; otherwise a u32 field, sign-extended for ranges
+			 * with negative values (emit_range refuses bounds such a value cannot reach) */
+			if (ps->tmp >= 0) {
+				sb_addf(prologue,
+				        "r%d = *(u32 *)(r1 + 16)\nr%d = *(u32 *)(r1 + 12)\nr%d <<= 32\nr%d "
+				        "|= r%d\n",
+				        ps->tmp, n, n, n, ps->tmp);
+				continue;
+			}
 			if (!r->s.set && !r->u.set) {
 				snprintf(reason, rlen,
 				         "pre: unknown 64-bit number with a ctx (xdp_md has none)");
@@ -578,7 +598,7 @@ static bool build_prologue(struct pre_state *ps, const char **prog_type, struct 
 				sb_addf(prologue, "r%d = %" PRId64 " ll\n", n, v);
 			continue;
 		}
-		if (!emit_range(prologue, n, r, reason, rlen))
+		if (!emit_range(prologue, n, r, ps->tmp, reason, rlen))
 			return false;
 	}
 	return true;
@@ -771,6 +791,62 @@ static bool falls_through(const char *text)
 	return strcmp(last, "exit") && strncmp(last, "goto ", 5);
 }
 
+/* Translates every block of code into out. */
+static void translate_code(yaml_document_t *doc, yaml_node_t *code, struct sb *out, int *assume_n,
+                           struct counters *forms)
+{
+	for (yaml_node_pair_t *p = code->data.mapping.pairs.start; p < code->data.mapping.pairs.top; p++) {
+		const char *label = scalar(yaml_document_get_node(doc, p->key));
+		yaml_node_t *blk = yaml_document_get_node(doc, p->value);
+		if (!label || !blk)
+			continue;
+		size_t ll = strlen(label);
+		if (ll >= 2 && label[0] == '<' && label[ll - 1] == '>')
+			sb_addf(out, "L_%.*s:\n", (int)(ll - 2), label + 1);
+		else
+			sb_addf(out, "L_%s:\n", label);
+		if (blk->type == YAML_SCALAR_NODE) {
+			const char *b = scalar(blk);
+			while (*b) {
+				size_t e = strcspn(b, "\n");
+				char line[512];
+				snprintf(line, sizeof(line), "%.*s", (int)(e < 511 ? e : 511), b);
+				translate_line(line, out, assume_n, forms);
+				b += e + (b[e] == '\n');
+			}
+		} else {
+			for (size_t i = 0; i < seq_len(blk); i++) {
+				const char *line = seq_at(doc, blk, i);
+				if (line)
+					translate_line(line, out, assume_n, forms);
+			}
+		}
+	}
+}
+
+/* A register among r2..r9 that pre does not mention and the translated code never names (as rN or
+ * wN), or -1. Local calls clobber r1..r5, so r6..r9 are preferred. */
+static int free_register(const struct pre_state *ps, const char *code)
+{
+	bool used[NREGS] = {false};
+	for (int n = 0; n < NREGS; n++)
+		used[n] = ps->r[n].type[0] != '\0';
+	for (const char *p = code; p && *p; p++) {
+		if ((*p == 'r' || *p == 'w') && isdigit((unsigned char)p[1]) &&
+		    (p == code || (!isalnum((unsigned char)p[-1]) && p[-1] != '_'))) {
+			int n = p[1] - '0';
+			if (isdigit((unsigned char)p[2]))
+				n = n * 10 + (p[2] - '0');
+			if (n < NREGS)
+				used[n] = true;
+		}
+	}
+	for (int n = 9; n >= 2; n--)
+		if (!used[n])
+			return n;
+	return -1;
+}
+
 /* ---- one case ---- */
 
 enum verdict { V_SKIP, V_ACCEPT, V_REJECT };
@@ -826,7 +902,7 @@ static void run_case(const char *file, yaml_document_t *doc, yaml_node_t *root, 
 		return;
 	}
 	struct pre_state ps;
-	struct sb text = {0}, prologue = {0};
+	struct sb text = {0}, prologue = {0}, body = {0};
 	struct bpfc_map maps[9];
 	memset(maps, 0, sizeof(maps));
 	/* map 0: PREVAIL's test map descriptor (key 4, value 4, 4 entries) for every map fd */
@@ -834,44 +910,26 @@ static void run_case(const char *file, yaml_document_t *doc, yaml_node_t *root, 
 	    .name = "test_map", .type = 1, .key_size = 4, .value_size = 4, .max_entries = 4, .inner_map = -1};
 	size_t map_cnt = 1;
 	const char *prog_type = NULL;
-	if (!parse_pre(doc, pre, &ps, reason, sizeof(reason)) ||
-	    !build_prologue(&ps, &prog_type, &prologue, maps, &map_cnt, reason, sizeof(reason))) {
+	int assume_n = 0;
+	bool ok = parse_pre(doc, pre, &ps, reason, sizeof(reason));
+	if (ok) {
+		/* the body first (forms not counted yet), to find a register it does not use */
+		translate_code(doc, code, &body, &assume_n, NULL);
+		ps.tmp = free_register(&ps, body.p);
+		ok = build_prologue(&ps, &prog_type, &prologue, maps, &map_cnt, reason, sizeof(reason));
+	}
+	if (!ok) {
 		T->skipped++;
 		count(&T->skips, reason);
 		free(prologue.p);
+		free(body.p);
 		return;
 	}
-	int assume_n = 0;
+	free(body.p);
+	memset(&body, 0, sizeof(body));
+	assume_n = 0;
+	translate_code(doc, code, &body, &assume_n, &T->forms);
 	bool need_sink = prologue.p && strstr(prologue.p, "L__sink");
-	struct sb body = {0};
-	for (yaml_node_pair_t *p = code->data.mapping.pairs.start; p < code->data.mapping.pairs.top; p++) {
-		const char *label = scalar(yaml_document_get_node(doc, p->key));
-		yaml_node_t *blk = yaml_document_get_node(doc, p->value);
-		if (!label || !blk) {
-			continue;
-		}
-		size_t ll = strlen(label);
-		if (ll >= 2 && label[0] == '<' && label[ll - 1] == '>')
-			sb_addf(&body, "L_%.*s:\n", (int)(ll - 2), label + 1);
-		else
-			sb_addf(&body, "L_%s:\n", label);
-		if (blk->type == YAML_SCALAR_NODE) {
-			const char *b = scalar(blk);
-			while (*b) {
-				size_t e = strcspn(b, "\n");
-				char line[512];
-				snprintf(line, sizeof(line), "%.*s", (int)(e < 511 ? e : 511), b);
-				translate_line(line, &body, &assume_n, &T->forms);
-				b += e + (b[e] == '\n');
-			}
-		} else {
-			for (size_t i = 0; i < seq_len(blk); i++) {
-				const char *line = seq_at(doc, blk, i);
-				if (line)
-					translate_line(line, &body, &assume_n, &T->forms);
-			}
-		}
-	}
 	need_sink |= assume_n > 0;
 	/* The sink of violated assumptions is a benign exit (r0 = 0) at the top, inside the main function
 	 * whatever subprograms follow; PREVAIL lets a case end without exit: end it the same way. */
