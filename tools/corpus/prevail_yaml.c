@@ -491,26 +491,56 @@ static bool build_prologue(struct pre_state *ps, const char **prog_type, struct 
 			sb_addf(prologue, "r%d = r10\nr%d += %" PRId64 "\n", n, n, r->off - STACK_SIZE);
 		}
 	}
-	/* 2. stack contents (constants only) */
+	/* 2. stack contents: constants by immediate stores (or through the free register), unknown
+	 * numbers from the context through the free register */
 	for (size_t k = 0; k < ps->st_cnt; k++) {
 		struct stack_const *sc = &ps->st[k];
 		int64_t size = sc->hi - sc->lo + 1;
-		if (!sc->has_value) {
-			snprintf(reason, rlen, "pre: stack bytes with an unknown value");
-			return false;
-		}
 		const char *w = size == 1   ? "u8"
 		                : size == 2 ? "u16"
 		                : size == 4 ? "u32"
 		                : size == 8 ? "u64"
 		                            : NULL;
-		if (!w || !fits_imm32(sc->value) ||
-		    (size < 8 && (sc->value < 0 || sc->value >> (8 * size)))) {
-			snprintf(reason, rlen, "pre: stack constant not storable with one immediate store");
+		if (sc->has_value) {
+			bool fits =
+			    size == 8 ? fits_imm32(sc->value) : sc->value >= 0 && !(sc->value >> (8 * size));
+			if (w && fits) {
+				sb_addf(prologue, "*(%s *)(r10 - %" PRId64 ") = %" PRId64 "\n", w,
+				        STACK_SIZE - sc->lo, sc->value);
+			} else if (size == 8 && ps->tmp >= 0) {
+				sb_addf(prologue, "r%d = %" PRId64 " ll\n*(u64 *)(r10 - %" PRId64 ") = r%d\n",
+				        ps->tmp, sc->value, STACK_SIZE - sc->lo, ps->tmp);
+			} else {
+				snprintf(reason, rlen, "pre: stack constant not storable with one store");
+				return false;
+			}
+			continue;
+		}
+		if (ps->tmp < 0) {
+			snprintf(reason, rlen, "pre: stack bytes with an unknown value and no free register");
 			return false;
 		}
-		sb_addf(prologue, "*(%s *)(r10 - %" PRId64 ") = %" PRId64 "\n", w, STACK_SIZE - sc->lo,
-		        sc->value);
+		bool chunks8 = size % 8 == 0 && sc->lo % 8 == 0;
+		if (!w && !chunks8) {
+			snprintf(reason, rlen, "pre: unknown stack bytes of an odd width");
+			return false;
+		}
+		if (any_ctx && (chunks8 || size == 8)) {
+			snprintf(reason, rlen,
+			         "pre: unknown 64-bit stack number with a ctx (xdp_md has none)");
+			return false;
+		}
+		if (any_ctx)
+			sb_addf(prologue, "r%d = *(u32 *)(r1 + 12)\n", ps->tmp);
+		else
+			sb_addf(prologue, "r%d = *(u64 *)(r1 + 152)\n", ps->tmp);
+		if (w && !chunks8) {
+			sb_addf(prologue, "*(%s *)(r10 - %" PRId64 ") = r%d\n", w, STACK_SIZE - sc->lo,
+			        ps->tmp);
+			continue;
+		}
+		for (int64_t off = sc->lo; off <= sc->hi; off += 8)
+			sb_addf(prologue, "*(u64 *)(r10 - %" PRId64 ") = r%d\n", STACK_SIZE - off, ps->tmp);
 	}
 	/* 3. unknown numbers from the context, for every register other than r1, then r1 */
 	for (int pass = 0; pass < 2; pass++) {
