@@ -196,7 +196,8 @@ struct pre_state {
 	struct reg_pre r[NREGS];
 	struct stack_const st[64];
 	size_t st_cnt;
-	int tmp; /* a register neither pre nor the code names, free for the prologue; -1 if none */
+	int tmp;       /* a register neither pre nor the code names, free for the prologue; -1 if none */
+	bool uses_skb; /* the code has legacy packet loads */
 };
 
 static bool parse_i64(const char *s, int64_t *out)
@@ -457,6 +458,9 @@ static bool build_prologue(struct pre_state *ps, const char **prog_type, struct 
 	}
 	/* PREVAIL's test context has data at 0 and data_end at 4, as xdp_md; programs without a context in
 	 * pre get sched_cls, whose __sk_buff gives an unknown 64-bit number (tstamp) to start from. */
+	/* legacy packet loads (skb[...]) need a socket-buffer program: sched_cls then, whatever the ctx */
+	if (ps->uses_skb)
+		any_ctx = false;
 	*prog_type = any_ctx ? "xdp" : "sched_cls";
 	struct reg_pre *r10 = &ps->r[10];
 	if (r10->type[0] && (strcmp(r10->type, "stack") || (r10->has_off && r10->off != STACK_SIZE))) {
@@ -946,6 +950,12 @@ static void run_case(const char *file, yaml_document_t *doc, yaml_node_t *root, 
 		/* the body first (forms not counted yet), to find a register it does not use */
 		translate_code(doc, code, &body, &assume_n, NULL);
 		ps.tmp = free_register(&ps, body.p);
+		ps.uses_skb = body.p && strstr(body.p, "skb[");
+		/* PREVAIL's test map has no type; a case that hands it to ring buffer helpers means a ring
+		 * buffer */
+		if (body.p && (strstr(body.p, "call 130\n") || strstr(body.p, "call 131\n")))
+			maps[0] = (struct bpfc_map){
+			    .name = "test_map", .type = 27, .max_entries = 4096, .inner_map = -1};
 		ok = build_prologue(&ps, &prog_type, &prologue, maps, &map_cnt, reason, sizeof(reason));
 	}
 	if (!ok) {
