@@ -1,12 +1,15 @@
 /* The corpus measurement tools' parsers (tools/corpus): the kernel raw-test JSONL reader decodes
  * slots field by field, creates the maps named by fixups and points the fixed-up lddw at them by
- * index, and reports malformed lines instead of crashing. The JSON lines are written here. */
+ * index, and reports malformed lines instead of crashing; the PREVAIL runner rewrites PREVAIL's own
+ * assembly forms into text isa_assemble() reads. The JSON lines and assembly are written here. */
 #include <check.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "bpfcheck/asm.h"
 #include "bpfcheck/verify.h"
 #include "linux_raw_parse.h"
+#include "prevail_translate.h"
 
 static int parse(const char *line, struct lr_test *t, struct bpfc_error *err)
 {
@@ -177,6 +180,101 @@ START_TEST(fixup_map_models)
 }
 END_TEST
 
+static void count_forms(void *ctx, const char *form)
+{
+	(void)form;
+	(*(int *)ctx)++;
+}
+
+/* Each PREVAIL line, its rewrite, and whether the rewrite counts as a PREVAIL-only form. */
+static const struct {
+	const char *in, *out;
+	bool is_form;
+} rewrites[] = {
+    {"r0 = 1 ; set r0", "r0 = 1\n", false},
+    {"   ", "", false},
+    {"*(u64 *)(r10 - 8) = r1", "*(u64 *)(r10 - 8) = r1\n", false},
+    {"if r1 > r2 goto <out>", "if r1 > r2 goto L_out\n", true},
+    {"call <sub1>", "call L_sub1\n", true},
+    {"w1 <<= r2", "w1 <<= w2\n", true},
+    {"w2 = r10", "w2 = w10\n", true},
+    {"if w1 s< r2 goto <out>", "if w1 s< w2 goto L_out\n", true},
+    {"r2 s8= r1", "r2 = (s8)r1\n", true},
+    {"w2 s16= r1", "w2 = (s16)w1\n", true},
+    {"r1 = 9223372036854775807ll", "r1 = 9223372036854775807 ll\n", true},
+    {"r1 = swap16 r1", "r1 = bswap16 r1\n", true},
+    {"lock *(u64 *)(r2 + 4) += r1 fetch", "r1 = atomic_fetch_add((u64 *)(r2 + 4), r1)\n", true},
+    {"lock *(u32 *)(r2 + 4) ^= r1 fetch", "w1 = atomic_fetch_xor((u32 *)(r2 + 4), w1)\n", true},
+    {"lock *(u32 *)(r2 + 4) x= r1", "w1 = xchg32_32(r2 + 4, w1)\n", true},
+    {"lock *(u64 *)(r2 + 4) cx= r1", "r0 = cmpxchg_64(r2 + 4, r0, r1)\n", true},
+    {"lock *(u32 *)(r2 + 4) += r1", "lock *(u32 *)(r2 + 4) += w1\n", true},
+    {"lock *(u64 *)(r2 + 4) |= r1", "lock *(u64 *)(r2 + 4) |= r1\n", false},
+    {"if r1 &== 0 goto <out>", "if r1 & 0 goto L_out\n", true},
+    {"r1 = map_fd 1", "r1 = map_by_idx(0) ll\n", true},
+    {"r2 = map_val(1) + 8", "r2 = map_val_by_idx(0, 8) ll\n", true},
+    {"r2 = mva(map_by_idx(3)) + 4", "r2 = map_val_by_idx(3, 4) ll\n", true},
+    {"r1 = map_by_idx(0)", "r1 = map_by_idx(0) ll\n", true},
+};
+
+START_TEST(prevail_rewrites)
+{
+	struct pv_sb all = {0};
+	pv_sb_add(&all, "L_out:\nL_sub1:\nL__sink:\n");
+	for (size_t i = 0; i < sizeof(rewrites) / sizeof(rewrites[0]); i++) {
+		struct pv_sb out = {0};
+		int assume_n = 0, forms = 0;
+		pv_translate_line(rewrites[i].in, &out, &assume_n, count_forms, &forms);
+		ck_assert_msg(!strcmp(out.p ? out.p : "", rewrites[i].out), "'%s' -> '%s', expected '%s'",
+		              rewrites[i].in, out.p ? out.p : "", rewrites[i].out);
+		ck_assert_msg((forms > 0) == rewrites[i].is_form, "'%s': %d forms", rewrites[i].in, forms);
+		ck_assert_int_eq(assume_n, 0);
+		if (out.p)
+			pv_sb_add(&all, out.p);
+		free(out.p);
+	}
+	/* every rewrite is text the assembler reads (map indexes are not checked by it) */
+	pv_sb_add(&all, "exit\n");
+	struct isa_slot *slots = NULL;
+	size_t cnt = 0;
+	struct bpfc_error err;
+	ck_assert_msg(isa_assemble(NULL, all.p, all.len, ISA_DIALECT_LLVM, "t", &slots, &cnt, NULL, &err) ==
+	                  BPFC_OK,
+	              "%s", err.msg);
+	ck_assert_uint_gt(cnt, 20);
+	free(slots);
+	free(all.p);
+}
+END_TEST
+
+START_TEST(prevail_assume_and_fallthrough)
+{
+	struct pv_sb out = {0};
+	int assume_n = 0;
+	pv_translate_line("assume w1 < r2", &out, &assume_n, NULL, NULL);
+	pv_translate_line("assume r0 != 0", &out, &assume_n, NULL, NULL);
+	ck_assert_int_eq(assume_n, 2);
+	ck_assert_str_eq(out.p, "if w1 < w2 goto L__ok0\ngoto L__sink\nL__ok0:\n"
+	                        "if r0 != 0 goto L__ok1\ngoto L__sink\nL__ok1:\n");
+	ck_assert(pv_falls_through(out.p)); /* ends with a label */
+	free(out.p);
+	ck_assert(pv_falls_through(""));
+	ck_assert(pv_falls_through("r0 = 0\n"));
+	ck_assert(!pv_falls_through("r0 = 0\nexit\n"));
+	ck_assert(!pv_falls_through("goto L_x\n\n"));
+	/* forms with no eBPF encoding pass through and do not assemble */
+	struct pv_sb bad = {0};
+	pv_translate_line("if r1 &!= 0 goto <x>", &bad, &assume_n, NULL, NULL);
+	ck_assert_str_eq(bad.p, "if r1 &!= 0 goto L_x\n");
+	pv_sb_add(&bad, "L_x:\nexit\n");
+	struct isa_slot *slots = NULL;
+	size_t cnt = 0;
+	struct bpfc_error err;
+	ck_assert_int_eq(isa_assemble(NULL, bad.p, bad.len, ISA_DIALECT_LLVM, "t", &slots, &cnt, NULL, &err),
+	                 BPFC_ERR_INPUT);
+	free(bad.p);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("corpus_tools");
@@ -187,6 +285,10 @@ int main(void)
 	tcase_add_test(tc, bad_lines_are_errors);
 	tcase_add_test(tc, fixup_map_models);
 	suite_add_tcase(s, tc);
+	TCase *tp = tcase_create("prevail");
+	tcase_add_test(tp, prevail_rewrites);
+	tcase_add_test(tp, prevail_assume_and_fallthrough);
+	suite_add_tcase(s, tp);
 	SRunner *sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
 	int failed = srunner_ntests_failed(sr);

@@ -17,59 +17,13 @@
 
 #include "bpfcheck/asm.h"
 #include "bpfcheck/verify.h"
-
-/* ---- a growing string ---- */
-
-struct sb {
-	char *p;
-	size_t len, cap;
-};
-
-static void die_nomem(void)
-{
-	fprintf(stderr, "corpus-prevail: out of memory\n");
-	exit(2);
-}
-
-static void sb_addn(struct sb *b, const char *s, size_t n)
-{
-	if (b->cap - b->len <= n) {
-		size_t cap = b->cap ? b->cap : 256;
-		while (cap - b->len <= n)
-			cap *= 2;
-		char *p = realloc(b->p, cap);
-		if (!p)
-			die_nomem();
-		b->p = p;
-		b->cap = cap;
-	}
-	memcpy(b->p + b->len, s, n);
-	b->len += n;
-	b->p[b->len] = '\0';
-}
-
-static void sb_add(struct sb *b, const char *s)
-{
-	sb_addn(b, s, strlen(s));
-}
-
-__attribute__((format(printf, 2, 3))) static void sb_addf(struct sb *b, const char *fmt, ...)
-{
-	char buf[1024];
-	va_list ap;
-	va_start(ap, fmt);
-	int n = vsnprintf(buf, sizeof(buf), fmt, ap);
-	va_end(ap);
-	if (n < 0)
-		return;
-	sb_addn(b, buf, (size_t)n < sizeof(buf) ? (size_t)n : sizeof(buf) - 1);
-}
+#include "prevail_translate.h"
 
 static char *xstrdup(const char *s)
 {
 	char *d = strdup(s ? s : "");
 	if (!d)
-		die_nomem();
+		pv_die_nomem();
 	return d;
 }
 
@@ -78,7 +32,7 @@ static char *xstrdup(const char *s)
 struct counter {
 	char *name;
 	size_t cnt;
-	struct sb items; /* one line per case, for disagreement lists */
+	struct pv_sb items; /* one line per case, for disagreement lists */
 };
 
 struct counters {
@@ -95,7 +49,7 @@ static struct counter *count(struct counters *c, const char *name)
 		}
 	struct counter *v = realloc(c->v, (c->cnt + 1) * sizeof(*v));
 	if (!v)
-		die_nomem();
+		pv_die_nomem();
 	c->v = v;
 	memset(&v[c->cnt], 0, sizeof(v[0]));
 	v[c->cnt].name = xstrdup(name);
@@ -390,7 +344,7 @@ static bool fits_imm32(int64_t v)
  * [0, 2^32-1] is made exact by zero-extending (w = w) and comparing in 32 bits; otherwise each bound
  * must fit the sign-extended 32-bit immediate of a 64-bit compare, or is loaded into the free
  * register tmp (when there is one) and compared with it. */
-static bool emit_range(struct sb *p, int n, const struct reg_pre *r, int tmp, char *reason, size_t rlen)
+static bool emit_range(struct pv_sb *p, int n, const struct reg_pre *r, int tmp, char *reason, size_t rlen)
 {
 	int64_t slo = r->s.has_lo ? r->s.lo : INT64_MIN, shi = r->s.has_hi ? r->s.hi : INT64_MAX;
 	uint64_t ulo = r->u.has_ulo ? r->u.ulo : 0, uhi = r->u.has_uhi ? r->u.uhi : UINT64_MAX;
@@ -403,11 +357,11 @@ static bool emit_range(struct sb *p, int n, const struct reg_pre *r, int tmp, ch
 			lo = (uint64_t)slo > lo ? (uint64_t)slo : lo;
 			hi = (uint64_t)shi < hi ? (uint64_t)shi : hi;
 		}
-		sb_addf(p, "w%d = w%d\n", n, n);
+		pv_sb_addf(p, "w%d = w%d\n", n, n);
 		if (lo > 0)
-			sb_addf(p, "if w%d < %" PRIu64 " goto L__sink\n", n, lo);
+			pv_sb_addf(p, "if w%d < %" PRIu64 " goto L__sink\n", n, lo);
 		if (hi < UINT32_MAX)
-			sb_addf(p, "if w%d > %" PRIu64 " goto L__sink\n", n, hi);
+			pv_sb_addf(p, "if w%d > %" PRIu64 " goto L__sink\n", n, hi);
 		return true;
 	}
 	const uint64_t neg_imm = (uint64_t)0 - ((uint64_t)1 << 31); /* lowest u64 a negative imm32 can be */
@@ -431,11 +385,11 @@ static bool emit_range(struct sb *p, int n, const struct reg_pre *r, int tmp, ch
 		if (!b[k].active)
 			continue;
 		if (b[k].imm) {
-			sb_addf(p, "if r%d %s %" PRId64 " goto L__sink\n", n, b[k].op, (int64_t)b[k].v);
+			pv_sb_addf(p, "if r%d %s %" PRId64 " goto L__sink\n", n, b[k].op, (int64_t)b[k].v);
 		} else {
 			/* the bound in a register no instruction of the case uses */
-			sb_addf(p, "r%d = %" PRId64 " ll\nif r%d %s r%d goto L__sink\n", tmp, (int64_t)b[k].v,
-			        n, b[k].op, tmp);
+			pv_sb_addf(p, "r%d = %" PRId64 " ll\nif r%d %s r%d goto L__sink\n", tmp,
+			           (int64_t)b[k].v, n, b[k].op, tmp);
 		}
 	}
 	return true;
@@ -443,7 +397,7 @@ static bool emit_range(struct sb *p, int n, const struct reg_pre *r, int tmp, ch
 
 /* Appends to prologue the instructions that establish ps from the entry state of prog_type, and the
  * maps it needs. Returns false with *reason when the state cannot be built. */
-static bool build_prologue(struct pre_state *ps, const char **prog_type, struct sb *prologue,
+static bool build_prologue(struct pre_state *ps, const char **prog_type, struct pv_sb *prologue,
                            struct bpfc_map *maps, size_t *map_cnt, char *reason, size_t rlen)
 {
 	bool any_ctx = false;
@@ -486,13 +440,13 @@ static bool build_prologue(struct pre_state *ps, const char **prog_type, struct 
 				return false;
 			}
 			if (n != 1)
-				sb_addf(prologue, "r%d = r1\n", n);
+				pv_sb_addf(prologue, "r%d = r1\n", n);
 		} else if (!strcmp(r->type, "stack")) {
 			if (!r->has_off) {
 				snprintf(reason, rlen, "pre: stack pointer without an offset");
 				return false;
 			}
-			sb_addf(prologue, "r%d = r10\nr%d += %" PRId64 "\n", n, n, r->off - STACK_SIZE);
+			pv_sb_addf(prologue, "r%d = r10\nr%d += %" PRId64 "\n", n, n, r->off - STACK_SIZE);
 		}
 	}
 	/* 2. stack contents: constants by immediate stores (or through the free register), unknown
@@ -509,11 +463,12 @@ static bool build_prologue(struct pre_state *ps, const char **prog_type, struct 
 			bool fits =
 			    size == 8 ? fits_imm32(sc->value) : sc->value >= 0 && !(sc->value >> (8 * size));
 			if (w && fits) {
-				sb_addf(prologue, "*(%s *)(r10 - %" PRId64 ") = %" PRId64 "\n", w,
-				        STACK_SIZE - sc->lo, sc->value);
+				pv_sb_addf(prologue, "*(%s *)(r10 - %" PRId64 ") = %" PRId64 "\n", w,
+				           STACK_SIZE - sc->lo, sc->value);
 			} else if (size == 8 && ps->tmp >= 0) {
-				sb_addf(prologue, "r%d = %" PRId64 " ll\n*(u64 *)(r10 - %" PRId64 ") = r%d\n",
-				        ps->tmp, sc->value, STACK_SIZE - sc->lo, ps->tmp);
+				pv_sb_addf(prologue,
+				           "r%d = %" PRId64 " ll\n*(u64 *)(r10 - %" PRId64 ") = r%d\n",
+				           ps->tmp, sc->value, STACK_SIZE - sc->lo, ps->tmp);
 			} else {
 				snprintf(reason, rlen, "pre: stack constant not storable with one store");
 				return false;
@@ -535,16 +490,17 @@ static bool build_prologue(struct pre_state *ps, const char **prog_type, struct 
 			return false;
 		}
 		if (any_ctx)
-			sb_addf(prologue, "r%d = *(u32 *)(r1 + 12)\n", ps->tmp);
+			pv_sb_addf(prologue, "r%d = *(u32 *)(r1 + 12)\n", ps->tmp);
 		else
-			sb_addf(prologue, "r%d = *(u64 *)(r1 + 152)\n", ps->tmp);
+			pv_sb_addf(prologue, "r%d = *(u64 *)(r1 + 152)\n", ps->tmp);
 		if (w && !chunks8) {
-			sb_addf(prologue, "*(%s *)(r10 - %" PRId64 ") = r%d\n", w, STACK_SIZE - sc->lo,
-			        ps->tmp);
+			pv_sb_addf(prologue, "*(%s *)(r10 - %" PRId64 ") = r%d\n", w, STACK_SIZE - sc->lo,
+			           ps->tmp);
 			continue;
 		}
 		for (int64_t off = sc->lo; off <= sc->hi; off += 8)
-			sb_addf(prologue, "*(u64 *)(r10 - %" PRId64 ") = r%d\n", STACK_SIZE - off, ps->tmp);
+			pv_sb_addf(prologue, "*(u64 *)(r10 - %" PRId64 ") = r%d\n", STACK_SIZE - off,
+			           ps->tmp);
 	}
 	/* 3. unknown numbers from the context, for every register other than r1, then r1 */
 	for (int pass = 0; pass < 2; pass++) {
@@ -557,17 +513,18 @@ static bool build_prologue(struct pre_state *ps, const char **prog_type, struct 
 			if (s_const || u_const)
 				continue; /* a constant: step 5 */
 			if (!any_ctx) {
-				sb_addf(prologue, "r%d = *(u64 *)(r1 + 152)\n", n);
+				pv_sb_addf(prologue, "r%d = *(u64 *)(r1 + 152)\n", n);
 				continue;
 			}
 			/* xdp_md has 32-bit scalars only: two of them make an unknown 64-bit number when a
 			 * free register can hold the second; otherwise a u32 field, sign-extended for ranges
 			 * with negative values (emit_range refuses bounds such a value cannot reach) */
 			if (ps->tmp >= 0) {
-				sb_addf(prologue,
-				        "r%d = *(u32 *)(r1 + 16)\nr%d = *(u32 *)(r1 + 12)\nr%d <<= 32\nr%d "
-				        "|= r%d\n",
-				        ps->tmp, n, n, n, ps->tmp);
+				pv_sb_addf(
+				    prologue,
+				    "r%d = *(u32 *)(r1 + 16)\nr%d = *(u32 *)(r1 + 12)\nr%d <<= 32\nr%d "
+				    "|= r%d\n",
+				    ps->tmp, n, n, n, ps->tmp);
 				continue;
 			}
 			if (!r->s.set && !r->u.set) {
@@ -577,16 +534,16 @@ static bool build_prologue(struct pre_state *ps, const char **prog_type, struct 
 			}
 			bool neg = (r->s.set && (!r->s.has_lo || r->s.lo < 0)) ||
 			           (r->u.has_ulo && r->u.ulo > UINT32_MAX);
-			sb_addf(prologue, "r%d = *(u32 *)(r1 + 12)\n", n);
+			pv_sb_addf(prologue, "r%d = *(u32 *)(r1 + 12)\n", n);
 			if (neg)
-				sb_addf(prologue, "r%d = (s32)r%d\n", n, n);
+				pv_sb_addf(prologue, "r%d = (s32)r%d\n", n, n);
 		}
 	}
 	/* 4. maps: map fds and map values ("shared") */
 	for (int n = 0; n < 10; n++) {
 		struct reg_pre *r = &ps->r[n];
 		if (!strcmp(r->type, "map_fd")) {
-			sb_addf(prologue, "r%d = map_by_idx(0) ll\n", n);
+			pv_sb_addf(prologue, "r%d = map_by_idx(0) ll\n", n);
 		} else if (!strcmp(r->type, "shared")) {
 			if (!r->region || !r->has_off || r->off < 0 || r->off > r->region) {
 				snprintf(reason, rlen, "pre: shared region without size or offset inside it");
@@ -605,7 +562,8 @@ static bool build_prologue(struct pre_state *ps, const char **prog_type, struct 
 			m->value_size = (uint32_t)r->region;
 			m->max_entries = 1;
 			m->inner_map = -1;
-			sb_addf(prologue, "r%d = map_val_by_idx(%zu, %" PRId64 ") ll\n", n, *map_cnt, r->off);
+			pv_sb_addf(prologue, "r%d = map_val_by_idx(%zu, %" PRId64 ") ll\n", n, *map_cnt,
+			           r->off);
 			(*map_cnt)++;
 		} else if (r->type[0] && strcmp(r->type, "number") && strcmp(r->type, "ctx") &&
 		           strcmp(r->type, "stack")) {
@@ -627,9 +585,9 @@ static bool build_prologue(struct pre_state *ps, const char **prog_type, struct 
 				return false;
 			}
 			if (fits_imm32(v))
-				sb_addf(prologue, "r%d = %" PRId64 "\n", n, v);
+				pv_sb_addf(prologue, "r%d = %" PRId64 "\n", n, v);
 			else
-				sb_addf(prologue, "r%d = %" PRId64 " ll\n", n, v);
+				pv_sb_addf(prologue, "r%d = %" PRId64 " ll\n", n, v);
 			continue;
 		}
 		if (!emit_range(prologue, n, r, ps->tmp, reason, rlen))
@@ -638,195 +596,13 @@ static bool build_prologue(struct pre_state *ps, const char **prog_type, struct 
 	return true;
 }
 
-/* ---- PREVAIL assembly -> LLVM syntax ---- */
-
-static void form(struct counters *forms, const char *name)
+static void count_form(void *ctx, const char *name)
 {
-	if (forms)
-		count(forms, name);
-}
-
-/* Replaces every whole-word rN outside parentheses with wN (PREVAIL writes "w1 <<= r2"). */
-static void to_w(char *s)
-{
-	int depth = 0;
-	for (char *p = s; *p; p++) {
-		if (*p == '(')
-			depth++;
-		else if (*p == ')')
-			depth--;
-		else if (depth == 0 && *p == 'r' && isdigit((unsigned char)p[1]) &&
-		         (p == s || !isalnum((unsigned char)p[-1])) && p[-1] != '_')
-			*p = 'w';
-	}
-}
-
-/* Rewrites one line of a PREVAIL block into out (one or more lines). */
-static void translate_line(const char *in, struct sb *out, int *assume_n, struct counters *forms)
-{
-	char line[512], tmp[600];
-	snprintf(line, sizeof(line), "%s", in);
-	char *semi = strchr(line, ';');
-	if (semi)
-		*semi = '\0';
-	char *s = line;
-	while (isspace((unsigned char)*s))
-		s++;
-	size_t n = strlen(s);
-	while (n && isspace((unsigned char)s[n - 1]))
-		s[--n] = '\0';
-	if (!n)
-		return;
-	/* <label> -> L_label */
-	char buf[600];
-	size_t o = 0;
-	for (const char *p = s; *p && o + 4 < sizeof(buf);) {
-		if (*p == '<' && isalpha((unsigned char)p[1])) {
-			const char *q = p + 1;
-			while (isalnum((unsigned char)*q) || *q == '_')
-				q++;
-			if (*q == '>') {
-				form(forms, "<label> jump and call targets");
-				buf[o++] = 'L';
-				buf[o++] = '_';
-				for (const char *c = p + 1; c < q && o + 2 < sizeof(buf); c++)
-					buf[o++] = *c;
-				p = q + 1;
-				continue;
-			}
-		}
-		buf[o++] = *p++;
-	}
-	buf[o] = '\0';
-	s = buf;
-	/* assume COND: jump over a jump to the sink */
-	if (!strncmp(s, "assume ", 7)) {
-		form(forms, "assume COND (PREVAIL pseudo-instruction)");
-		char cond[512];
-		snprintf(cond, sizeof(cond), "%.500s", s + 7);
-		if (cond[0] == 'w')
-			to_w(cond);
-		int k = (*assume_n)++;
-		sb_addf(out, "if %s goto L__ok%d\ngoto L__sink\nL__ok%d:\n", cond, k, k);
-		return;
-	}
-	/* "&==" is PREVAIL's jset */
-	char *amp = strstr(s, " &== ");
-	if (amp) {
-		form(forms, "&== (jset)");
-		memmove(amp + 2, amp + 4, strlen(amp + 4) + 1);
-	}
-	/* sign-extending moves: "r2 s8= r1" -> "r2 = (s8)r1" */
-	char d[8], src[8];
-	int bits;
-	if (sscanf(s, "%7s s%d= %7s", d, &bits, src) == 3 && (d[0] == 'r' || d[0] == 'w')) {
-		form(forms, "rD sN= rS (sign-extending move)");
-		if (d[0] == 'w' && src[0] == 'r')
-			src[0] = 'w';
-		snprintf(tmp, sizeof(tmp), "%s = (s%d)%s", d, bits, src);
-		snprintf(buf, sizeof(buf), "%.590s", tmp);
-		s = buf;
-	}
-	/* 32-bit operations written with 64-bit register names */
-	if ((s[0] == 'w' && isdigit((unsigned char)s[1])) || !strncmp(s, "if w", 4)) {
-		char before[600];
-		snprintf(before, sizeof(before), "%.590s", s);
-		to_w(s + (s[0] == 'i' ? 3 : 0));
-		if (strcmp(before, s))
-			form(forms, "rN as the operand of a 32-bit operation");
-	}
-	/* "12345ll" -> "12345 ll" */
-	size_t len = strlen(s);
-	if (len > 2 && !strcmp(s + len - 2, "ll") && isxdigit((unsigned char)s[len - 3]) &&
-	    len + 2 < sizeof(buf)) {
-		form(forms, "NNNll (no space before ll)");
-		s[len - 2] = ' ';
-		s[len - 1] = 'l';
-		s[len] = 'l';
-		s[len + 1] = '\0';
-	}
-	/* swapN -> bswapN */
-	char *sw = strstr(s, "= swap");
-	if (sw) {
-		form(forms, "swapN (bswapN)");
-		snprintf(tmp, sizeof(tmp), "%.*s= bswap%.500s", (int)(sw - s), s, sw + 6);
-		snprintf(buf, sizeof(buf), "%.590s", tmp);
-	}
-	/* atomics: "lock *(u64 *)(r2 + 4) x= r1", "cx=", "+= r1 fetch" */
-	int size;
-	char addr[64], op[8], sreg[8], fetch[8] = "";
-	if (!strncmp(s, "lock ", 5) &&
-	    sscanf(s, "lock *(u%d *)(%63[^)]) %7s %7s %7s", &size, addr, op, sreg, fetch) >= 4) {
-		bool w32 = size == 32;
-		if (w32 && sreg[0] == 'r')
-			sreg[0] = 'w';
-		const char *fop = !strcmp(op, "+=")   ? "add"
-		                  : !strcmp(op, "|=") ? "or"
-		                  : !strcmp(op, "&=") ? "and"
-		                  : !strcmp(op, "^=") ? "xor"
-		                                      : NULL;
-		if (!strcmp(op, "x=")) {
-			form(forms, "lock ... x= (xchg)");
-			snprintf(tmp, sizeof(tmp), "%s = %s(%s, %s)", sreg, w32 ? "xchg32_32" : "xchg_64",
-			         addr, sreg);
-		} else if (!strcmp(op, "cx=")) {
-			form(forms, "lock ... cx= (cmpxchg)");
-			snprintf(tmp, sizeof(tmp), "%s = %s(%s, %s, %s)", w32 ? "w0" : "r0",
-			         w32 ? "cmpxchg32_32" : "cmpxchg_64", addr, w32 ? "w0" : "r0", sreg);
-		} else if (fop && !strcmp(fetch, "fetch")) {
-			form(forms, "lock ... OP= rS fetch (atomic_fetch_OP)");
-			snprintf(tmp, sizeof(tmp), "%s = atomic_fetch_%s((u%d *)(%s), %s)", sreg, fop, size,
-			         addr, sreg);
-		} else {
-			snprintf(tmp, sizeof(tmp), "lock *(u%d *)(%s) %s %s", size, addr, op, sreg);
-			if (w32)
-				form(forms, "lock *(u32 *) ... with a 64-bit source register");
-		}
-		snprintf(buf, sizeof(buf), "%.590s", tmp);
-	}
-	/* map pseudo loads: every map fd names the test's one map */
-	long long a, b;
-	if (sscanf(s, "%7s = map_fd %lld", d, &a) == 2) {
-		form(forms, "map_fd N");
-		snprintf(tmp, sizeof(tmp), "%s = map_by_idx(0) ll", d);
-		snprintf(buf, sizeof(buf), "%.590s", tmp);
-	} else if (sscanf(s, "%7s = map_val(%lld) + %lld", d, &a, &b) == 3) {
-		form(forms, "map_val(N) + OFF");
-		snprintf(tmp, sizeof(tmp), "%s = map_val_by_idx(0, %lld) ll", d, b);
-		snprintf(buf, sizeof(buf), "%.590s", tmp);
-	} else if (sscanf(s, "%7s = mva(map_by_idx(%lld)) + %lld", d, &a, &b) == 3) {
-		form(forms, "mva(map_by_idx(N)) + OFF");
-		snprintf(tmp, sizeof(tmp), "%s = map_val_by_idx(%lld, %lld) ll", d, a, b);
-		snprintf(buf, sizeof(buf), "%.590s", tmp);
-	} else if (strstr(s, "map_by_idx(") && !strstr(s, " ll")) {
-		form(forms, "map_by_idx(N) without ll");
-		snprintf(tmp, sizeof(tmp), "%.500s ll", s);
-		snprintf(buf, sizeof(buf), "%.590s", tmp);
-	}
-	sb_add(out, s);
-	sb_add(out, "\n");
-}
-
-/* The last instruction's text of out can fall through (not exit or goto)? */
-static bool falls_through(const char *text)
-{
-	size_t n = strlen(text);
-	while (n && text[n - 1] == '\n')
-		n--;
-	size_t start = n;
-	while (start && text[start - 1] != '\n')
-		start--;
-	char last[128];
-	size_t len = n - start < sizeof(last) - 1 ? n - start : sizeof(last) - 1;
-	memcpy(last, text + start, len);
-	last[len] = '\0';
-	if (len && last[len - 1] == ':')
-		return true; /* a label at the end: something jumps there */
-	return strcmp(last, "exit") && strncmp(last, "goto ", 5);
+	count(ctx, name);
 }
 
 /* Translates every block of code into out. */
-static void translate_code(yaml_document_t *doc, yaml_node_t *code, struct sb *out, int *assume_n,
+static void translate_code(yaml_document_t *doc, yaml_node_t *code, struct pv_sb *out, int *assume_n,
                            struct counters *forms)
 {
 	for (yaml_node_pair_t *p = code->data.mapping.pairs.start; p < code->data.mapping.pairs.top; p++) {
@@ -836,23 +612,24 @@ static void translate_code(yaml_document_t *doc, yaml_node_t *code, struct sb *o
 			continue;
 		size_t ll = strlen(label);
 		if (ll >= 2 && label[0] == '<' && label[ll - 1] == '>')
-			sb_addf(out, "L_%.*s:\n", (int)(ll - 2), label + 1);
+			pv_sb_addf(out, "L_%.*s:\n", (int)(ll - 2), label + 1);
 		else
-			sb_addf(out, "L_%s:\n", label);
+			pv_sb_addf(out, "L_%s:\n", label);
 		if (blk->type == YAML_SCALAR_NODE) {
 			const char *b = scalar(blk);
 			while (*b) {
 				size_t e = strcspn(b, "\n");
 				char line[512];
 				snprintf(line, sizeof(line), "%.*s", (int)(e < 511 ? e : 511), b);
-				translate_line(line, out, assume_n, forms);
+				pv_translate_line(line, out, assume_n, forms ? count_form : NULL, forms);
 				b += e + (b[e] == '\n');
 			}
 		} else {
 			for (size_t i = 0; i < seq_len(blk); i++) {
 				const char *line = seq_at(doc, blk, i);
 				if (line)
-					translate_line(line, out, assume_n, forms);
+					pv_translate_line(line, out, assume_n, forms ? count_form : NULL,
+					                  forms);
 			}
 		}
 	}
@@ -936,7 +713,7 @@ static void run_case(const char *file, yaml_document_t *doc, yaml_node_t *root, 
 		return;
 	}
 	struct pre_state ps;
-	struct sb text = {0}, prologue = {0}, body = {0};
+	struct pv_sb text = {0}, prologue = {0}, body = {0};
 	struct bpfc_map maps[9];
 	memset(maps, 0, sizeof(maps));
 	/* map 0: PREVAIL's test map descriptor (key 4, value 4, 4 entries) for every map fd */
@@ -974,13 +751,13 @@ static void run_case(const char *file, yaml_document_t *doc, yaml_node_t *root, 
 	/* The sink of violated assumptions is a benign exit (r0 = 0) at the top, inside the main function
 	 * whatever subprograms follow; PREVAIL lets a case end without exit: end it the same way. */
 	if (need_sink)
-		sb_add(&text, "goto L__body\nL__sink:\nr0 = 0\nexit\nL__body:\n");
+		pv_sb_add(&text, "goto L__body\nL__sink:\nr0 = 0\nexit\nL__body:\n");
 	if (prologue.p)
-		sb_add(&text, prologue.p);
+		pv_sb_add(&text, prologue.p);
 	if (body.p)
-		sb_add(&text, body.p);
-	if (!body.p || falls_through(body.p))
-		sb_add(&text, "r0 = 0\nexit\n");
+		pv_sb_add(&text, body.p);
+	if (!body.p || pv_falls_through(body.p))
+		pv_sb_add(&text, "r0 = 0\nexit\n");
 	free(body.p);
 	if (T->dump && (!T->dump[0] || strstr(name, T->dump)))
 		fprintf(stderr, "== %s: %s (%s)\n%s", file, name, prog_type, text.p);
@@ -1050,14 +827,14 @@ static void run_case(const char *file, yaml_document_t *doc, yaml_node_t *root, 
 		if (!rejected) {
 			struct counter *c = count(&T->missed, file);
 			const char *m = seq_at(doc, messages, 0);
-			sb_addf(&c->items, "      %-50.50s  expected: %s\n", name, m ? m : "?");
+			pv_sb_addf(&c->items, "      %-50.50s  expected: %s\n", name, m ? m : "?");
 		}
 	} else {
 		T->exp_accept++;
 		T->exp_accept_ok += !rejected;
 		if (rejected) {
 			struct counter *c = count(&T->false_rej, file);
-			sb_addf(&c->items, "      %-50.50s  %s\n", name, ours);
+			pv_sb_addf(&c->items, "      %-50.50s  %s\n", name, ours);
 		}
 	}
 	if (verbose)
@@ -1080,7 +857,7 @@ static int run_file(const char *dir, const char *fname, struct totals *T, bool v
 	yaml_parser_t parser;
 	if (!yaml_parser_initialize(&parser)) {
 		fclose(f);
-		die_nomem();
+		pv_die_nomem();
 	}
 	yaml_parser_set_input_file(&parser, f);
 	int rc = 0;
@@ -1161,7 +938,7 @@ int main(int argc, char **argv)
 			continue;
 		char **v = realloc(names, (cnt + 1) * sizeof(*names));
 		if (!v)
-			die_nomem();
+			pv_die_nomem();
 		names = v;
 		names[cnt++] = xstrdup(e->d_name);
 	}
