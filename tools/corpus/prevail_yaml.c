@@ -7,6 +7,7 @@
  * they are what our assembler lacks). A measurement, not a test. See specs/measurements.md. */
 #include <ctype.h>
 #include <dirent.h>
+#include <errno.h>
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -161,10 +162,29 @@ static bool parse_i64(const char *s, int64_t *out)
 		s++;
 	if (*s == '\0')
 		return false;
+	errno = 0;
 	long long v = strtoll(s, &end, 10);
+	if (errno == ERANGE)
+		return false;
 	while (*end == ' ')
 		end++;
 	if (*end)
+		return false;
+	*out = v;
+	return true;
+}
+
+/* A decimal u64 with nothing around it; false for a sign, overflow or trailing text. */
+static bool parse_u64(const char *s, uint64_t *out)
+{
+	char *end;
+	while (*s == ' ')
+		s++;
+	if (!isdigit((unsigned char)*s))
+		return false;
+	errno = 0;
+	unsigned long long v = strtoull(s, &end, 10);
+	if (errno == ERANGE || *end)
 		return false;
 	*out = v;
 	return true;
@@ -177,9 +197,8 @@ static bool parse_range(const char *v, bool is_unsigned, struct num_range *r)
 	r->set = true;
 	if (v[0] != '[') {
 		if (is_unsigned) {
-			char *end;
-			unsigned long long x = strtoull(v, &end, 10);
-			if (end == v || *end || v[0] == '-')
+			uint64_t x;
+			if (!parse_u64(v, &x))
 				return false;
 			r->ulo = r->uhi = x;
 			r->has_ulo = r->has_uhi = true;
@@ -201,16 +220,13 @@ static bool parse_range(const char *v, bool is_unsigned, struct num_range *r)
 	while (*pb == ' ')
 		pb++;
 	if (is_unsigned) {
-		char *end;
 		if (strcmp(pa, "-oo")) {
-			r->ulo = strtoull(pa, &end, 10);
-			if (end == pa || *end || *pa == '-')
+			if (!parse_u64(pa, &r->ulo))
 				return false;
 			r->has_ulo = true;
 		}
 		if (strcmp(pb, "+oo")) {
-			r->uhi = strtoull(pb, &end, 10);
-			if (end == pb || *end || *pb == '-')
+			if (!parse_u64(pb, &r->uhi))
 				return false;
 			r->has_uhi = true;
 		}
