@@ -63,7 +63,7 @@ static void bench_branch(long iters)
 	                                     ISA_SEM_JSLT, ISA_SEM_JSLE, ISA_SEM_JSET};
 	double t0 = now();
 	for (long i = 0; i < iters; i++) {
-		struct vf_branch br;
+		struct vf_cond_split br;
 		vf_scalar_branch(jumps[i % 11], i & 1, &vals[i % NVALS], &vals[(i * 13 + 5) % NVALS], &br);
 		sink += br.outcome;
 	}

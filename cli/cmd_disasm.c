@@ -80,16 +80,10 @@ int cmd_disasm(int argc, char **argv)
 	}
 	rc = EXIT_OK;
 	for (size_t i = 0; i < o.file_cnt; i++) {
-		struct bpfc_object *obj;
-		struct bpfc_error err;
-		if (bpfc_input_load(o.files[i], &o.input, &obj, &err) != BPFC_OK) {
-			rc = cli_report_load_error("disasm", &err);
-			continue;
-		}
-		if (obj->prog_cnt == 0) {
-			fprintf(stderr, "bpfcheck disasm: error: %s: no program%s\n", o.files[i],
-			        o.input.section || o.input.program ? " matches --section/--program" : "");
+		struct bpfc_object *obj = cli_load_programs("disasm", &o.input, o.files[i]);
+		if (!obj) {
 			rc = EXIT_USAGE;
+			continue;
 		}
 		for (size_t k = 0; k < obj->prog_cnt; k++) {
 			if (k || i)

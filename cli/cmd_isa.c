@@ -90,17 +90,10 @@ int cmd_isa(int argc, char **argv)
 	rc = EXIT_OK;
 	size_t progs = 0, ok = 0, findings = 0, bad_inputs = 0;
 	for (size_t i = 0; i < o.file_cnt; i++) {
-		struct bpfc_object *obj;
-		struct bpfc_error err;
-		if (bpfc_input_load(o.files[i], &o.input, &obj, &err) != BPFC_OK) {
-			cli_report_load_error("isa", &err);
+		struct bpfc_object *obj = cli_load_programs("isa", &o.input, o.files[i]);
+		if (!obj) {
 			bad_inputs++;
 			continue;
-		}
-		if (obj->prog_cnt == 0) {
-			fprintf(stderr, "bpfcheck isa: error: %s: no program%s\n", o.files[i],
-			        o.input.section || o.input.program ? " matches --section/--program" : "");
-			bad_inputs++;
 		}
 		for (size_t k = 0; k < obj->prog_cnt; k++) {
 			progs++;

@@ -7,6 +7,7 @@
 
 #include "bpfcheck/conformance.h"
 #include "commands.h"
+#include "options.h"
 #include "common/fileio.h"
 
 static void usage(FILE *f)
@@ -35,14 +36,9 @@ int cmd_plugin(int argc, char **argv)
 			usage(stdout);
 			return EXIT_OK;
 		} else if (strcmp(a, "--max-insns") == 0 && i + 1 < argc) {
-			char *end;
-			budget = strtoull(argv[++i], &end, 0);
-			if (*end || budget == 0) {
-				fprintf(stderr,
-				        "bpfcheck plugin: --max-insns needs a positive number, not '%s'\n",
-				        argv[i]);
-				return EXIT_USAGE;
-			}
+			int brc = cli_parse_budget("plugin", argv[++i], &budget);
+			if (brc >= 0)
+				return brc;
 		} else if (strcmp(a, "--elf") == 0) {
 			fprintf(stderr, "bpfcheck plugin: --elf is not supported; pass raw bytecode\n");
 			return EXIT_USAGE;

@@ -8,6 +8,7 @@
 #include "bpfcheck/conformance.h"
 #include "bpfcheck/input.h"
 #include "commands.h"
+#include "options.h"
 #include "common/fileio.h"
 
 static void usage(FILE *f)
@@ -74,40 +75,23 @@ int cmd_run(int argc, char **argv)
 			io.byte_order = ISA_BIG_ENDIAN;
 		} else if (strcmp(a, "--dialect") == 0 && i + 1 < argc) {
 			const char *d = argv[++i];
-			io.dialect = strcmp(d, "llvm") == 0   ? ISA_DIALECT_LLVM
-			             : strcmp(d, "ubpf") == 0 ? ISA_DIALECT_UBPF
-			                                      : ISA_DIALECT_AUTO;
-			if (io.dialect == ISA_DIALECT_AUTO && strcmp(d, "auto") != 0) {
+			if (!cli_dialect_from_name(d, &io.dialect)) {
 				fprintf(stderr, "bpfcheck run: --dialect is llvm, ubpf or auto, not '%s'\n",
 				        d);
 				return EXIT_USAGE;
 			}
 		} else if (strcmp(a, "--format") == 0 && i + 1 < argc) {
 			const char *fm = argv[++i];
-			static const enum bpfc_format fmts[] = {BPFC_FORMAT_AUTO, BPFC_FORMAT_RAW,
-			                                        BPFC_FORMAT_ASM, BPFC_FORMAT_DATA,
-			                                        BPFC_FORMAT_ELF};
-			bool found = false;
-			for (size_t k = 0; k < sizeof(fmts) / sizeof(fmts[0]) && !found; k++)
-				if (strcmp(fm, bpfc_format_name(fmts[k])) == 0) {
-					io.format = fmts[k];
-					found = true;
-				}
-			if (!found) {
+			if (!cli_format_from_name(fm, &io.format)) {
 				fprintf(stderr,
 				        "bpfcheck run: --format is raw, asm, data, elf or auto, not '%s'\n",
 				        fm);
 				return EXIT_USAGE;
 			}
 		} else if (strcmp(a, "--max-insns") == 0 && i + 1 < argc) {
-			char *end;
-			budget = strtoull(argv[++i], &end, 0);
-			if (*end || budget == 0) {
-				fprintf(stderr,
-				        "bpfcheck run: --max-insns needs a positive number, not '%s'\n",
-				        argv[i]);
-				return EXIT_USAGE;
-			}
+			int brc = cli_parse_budget("run", argv[++i], &budget);
+			if (brc >= 0)
+				return brc;
 		} else if (a[0] == '-' && a[1]) {
 			fprintf(stderr, "bpfcheck run: unknown option or missing value: '%s'\n", a);
 			usage(stderr);

@@ -11,12 +11,14 @@ struct cli_command {
 	const char *summary;
 };
 
+int cmd_list(int argc, char **argv);
 int cmd_isa(int argc, char **argv);
 int cmd_disasm(int argc, char **argv);
-int cmd_list(int argc, char **argv);
 int cmd_run(int argc, char **argv);
 int cmd_conformance(int argc, char **argv);
 int cmd_plugin(int argc, char **argv);
+int cmd_verify(int argc, char **argv);
+int cmd_compare(int argc, char **argv);
 
 /* The table of subcommands, ended by a NULL name (cli/main.c). */
 extern const struct cli_command cli_commands[];

@@ -1,6 +1,7 @@
 /* bpfcheck: dispatch to a subcommand. No analysis logic lives in the CLI. */
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "commands.h"
 
@@ -13,6 +14,8 @@ static int cmd_version(int argc, char **argv)
 }
 
 const struct cli_command cli_commands[] = {
+    {"verify", cmd_verify, "check that programs are safe to load (the default command)"},
+    {"compare", cmd_compare, "compare two JSON reports of bpfcheck verify (verdicts, findings, statistics)"},
     {"isa", cmd_isa, "check every instruction against the ISA (RFC 9669) and list the groups used"},
     {"disasm", cmd_disasm, "disassemble programs (with source lines when available)"},
     {"list", cmd_list, "list the programs, maps and externs of eBPF ELF objects"},
@@ -47,6 +50,8 @@ int main(int argc, char **argv)
 	for (const struct cli_command *c = cli_commands; c->name; c++)
 		if (strcmp(c->name, argv[1]) == 0)
 			return c->run(argc - 1, argv + 1);
+	if (argv[1][0] != '-' && access(argv[1], F_OK) == 0)
+		return cmd_verify(argc, argv); /* "bpfcheck FILE...": verify is the default */
 	fprintf(stderr, "bpfcheck: unknown command '%s'\n", argv[1]);
 	usage(stderr);
 	return EXIT_USAGE;

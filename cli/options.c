@@ -104,31 +104,15 @@ int cli_parse_options(int argc, char **argv, unsigned families, const char *usag
 		}
 		case OPT_ISA: isa_path = optarg; break;
 		case OPT_DIALECT:
-			if (strcmp(optarg, "llvm") == 0)
-				o->input.dialect = ISA_DIALECT_LLVM;
-			else if (strcmp(optarg, "ubpf") == 0)
-				o->input.dialect = ISA_DIALECT_UBPF;
-			else if (strcmp(optarg, "auto") == 0)
-				o->input.dialect = ISA_DIALECT_AUTO;
-			else
+			if (!cli_dialect_from_name(optarg, &o->input.dialect))
 				return usage_error(cmd, "--dialect '%s': expected llvm, ubpf or auto",
 				                   optarg);
 			break;
-		case OPT_FORMAT: {
-			static const enum bpfc_format fmts[] = {BPFC_FORMAT_AUTO, BPFC_FORMAT_RAW,
-			                                        BPFC_FORMAT_ASM, BPFC_FORMAT_DATA,
-			                                        BPFC_FORMAT_ELF};
-			bool found = false;
-			for (size_t i = 0; i < sizeof(fmts) / sizeof(fmts[0]) && !found; i++)
-				if (strcmp(optarg, bpfc_format_name(fmts[i])) == 0) {
-					o->input.format = fmts[i];
-					found = true;
-				}
-			if (!found)
+		case OPT_FORMAT:
+			if (!cli_format_from_name(optarg, &o->input.format))
 				return usage_error(cmd, "--format '%s': expected raw, asm, data, elf or auto",
 				                   optarg);
 			break;
-		}
 		case OPT_BIG_ENDIAN: o->input.byte_order = ISA_BIG_ENDIAN; break;
 		case OPT_SECTION: o->input.section = optarg; break;
 		case OPT_PROGRAM: o->input.program = optarg; break;
@@ -175,6 +159,59 @@ void cli_prog_label(const struct bpfc_object *obj, const struct bpfc_prog *p, ch
 		snprintf(buf, len, "%s:%s/%s", obj->path, p->section, p->name);
 	else
 		snprintf(buf, len, "%s", obj->path);
+}
+
+bool cli_format_from_name(const char *name, enum bpfc_format *out)
+{
+	static const enum bpfc_format fmts[] = {BPFC_FORMAT_AUTO, BPFC_FORMAT_RAW, BPFC_FORMAT_ASM,
+	                                        BPFC_FORMAT_DATA, BPFC_FORMAT_ELF};
+	for (size_t i = 0; i < sizeof(fmts) / sizeof(fmts[0]); i++)
+		if (strcmp(name, bpfc_format_name(fmts[i])) == 0) {
+			*out = fmts[i];
+			return true;
+		}
+	return false;
+}
+
+bool cli_dialect_from_name(const char *name, enum isa_dialect *out)
+{
+	if (strcmp(name, "llvm") == 0)
+		*out = ISA_DIALECT_LLVM;
+	else if (strcmp(name, "ubpf") == 0)
+		*out = ISA_DIALECT_UBPF;
+	else if (strcmp(name, "auto") == 0)
+		*out = ISA_DIALECT_AUTO;
+	else
+		return false;
+	return true;
+}
+
+int cli_parse_budget(const char *cmd, const char *arg, unsigned long long *out)
+{
+	char *end;
+	*out = strtoull(arg, &end, 0);
+	if (*end || *out == 0) {
+		fprintf(stderr, "bpfcheck %s: --max-insns needs a positive number, not '%s'\n", cmd, arg);
+		return EXIT_USAGE;
+	}
+	return -1;
+}
+
+struct bpfc_object *cli_load_programs(const char *cmd, const struct bpfc_input_opts *in, const char *file)
+{
+	struct bpfc_object *obj;
+	struct bpfc_error err;
+	if (bpfc_input_load(file, in, &obj, &err) != BPFC_OK) {
+		cli_report_load_error(cmd, &err);
+		return NULL;
+	}
+	if (obj->prog_cnt == 0) {
+		fprintf(stderr, "bpfcheck %s: error: %s: no program%s\n", cmd, file,
+		        in->section || in->program ? " matches --section/--program" : "");
+		bpfc_object_free(obj);
+		return NULL;
+	}
+	return obj;
 }
 
 int cli_report_load_error(const char *cmd, const struct bpfc_error *err)

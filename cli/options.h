@@ -1,4 +1,5 @@
-/* Options shared by the subcommands that read programs (isa, disasm): input format, byte order,
+/* Options shared by the subcommands that read programs (isa, disasm; run and plugin use the
+ * value parsers): input format, byte order,
  * program selection, dialect, ISA table and the validation gates. */
 #ifndef BPFCHECK_CLI_OPTIONS_H
 #define BPFCHECK_CLI_OPTIONS_H
@@ -31,6 +32,20 @@ void cli_opts_free(struct cli_opts *o);
 
 /* "file" for a one-program non-ELF input, "file:section/program" for ELF programs. */
 void cli_prog_label(const struct bpfc_object *obj, const struct bpfc_prog *p, char *buf, size_t len);
+
+/* The input format named name ("raw", "asm", "data", "elf", "auto"); false for any other name. */
+bool cli_format_from_name(const char *name, enum bpfc_format *out);
+
+/* The assembly dialect named name ("llvm", "ubpf", "auto"); false for any other name. */
+bool cli_dialect_from_name(const char *name, enum isa_dialect *out);
+
+/* Parses the value of --max-insns (a positive number) into *out. Returns -1 on success, or
+ * prints "bpfcheck CMD: --max-insns needs ..." and returns the usage exit code. */
+int cli_parse_budget(const char *cmd, const char *arg, unsigned long long *out);
+
+/* Loads file with the input options and prints "bpfcheck CMD: error: ..." when it cannot be
+ * read or holds no (selected) program. Returns the object, or NULL after such an error. */
+struct bpfc_object *cli_load_programs(const char *cmd, const struct bpfc_input_opts *in, const char *file);
 
 /* Exit code for a failed load: 2 for every input error. Prints "bpfcheck CMD: message". */
 int cli_report_load_error(const char *cmd, const struct bpfc_error *err);

@@ -200,6 +200,17 @@ void isa_table_free(struct isa_table *table);
  * Only the opcode and the match field are consulted; other fields are left to the validator. */
 const struct isa_entry *isa_lookup(const struct isa_table *t, const struct isa_slot *s);
 
+/* Where a jump or local call keeps its target, relative to the next slot: off (ja, the
+ * conditional jumps, may_goto) or imm (ja32, call_local). ISA_JUMP_NONE for everything else,
+ * including helper calls, exit and gotox, which have no static target. */
+enum isa_jump_operand { ISA_JUMP_NONE = 0, ISA_JUMP_OFF, ISA_JUMP_IMM };
+enum isa_jump_operand isa_jump_operand(unsigned sem);
+
+/* The slot a jump or local call at slot idx goes to (idx + 1 + off or imm) in *target; false,
+ * leaving *target alone, when the encoding e has no static target. The target may lie outside
+ * the program or inside a wide load: the caller decides what that means. */
+bool isa_jump_target(const struct isa_entry *e, const struct isa_slot *s, size_t idx, int64_t *target);
+
 /* Index of the group named name in t, or -1. */
 int isa_group_find(const struct isa_table *t, const char *name);
 

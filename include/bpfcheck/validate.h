@@ -35,6 +35,8 @@ enum isa_check {
 enum isa_profile {
 	ISA_PROFILE_RFC9669 = 0, /* standard encodings only: extensions are ISA-NONSTANDARD */
 	ISA_PROFILE_LINUX,       /* also the extensions whose platform is "linux" */
+	ISA_PROFILE_ANY,         /* every encoding of the table, whatever its platform (the
+	                            interpreter: the table it executes is the contract) */
 };
 
 struct isa_validate_opts {

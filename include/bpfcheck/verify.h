@@ -92,6 +92,11 @@ struct vf_options {
 	uint64_t max_mem_bytes;      /* memory for the analysis; 0: default */
 	const char *prog_type;       /* overrides prog->type when not NULL ("xdp", ...) */
 	const struct isa_table *isa; /* NULL: isa_table_default() */
+	bool structure_only; /* run only the structural passes (size, CFG, WTO, structure): no analysis */
+	/* Optional: called by the analysis in its final pass with each instruction's abstract state
+	 * as text (one call per instruction and state), for `bpfcheck verify -v`. */
+	void (*trace)(void *arg, uint32_t insn, const char *state);
+	void *trace_arg;
 };
 
 struct vf_result {

@@ -14,90 +14,69 @@ uint64_t oracle_k_operand(enum isa_class cls, int32_t imm)
 	return (uint64_t)(int64_t)imm;
 }
 
+/* movsx: the low off bits of the source, sign-extended; the 32-bit form has no 32-bit source. */
+static bool movsx(uint64_t s, int off, bool is64, int64_t *out)
+{
+	switch (off) {
+	case 8: *out = (int8_t)(uint8_t)s; return true;
+	case 16: *out = (int16_t)(uint16_t)s; return true;
+	case 32: *out = (int32_t)(uint32_t)s; return is64;
+	default: return false;
+	}
+}
+
+/* One body for both widths: U and S are the unsigned and signed operand types, S_MIN the most
+ * negative value, SHIFT_MASK the bits of a shift count that count (RFC 9669 s4.1). */
+#define ALU_BODY(U, S, S_MIN, SHIFT_MASK)                                                                    \
+	S sd = (S)d, ss = (S)s;                                                                              \
+	switch (sem) {                                                                                       \
+	case ISA_SEM_ADD: return d + s;                                                                      \
+	case ISA_SEM_SUB: return d - s;                                                                      \
+	case ISA_SEM_MUL: return (U)((uint64_t)d * s);                                                       \
+	case ISA_SEM_DIV: return s == 0 ? 0 : d / s;                                                         \
+	case ISA_SEM_SDIV:                                                                                   \
+		if (ss == 0)                                                                                 \
+			return 0;                                                                            \
+		if (sd == S_MIN && ss == -1)                                                                 \
+			return (U)S_MIN; /* the quotient wraps */                                            \
+		return (U)(sd / ss);                                                                         \
+	case ISA_SEM_MOD: return s == 0 ? d : d % s;                                                         \
+	case ISA_SEM_SMOD:                                                                                   \
+		if (ss == 0)                                                                                 \
+			return d;                                                                            \
+		if (ss == -1)                                                                                \
+			return 0;                                                                            \
+		return (U)(sd % ss);                                                                         \
+	case ISA_SEM_OR: return d | s;                                                                       \
+	case ISA_SEM_AND: return d & s;                                                                      \
+	case ISA_SEM_XOR: return d ^ s;                                                                      \
+	case ISA_SEM_LSH: return d << (s & SHIFT_MASK);                                                      \
+	case ISA_SEM_RSH: return d >> (s & SHIFT_MASK);                                                      \
+	case ISA_SEM_ARSH: return (U)(sd >> (s & SHIFT_MASK));                                               \
+	case ISA_SEM_NEG: return ~d + 1;                                                                     \
+	case ISA_SEM_MOV: return s;                                                                          \
+	case ISA_SEM_MOVSX: {                                                                                \
+		int64_t v;                                                                                   \
+		if (movsx(s, off, sizeof(U) == 8, &v))                                                       \
+			return (U)v;                                                                         \
+		break;                                                                                       \
+	}                                                                                                    \
+	default: break;                                                                                      \
+	}                                                                                                    \
+	*ok = false;                                                                                         \
+	return 0;
+
 static uint64_t alu64(enum isa_sem sem, uint64_t d, uint64_t s, int off, bool *ok)
 {
-	int64_t sd = (int64_t)d, ss = (int64_t)s;
-	switch (sem) {
-	case ISA_SEM_ADD: return d + s;
-	case ISA_SEM_SUB: return d - s;
-	case ISA_SEM_MUL: return d * s;
-	case ISA_SEM_DIV: return s == 0 ? 0 : d / s;
-	case ISA_SEM_SDIV:
-		if (ss == 0)
-			return 0;
-		if (sd == INT64_MIN && ss == -1)
-			return (uint64_t)INT64_MIN; /* the quotient wraps */
-		return (uint64_t)(sd / ss);
-	case ISA_SEM_MOD: return s == 0 ? d : d % s;
-	case ISA_SEM_SMOD:
-		if (ss == 0)
-			return d;
-		if (ss == -1)
-			return 0;
-		return (uint64_t)(sd % ss);
-	case ISA_SEM_OR: return d | s;
-	case ISA_SEM_AND: return d & s;
-	case ISA_SEM_XOR: return d ^ s;
-	case ISA_SEM_LSH: return d << (s & 0x3f);
-	case ISA_SEM_RSH: return d >> (s & 0x3f);
-	case ISA_SEM_ARSH: return (uint64_t)(sd >> (s & 0x3f));
-	case ISA_SEM_NEG: return ~d + 1;
-	case ISA_SEM_MOV: return s;
-	case ISA_SEM_MOVSX:
-		switch (off) {
-		case 8: return (uint64_t)(int64_t)(int8_t)(uint8_t)s;
-		case 16: return (uint64_t)(int64_t)(int16_t)(uint16_t)s;
-		case 32: return (uint64_t)(int64_t)(int32_t)(uint32_t)s;
-		default: break;
-		}
-		break;
-	default: break;
-	}
-	*ok = false;
-	return 0;
+	ALU_BODY(uint64_t, int64_t, INT64_MIN, 0x3f)
 }
 
 static uint32_t alu32(enum isa_sem sem, uint32_t d, uint32_t s, int off, bool *ok)
 {
-	int32_t sd = (int32_t)d, ss = (int32_t)s;
-	switch (sem) {
-	case ISA_SEM_ADD: return d + s;
-	case ISA_SEM_SUB: return d - s;
-	case ISA_SEM_MUL: return (uint32_t)((uint64_t)d * s);
-	case ISA_SEM_DIV: return s == 0 ? 0 : d / s;
-	case ISA_SEM_SDIV:
-		if (ss == 0)
-			return 0;
-		if (sd == INT32_MIN && ss == -1)
-			return (uint32_t)INT32_MIN;
-		return (uint32_t)(sd / ss);
-	case ISA_SEM_MOD: return s == 0 ? d : d % s;
-	case ISA_SEM_SMOD:
-		if (ss == 0)
-			return d;
-		if (ss == -1)
-			return 0;
-		return (uint32_t)(sd % ss);
-	case ISA_SEM_OR: return d | s;
-	case ISA_SEM_AND: return d & s;
-	case ISA_SEM_XOR: return d ^ s;
-	case ISA_SEM_LSH: return d << (s & 0x1f);
-	case ISA_SEM_RSH: return d >> (s & 0x1f);
-	case ISA_SEM_ARSH: return (uint32_t)(sd >> (s & 0x1f));
-	case ISA_SEM_NEG: return ~d + 1;
-	case ISA_SEM_MOV: return s;
-	case ISA_SEM_MOVSX:
-		switch (off) {
-		case 8: return (uint32_t)(int32_t)(int8_t)(uint8_t)s;
-		case 16: return (uint32_t)(int32_t)(int16_t)(uint16_t)s;
-		default: break;
-		}
-		break;
-	default: break;
-	}
-	*ok = false;
-	return 0;
+	ALU_BODY(uint32_t, int32_t, INT32_MIN, 0x1f)
 }
+
+#undef ALU_BODY
 
 bool oracle_alu(enum isa_sem sem, bool is64, uint64_t dst, uint64_t src, int off, uint64_t *out)
 {

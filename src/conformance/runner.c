@@ -17,6 +17,7 @@
 #include "bpfcheck/conformance.h"
 #include "bpfcheck/input.h"
 #include "common/fileio.h"
+#include "common/text.h"
 
 #define DATA_MAX_BYTES (16u << 20)
 
@@ -108,16 +109,6 @@ int bpfc_conf_parse_groups(const struct isa_table *t, const char *list, isa_grou
 	return BPFC_OK;
 }
 
-static int hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	c = tolower(c);
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	return -1;
-}
-
 int bpfc_conf_hex_decode(const char *text, uint8_t **out, size_t *len, struct bpfc_error *err)
 {
 	size_t tlen = strlen(text);
@@ -136,7 +127,7 @@ int bpfc_conf_hex_decode(const char *text, uint8_t **out, size_t *len, struct bp
 		if (p[0] == '0' && (p[1] == 'x' || p[1] == 'X'))
 			p += 2;
 		const char *digits = p;
-		while (*p && !isspace((unsigned char)*p) && hexval((unsigned char)*p) >= 0)
+		while (*p && !isspace((unsigned char)*p) && bpfc_hex_digit((unsigned char)*p) >= 0)
 			p++;
 		size_t nd = (size_t)(p - digits);
 		if ((*p && !isspace((unsigned char)*p)) || nd == 0 || nd % 2) {
@@ -150,8 +141,8 @@ int bpfc_conf_hex_decode(const char *text, uint8_t **out, size_t *len, struct bp
 			    (size_t)(tok - text) + 1);
 		}
 		for (size_t i = 0; i < nd; i += 2)
-			b[n++] = (uint8_t)(hexval((unsigned char)digits[i]) << 4 |
-			                   hexval((unsigned char)digits[i + 1]));
+			b[n++] = (uint8_t)(bpfc_hex_digit((unsigned char)digits[i]) << 4 |
+			                   bpfc_hex_digit((unsigned char)digits[i + 1]));
 	}
 	*out = b;
 	*len = n;
@@ -300,7 +291,7 @@ static bool execute(const struct bpfc_conf_opts *o, const struct isa_table *t, c
 		char *end = NULL;
 		const char *digits = v && (v[0] == '0' && (v[1] == 'x' || v[1] == 'X')) ? v + 2 : v;
 		unsigned long long val = 0;
-		bool valid = digits && *digits && hexval((unsigned char)*digits) >= 0;
+		bool valid = digits && *digits && bpfc_hex_digit((unsigned char)*digits) >= 0;
 		if (valid) {
 			errno = 0;
 			val = strtoull(digits, &end, 16);

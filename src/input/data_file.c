@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "bpfcheck/input.h"
+#include "common/text.h"
 
 enum data_section { SEC_NONE, SEC_ASM, SEC_RAW, SEC_MEM, SEC_RESULT, SEC_ERROR, SEC_SKIP };
 
@@ -95,17 +96,6 @@ static int header_section(const char *s, const char *e)
 	return -1;
 }
 
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* Parses a whole token as an unsigned 64-bit number: "0x" + 1..16 hex digits, or decimal
  * (an optional leading '-' wraps modulo 2^64, as the reference runner's stoull does). */
 static bool parse_u64(const char *s, const char *e, uint64_t *out)
@@ -117,7 +107,7 @@ static bool parse_u64(const char *s, const char *e, uint64_t *out)
 			return false;
 		uint64_t v = 0;
 		for (; s < e; s++) {
-			int h = hexval(*s);
+			int h = bpfc_hex_digit(*s);
 			if (h < 0)
 				return false;
 			v = v << 4 | (uint64_t)h;
@@ -151,7 +141,7 @@ static bool parse_byte(const char *s, const char *e, uint8_t *out)
 		return false;
 	int v = 0;
 	for (; s < e; s++) {
-		int h = hexval(*s);
+		int h = bpfc_hex_digit(*s);
 		if (h < 0)
 			return false;
 		v = v << 4 | h;
@@ -160,18 +150,25 @@ static bool parse_byte(const char *s, const char *e, uint8_t *out)
 	return true;
 }
 
+/* The next blank-separated token of [*s, e): [*tok, *s) after the call; false when none is left. */
+static bool next_token(const char **s, const char *e, const char **tok)
+{
+	while (*s < e && is_blank(**s))
+		(*s)++;
+	if (*s == e)
+		return false;
+	*tok = *s;
+	while (*s < e && !is_blank(**s))
+		(*s)++;
+	return true;
+}
+
 /* Splits [s, e) into at most max tokens; returns the token count, or max + 1 if there are more. */
 static size_t tokenize(const char *s, const char *e, const char **tok_s, const char **tok_e, size_t max)
 {
 	size_t n = 0;
-	while (s < e) {
-		while (s < e && is_blank(*s))
-			s++;
-		if (s == e)
-			break;
-		const char *t = s;
-		while (s < e && !is_blank(*s))
-			s++;
+	const char *t;
+	while (next_token(&s, e, &t)) {
 		if (n == max)
 			return max + 1;
 		tok_s[n] = t;
@@ -239,14 +236,8 @@ static int raw_line(struct parser *p, uint32_t line, const char *s, const char *
 
 static int mem_line(struct parser *p, uint32_t line, const char *s, const char *e)
 {
-	while (s < e) {
-		while (s < e && is_blank(*s))
-			s++;
-		if (s == e)
-			break;
-		const char *t = s;
-		while (s < e && !is_blank(*s))
-			s++;
+	const char *t;
+	while (next_token(&s, e, &t)) {
 		uint8_t b;
 		if (!parse_byte(t, s, &b))
 			return tok_error(p, line, "expected a hex byte (00..ff) in -- mem", t, s);

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "isa/asm_syntax.h"
+#include "common/text.h"
 
 /* LLVM operator of each arithmetic and conditional-jump tag; the class picks rN or wN. */
 static const char *const llvm_op[ISA_SEM_COUNT] = {
@@ -231,17 +232,6 @@ static bool digit(char c)
 	return c >= '0' && c <= '9';
 }
 
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* Longest first, so "<<=" wins over "<" and "+=" over "+". */
 static const char *const puncts[] = {
     "<<=", ">>=", "==", "!=", ">=", "<=", "+=", "-=", "*=", "/=", "%=", "|=", "&=", "^=", "=", ">", "<",
@@ -294,7 +284,7 @@ int asm_lex(const char *s, size_t len, bool template_mode, struct asm_tok *toks,
 			bool hex = end - i > 2 && s[i] == '0' && (s[i + 1] == 'x' || s[i + 1] == 'X');
 			uint64_t v = 0;
 			for (size_t k = hex ? i + 2 : i; k < end; k++) {
-				int dv = hex ? hexval(s[k]) : (digit(s[k]) ? s[k] - '0' : -1);
+				int dv = hex ? bpfc_hex_digit(s[k]) : (digit(s[k]) ? s[k] - '0' : -1);
 				if (dv < 0) {
 					*bad_col = (uint32_t)i;
 					*why = "malformed number";

@@ -1,8 +1,14 @@
 /* Bytes <-> slots. The byte order decides the register nibble order and multi-byte fields
  * (RFC 9669 s3.1); everything after decoding works on host-order slots. */
 #include <stdlib.h>
+#include <string.h>
 
 #include "bpfcheck/isa.h"
+
+_Static_assert(sizeof(struct isa_slot) == 12 && offsetof(struct isa_slot, dst) == 1 &&
+                   offsetof(struct isa_slot, src) == 2 && offsetof(struct isa_slot, off) == 4 &&
+                   offsetof(struct isa_slot, imm) == 8,
+               "the little-endian fast path writes this slot layout");
 
 void isa_decode_slot(const uint8_t b[8], enum isa_byte_order order, struct isa_slot *out)
 {
@@ -57,11 +63,31 @@ int isa_decode(const uint8_t *bytes, size_t len, enum isa_byte_order order, stru
 		                      "(%zu trailing bytes after slot %zu)",
 		                      len, len % 8, len / 8);
 	size_t n = len / 8;
-	struct isa_slot *slots = calloc(n ? n : 1, sizeof(*slots));
+	/* Every byte of every slot is written below (padding as zero): no need to clear first. */
+	struct isa_slot *slots = malloc((n ? n : 1) * sizeof(*slots));
 	if (!slots)
 		return bpfc_error_set(err, BPFC_ERR_NOMEM, "out of memory decoding %zu slots", n);
-	for (size_t i = 0; i < n; i++)
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	if (order == ISA_LITTLE_ENDIAN) {
+		/* The host's own layout: one 8-byte load, the register byte split into two, and the
+		 * slot written as two stores. */
+		for (size_t i = 0; i < n; i++) {
+			uint64_t w;
+			memcpy(&w, bytes + 8 * i, sizeof(w));
+			uint64_t head = (w & 0xff) | (w & 0xf00) | (w & 0xf000) << 4 | (w & 0xffff0000) << 16;
+			uint32_t imm = (uint32_t)(w >> 32);
+			memcpy(&slots[i], &head, sizeof(head));
+			memcpy(&slots[i].imm, &imm, sizeof(imm));
+		}
+		*out = slots;
+		*count = n;
+		return BPFC_OK;
+	}
+#endif
+	for (size_t i = 0; i < n; i++) {
+		memset(&slots[i], 0, sizeof(slots[i]));
 		isa_decode_slot(bytes + 8 * i, order, &slots[i]);
+	}
 	*out = slots;
 	*count = n;
 	return BPFC_OK;

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "bpfcheck/interp.h"
+#include "bpfcheck/validate.h"
 
 /* Internal operations: one per (semantic tag, width) the loop distinguishes; K or X is a flag. */
 enum op {
@@ -344,36 +345,11 @@ static bool writes_dst(const struct isa_entry *e)
 	       e->cls != ISA_CLS_STX;
 }
 
-/* Checks every field against its rule; returns a description of the first violation or NULL. */
-static const char *check_fields(const struct isa_entry *e, const struct isa_slot *s, char *buf, size_t len)
+/* What the validator cannot know: r10 is read-only when the instruction executes. Returns a
+ * description of the violation or NULL. */
+static const char *writes_frame_pointer(const struct isa_entry *e, const struct isa_slot *s, char *buf,
+                                        size_t len)
 {
-	for (int f = 0; f < ISA_FIELD_COUNT; f++) {
-		int64_t v = isa_slot_field(s, (enum isa_field)f);
-		switch (e->rule[f]) {
-		case ISA_RULE_ZERO:
-			if (v != 0) {
-				snprintf(buf, len, "%s: field %s is %lld but must be zero (RFC 9669 s3.1)",
-				         e->mnemonic, isa_field_name((enum isa_field)f), (long long)v);
-				return buf;
-			}
-			break;
-		case ISA_RULE_REG:
-			if (v > 10) {
-				snprintf(buf, len, "%s: %s is r%lld, but registers are r0-r10", e->mnemonic,
-				         isa_field_name((enum isa_field)f), (long long)v);
-				return buf;
-			}
-			break;
-		case ISA_RULE_MATCH:
-			if (v != e->match_value) {
-				snprintf(buf, len, "%s: field %s must be %d", e->mnemonic,
-				         isa_field_name((enum isa_field)f), e->match_value);
-				return buf;
-			}
-			break;
-		default: break;
-		}
-	}
 	if (writes_dst(e) && s->dst == 10) {
 		snprintf(buf, len, "%s writes r10, the read-only frame pointer", e->mnemonic);
 		return buf;
@@ -393,6 +369,56 @@ static const char *check_fields(const struct isa_entry *e, const struct isa_slot
 	return NULL;
 }
 
+static bool is_jump_finding(const struct isa_finding *f)
+{
+	return f->check == ISA_CHECK_JUMP_OUT_OF_RANGE || f->check == ISA_CHECK_JUMP_INTO_WIDE;
+}
+
+/* The interpreter's wording of a validator finding (the slot s is the finding's). */
+static const char *finding_reason(const struct isa_table *t, const struct isa_finding *f,
+                                  const struct isa_slot *s, size_t count, char *buf, size_t len)
+{
+	const char *name = f->entry ? f->entry->mnemonic : "?";
+	switch ((enum isa_check)f->check) {
+	case ISA_CHECK_UNKNOWN_OPCODE:
+		if (f->entry && f->entry->sem == ISA_SEM_WIDE_SLOT2)
+			return "opcode 0x00 is only valid as the second slot of a 64-bit immediate load";
+		return "no such instruction in the ISA table";
+	case ISA_CHECK_RESERVED_FIELD:
+		if (f->wide_second)
+			return "second slot of a 64-bit immediate load must have opcode, dst_reg, src_reg "
+			       "and offset zero (RFC 9669 s3)";
+		if (!isa_lookup(t, s)) /* a selector value no encoding has (mov with offset 1) */
+			return "no such instruction in the ISA table";
+		snprintf(buf, len, "%s: field %s is %lld but must be zero (RFC 9669 s3.1)", name,
+		         isa_field_name((enum isa_field)f->field), (long long)f->value);
+		return buf;
+	case ISA_CHECK_BAD_REGISTER:
+		snprintf(buf, len, "%s: %s is r%lld, but registers are r0-r10", name,
+		         isa_field_name((enum isa_field)f->field), (long long)f->value);
+		return buf;
+	case ISA_CHECK_WIDE_TRUNCATED:
+		return "64-bit immediate load is missing its second slot at the end of the program";
+	case ISA_CHECK_JUMP_OUT_OF_RANGE:
+		snprintf(buf, len, "%s: target %lld is outside the program (0..%zu)", name,
+		         (long long)f->value, count - 1);
+		return buf;
+	case ISA_CHECK_JUMP_INTO_WIDE:
+		snprintf(buf, len, "%s: target %lld is the second slot of a 64-bit immediate load", name,
+		         (long long)f->value);
+		return buf;
+	default: return "no such instruction in the ISA table"; /* ISA-BAD-IMM/OFFSET/SRC */
+	}
+}
+
+static int bad_finding(struct bpfc_error *err, size_t *bad_idx, const struct isa_table *t,
+                       const struct isa_finding *f, const struct isa_slot *slots, size_t count)
+{
+	char why[256];
+	const struct isa_slot *s = &slots[f->insn_idx];
+	return bad_insn(err, bad_idx, f->insn_idx, s, finding_reason(t, f, s, count, why, sizeof(why)));
+}
+
 int isa_interp_load(const struct isa_slot *slots, size_t count, const struct isa_interp_opts *opts,
                     struct isa_interp_prog **out, size_t *bad_idx, struct bpfc_error *err)
 {
@@ -407,6 +433,22 @@ int isa_interp_load(const struct isa_slot *slots, size_t count, const struct isa
 	if (count > UINT32_MAX - 1)
 		return bpfc_error_set(err, BPFC_ERR_LIMIT,
 		                      "%zu instructions is more than the interpreter handles", count);
+	/* Well-formedness (encodings, fields, wide loads, jump targets) is the validator's call. */
+	struct isa_validate_opts vopts = {.table = t, .profile = ISA_PROFILE_ANY, .byte_order = order};
+	struct isa_validation v;
+	int rc = isa_validate(slots, count, &vopts, &v, err);
+	if (rc != BPFC_OK)
+		return rc;
+	/* Execution was refused at the first bad slot, and jump targets checked only once every slot
+	 * was decoded; the first finding of each kind keeps that order of reporting. */
+	const struct isa_finding *bad = NULL, *bad_jump = NULL;
+	for (size_t k = 0; k < v.finding_cnt; k++) {
+		const struct isa_finding *f = &v.findings[k];
+		if (!is_jump_finding(f) && !bad)
+			bad = f;
+		else if (is_jump_finding(f) && !bad_jump)
+			bad_jump = f;
+	}
 	struct isa_interp_prog *p = calloc(1, sizeof(*p));
 	bool *second = calloc(count, sizeof(*second));
 	if (p) {
@@ -416,31 +458,29 @@ int isa_interp_load(const struct isa_slot *slots, size_t count, const struct isa
 	if (!p || !second || !p->insns || !p->slots) {
 		free(second);
 		isa_interp_prog_free(p);
+		isa_validation_free(&v);
 		return bpfc_error_set(err, BPFC_ERR_NOMEM, "out of memory preparing %zu instructions", count);
 	}
 	memcpy(p->slots, slots, count * sizeof(*slots));
 	p->count = count;
 	p->order = order;
 	char why[256];
-	int rc = BPFC_OK;
 
 	for (size_t i = 0; i < count && rc == BPFC_OK; i++) {
 		const struct isa_slot *s = &slots[i];
 		struct pinsn *d = &p->insns[i];
 		if (second[i])
 			continue;
+		if (bad && bad->insn_idx == i && bad->check != ISA_CHECK_WIDE_TRUNCATED) {
+			rc = bad_finding(err, bad_idx, t, bad, slots, count);
+			break;
+		}
 		const struct isa_entry *e = isa_lookup(t, s);
-		if (!e) {
+		if (!e) { /* the validator found nothing wrong: cannot happen with the same table */
 			rc = bad_insn(err, bad_idx, i, s, "no such instruction in the ISA table");
 			break;
 		}
-		if (e->sem == ISA_SEM_WIDE_SLOT2) {
-			rc = bad_insn(
-			    err, bad_idx, i, s,
-			    "opcode 0x00 is only valid as the second slot of a 64-bit immediate load");
-			break;
-		}
-		if (check_fields(e, s, why, sizeof(why))) {
+		if (writes_frame_pointer(e, s, why, sizeof(why))) {
 			rc = bad_insn(err, bad_idx, i, s, why);
 			break;
 		}
@@ -465,54 +505,27 @@ int isa_interp_load(const struct isa_slot *slots, size_t count, const struct isa
 		else
 			d->k = sext((uint32_t)s->imm, 32);
 		if (e->wide) {
-			if (count - i < 2) {
-				rc = bad_insn(err, bad_idx, i, s,
-				              "64-bit immediate load is missing its second slot at the end "
-				              "of the program");
+			/* A missing or malformed second slot is a finding at i or i + 1. */
+			if (bad && (bad->insn_idx == i || (bad->insn_idx == i + 1 && bad->wide_second))) {
+				rc = bad_finding(err, bad_idx, t, bad, slots, count);
 				break;
 			}
-			const struct isa_slot *n = &slots[i + 1];
-			if (n->opcode != 0 || n->dst != 0 || n->src != 0 || n->off != 0) {
-				rc = bad_insn(err, bad_idx, i + 1, n,
-				              "second slot of a 64-bit immediate load must have opcode, "
-				              "dst_reg, src_reg "
-				              "and offset zero (RFC 9669 s3)");
-				break;
-			}
-			d->k = (uint64_t)(uint32_t)n->imm << 32 | (uint32_t)s->imm;
+			d->k = (uint64_t)(uint32_t)slots[i + 1].imm << 32 | (uint32_t)s->imm;
 			second[i + 1] = true;
 			p->insns[i + 1].op = OP_INVALID;
 		}
 	}
-	/* Targets, once every second slot is known. */
+	if (rc == BPFC_OK && bad) /* a finding the walk above did not meet (never expected) */
+		rc = bad_finding(err, bad_idx, t, bad, slots, count);
+	if (rc == BPFC_OK && bad_jump)
+		rc = bad_finding(err, bad_idx, t, bad_jump, slots, count);
+	/* Every target is now known to be in the program and at the start of an instruction. */
 	for (size_t i = 0; i < count && rc == BPFC_OK; i++) {
-		struct pinsn *d = &p->insns[i];
-		if (second[i])
-			continue;
-		int64_t rel;
-		bool has_target = true;
-		if (d->sem == ISA_SEM_JA32 || d->op == OP_CALL_LOCAL)
-			rel = d->imm;
-		else if (d->op == OP_JA || d->op == OP_MAY_GOTO || (d->op >= OP_JEQ && d->op <= OP_JSLE32))
-			rel = d->off;
-		else
-			has_target = false;
-		if (!has_target)
-			continue;
-		int64_t target = (int64_t)i + 1 + rel;
-		if (target < 0 || target >= (int64_t)count) {
-			snprintf(why, sizeof(why), "%s: target %lld is outside the program (0..%zu)",
-			         d->entry->mnemonic, (long long)target, count - 1);
-			rc = bad_insn(err, bad_idx, i, &slots[i], why);
-		} else if (second[target]) {
-			snprintf(why, sizeof(why),
-			         "%s: target %lld is the second slot of a 64-bit immediate load",
-			         d->entry->mnemonic, (long long)target);
-			rc = bad_insn(err, bad_idx, i, &slots[i], why);
-		} else {
-			d->target = (uint32_t)target;
-		}
+		int64_t target;
+		if (!second[i] && isa_jump_target(p->insns[i].entry, &slots[i], i, &target))
+			p->insns[i].target = (uint32_t)target;
 	}
+	isa_validation_free(&v);
 	free(second);
 	if (rc != BPFC_OK) {
 		isa_interp_prog_free(p);

@@ -72,6 +72,37 @@ const struct isa_entry *isa_lookup(const struct isa_table *t, const struct isa_s
 	return NULL;
 }
 
+enum isa_jump_operand isa_jump_operand(unsigned sem)
+{
+	switch (sem) {
+	case ISA_SEM_JA:
+	case ISA_SEM_JEQ:
+	case ISA_SEM_JGT:
+	case ISA_SEM_JGE:
+	case ISA_SEM_JSET:
+	case ISA_SEM_JNE:
+	case ISA_SEM_JSGT:
+	case ISA_SEM_JSGE:
+	case ISA_SEM_JLT:
+	case ISA_SEM_JLE:
+	case ISA_SEM_JSLT:
+	case ISA_SEM_JSLE:
+	case ISA_SEM_MAY_GOTO: return ISA_JUMP_OFF;
+	case ISA_SEM_JA32:
+	case ISA_SEM_CALL_LOCAL: return ISA_JUMP_IMM;
+	default: return ISA_JUMP_NONE;
+	}
+}
+
+bool isa_jump_target(const struct isa_entry *e, const struct isa_slot *s, size_t idx, int64_t *target)
+{
+	switch (isa_jump_operand(e->sem)) {
+	case ISA_JUMP_OFF: *target = (int64_t)idx + 1 + s->off; return true;
+	case ISA_JUMP_IMM: *target = (int64_t)idx + 1 + s->imm; return true;
+	default: return false;
+	}
+}
+
 int isa_group_find(const struct isa_table *t, const char *name)
 {
 	for (size_t i = 0; i < t->group_count; i++)

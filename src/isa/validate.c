@@ -24,7 +24,6 @@ const char *isa_check_id(enum isa_check c)
 }
 
 enum op_kind { OP_UNKNOWN = 0, OP_BARE_SLOT2, OP_DIRECT, OP_MATCH, OP_LOOKUP };
-enum jump_kind { JUMP_NONE = 0, JUMP_OFF, JUMP_IMM };
 
 /* Gate results per entry, as bits. GATE_HIDDEN: an extension told apart from standard encodings
  * of its opcode only by a field value; outside its profile the value is simply not allowed. */
@@ -39,9 +38,13 @@ struct einfo {
 	uint64_t regmask;
 	uint32_t imm_zmask;
 	uint32_t match_key; /* the selector value as the hot loop extracts it (masked to the field) */
+	/* The fast pass's jump delta is (off & off_sel) | (imm & imm_sel) | not_jump: the offset of
+	 * a jump, -1 for anything else (a harmless "jump" to itself). */
+	int32_t off_sel, imm_sel, not_jump;
 	isa_group_mask group_bit;
 	uint16_t idx; /* index of the entry in the table */
 	uint8_t gate, jump, cpu;
+	uint8_t is_jump; /* jump != ISA_JUMP_NONE */
 	uint8_t special; /* a jump or a wide load: the rare path of the loop */
 };
 
@@ -75,6 +78,11 @@ struct op_info {
 	bool wide;
 };
 
+/* The work areas share one allocation: einfo follows the op_info array, uint32 targets follow. */
+_Static_assert(_Alignof(struct einfo) <= _Alignof(struct op_info) &&
+                   _Alignof(uint32_t) <= _Alignof(struct einfo),
+               "work area layout");
+
 struct vctx {
 	const struct isa_table *t;
 	const struct isa_validate_opts *o;
@@ -84,36 +92,23 @@ struct vctx {
 	struct einfo *ei;   /* per table entry */
 	uint8_t *wide2;     /* bitmap (n + 1 bits): slot is the second half of a wide load */
 	uint8_t *fwd;       /* bitmap (n + 1 bits): slot is the target of a forward jump */
+	uint8_t *seen;      /* per table entry: present in the program (the fast pass) */
+	uint32_t *targets;  /* the fast pass's jump targets (n + 1) */
 	bool fwd_into_wide; /* some forward jump lands in a second slot: one more pass finds it */
 	size_t cap;
 	bool nomem;
 };
 
-static enum jump_kind jump_kind_of(unsigned sem)
+/* Whether the profile accepts an extension outside RFC 9669 (standard encodings are always accepted). */
+static bool profile_accepts_extension(enum isa_profile profile, const struct isa_entry *e)
 {
-	switch (sem) {
-	case ISA_SEM_JA:
-	case ISA_SEM_JEQ:
-	case ISA_SEM_JGT:
-	case ISA_SEM_JGE:
-	case ISA_SEM_JSET:
-	case ISA_SEM_JNE:
-	case ISA_SEM_JSGT:
-	case ISA_SEM_JSGE:
-	case ISA_SEM_JLT:
-	case ISA_SEM_JLE:
-	case ISA_SEM_JSLT:
-	case ISA_SEM_JSLE:
-	case ISA_SEM_MAY_GOTO: return JUMP_OFF;
-	case ISA_SEM_JA32:
-	case ISA_SEM_CALL_LOCAL: return JUMP_IMM;
-	default: return JUMP_NONE;
-	}
+	return profile == ISA_PROFILE_ANY ||
+	       (profile == ISA_PROFILE_LINUX && e->platform && strcmp(e->platform, "linux") == 0);
 }
 
 static bool accepted_extension(const struct isa_validate_opts *o, const struct isa_entry *e)
 {
-	return o->profile == ISA_PROFILE_LINUX && e->platform && strcmp(e->platform, "linux") == 0;
+	return profile_accepts_extension(o->profile, e);
 }
 
 static uint8_t entry_gate(const struct vctx *c, const struct isa_entry *e)
@@ -195,7 +190,7 @@ static void report_entry(struct vctx *c, size_t i, const struct isa_slot *s, con
 
 static int64_t jump_delta(const struct isa_slot *s, unsigned kind)
 {
-	return kind == JUMP_OFF ? s->off : s->imm;
+	return kind == ISA_JUMP_OFF ? s->off : s->imm;
 }
 
 static bool is_wide2(const struct vctx *c, size_t t)
@@ -292,77 +287,107 @@ static uint32_t key_mask_of(int field)
 	}
 }
 
-static void build_tables(struct vctx *c, struct op_info *ops)
+static void build_entry(struct vctx *c, size_t k)
 {
-	const struct isa_table *t = c->t;
-	for (size_t k = 0; k < t->entry_count; k++) {
-		const struct isa_entry *e = &t->entries[k];
-		struct einfo *ei = &c->ei[k];
-		memset(ei, 0, sizeof(*ei));
-		bool zd = e->rule[ISA_FIELD_DST] == ISA_RULE_ZERO,
-		     zs = e->rule[ISA_FIELD_SRC] == ISA_RULE_ZERO;
-		bool zo = e->rule[ISA_FIELD_OFF] == ISA_RULE_ZERO;
-		ei->zmask = slot_word_mask(zd ? 0xff : 0, zs ? 0xff : 0, zo ? 0xffff : 0);
-		ei->regmask = slot_word_mask(e->rule[ISA_FIELD_DST] == ISA_RULE_REG ? 0xf0 : 0,
-		                             e->rule[ISA_FIELD_SRC] == ISA_RULE_REG ? 0xf0 : 0, 0);
-		ei->imm_zmask = e->rule[ISA_FIELD_IMM] == ISA_RULE_ZERO ? 0xffffffffu : 0;
-		ei->match_key = (uint32_t)e->match_value & key_mask_of(e->match_field);
-		ei->jump = (uint8_t)jump_kind_of(e->sem);
-		ei->idx = (uint16_t)k;
-		ei->gate = entry_gate(c, e);
-		ei->cpu = e->cpu;
-		ei->group_bit = (isa_group_mask)1 << e->group;
-		if (ei->gate & GATE_HIDDEN) {
-			ei->cpu = 0;
-			ei->group_bit = 0;
-			ei->jump = JUMP_NONE;
-		}
-	}
-	for (unsigned op = 0; op < 256; op++) {
-		struct op_info *oi = &ops[op];
-		memset(oi, 0, sizeof(*oi));
-		unsigned n = t->count[op];
-		if (n == 0)
-			continue;
-		const struct isa_entry *e = &t->entries[t->first[op]];
-		oi->first = t->first[op];
-		oi->count = (uint8_t)n;
-		oi->key_mask = key_mask_of(e->match_field);
-		oi->key_from_imm = e->match_field == ISA_FIELD_IMM;
-		if (e->match_field == ISA_FIELD_DST)
-			oi->key_shift = (uint8_t)__builtin_ctzll(slot_word_mask(0xff, 0, 0));
-		else if (e->match_field == ISA_FIELD_SRC)
-			oi->key_shift = (uint8_t)__builtin_ctzll(slot_word_mask(0, 0xff, 0));
-		else if (e->match_field == ISA_FIELD_OFF)
-			oi->key_shift = (uint8_t)__builtin_ctzll(slot_word_mask(0, 0, 0xffff));
-		oi->wide = true;
-		bool one_field = true;
-		for (unsigned k = 0; k < n; k++) {
-			oi->wide = oi->wide && e[k].wide;
-			one_field = one_field && e[k].match_field == e->match_field && e[k].match_field >= 0;
-		}
-		if (n == 1 && e->sem == ISA_SEM_WIDE_SLOT2)
-			oi->kind = OP_BARE_SLOT2;
-		else if (n == 1 && e->match_field == ISA_FIELD_NONE)
-			oi->kind = OP_DIRECT;
-		else if (one_field)
-			oi->kind = OP_MATCH;
-		else
-			oi->kind = OP_LOOKUP; /* mixed discriminators: isa_lookup decides */
-		if (oi->kind != OP_DIRECT && oi->kind != OP_MATCH)
-			oi->count = 0;
-		oi->e0 = c->ei[oi->first];
+	const struct isa_entry *e = &c->t->entries[k];
+	struct einfo *ei = &c->ei[k];
+	memset(ei, 0, sizeof(*ei));
+	bool zd = e->rule[ISA_FIELD_DST] == ISA_RULE_ZERO, zs = e->rule[ISA_FIELD_SRC] == ISA_RULE_ZERO;
+	bool zo = e->rule[ISA_FIELD_OFF] == ISA_RULE_ZERO;
+	ei->zmask = slot_word_mask(zd ? 0xff : 0, zs ? 0xff : 0, zo ? 0xffff : 0);
+	ei->regmask = slot_word_mask(e->rule[ISA_FIELD_DST] == ISA_RULE_REG ? 0xf0 : 0,
+	                             e->rule[ISA_FIELD_SRC] == ISA_RULE_REG ? 0xf0 : 0, 0);
+	ei->imm_zmask = e->rule[ISA_FIELD_IMM] == ISA_RULE_ZERO ? 0xffffffffu : 0;
+	ei->match_key = (uint32_t)e->match_value & key_mask_of(e->match_field);
+	ei->jump = (uint8_t)isa_jump_operand(e->sem);
+	ei->off_sel = ei->jump == ISA_JUMP_OFF ? -1 : 0;
+	ei->imm_sel = ei->jump == ISA_JUMP_IMM ? -1 : 0;
+	ei->not_jump = ei->jump == ISA_JUMP_NONE ? -1 : 0;
+	ei->is_jump = ei->jump != ISA_JUMP_NONE;
+	ei->idx = (uint16_t)k;
+	ei->gate = entry_gate(c, e);
+	ei->cpu = e->cpu;
+	ei->group_bit = (isa_group_mask)1 << e->group;
+	if (ei->gate & GATE_HIDDEN) {
+		ei->cpu = 0;
+		ei->group_bit = 0;
+		ei->jump = ISA_JUMP_NONE;
+		ei->off_sel = ei->imm_sel = 0;
+		ei->not_jump = -1;
+		ei->is_jump = 0;
 	}
 }
 
-/* The encoding of slot s, as the hot loop finds it; NULL when the slow path must decide. */
-static inline const struct einfo *find_einfo(const struct einfo *eis, const struct op_info *op,
-                                             const struct isa_slot *s)
+/* The hot loop's summary of one opcode, and of its encodings. */
+static void build_op(struct vctx *c, struct op_info *ops, unsigned op)
 {
-	uint64_t w;
-	memcpy(&w, s, sizeof(w));
-	uint32_t key = (uint32_t)(op->key_from_imm ? (uint32_t)s->imm : w >> op->key_shift) & op->key_mask;
-	if (__builtin_expect(op->count != 0 && op->e0.match_key == key, 1))
+	const struct isa_table *t = c->t;
+	struct op_info *oi = &ops[op];
+	memset(oi, 0, sizeof(*oi));
+	oi->e0.match_key = 1; /* never matches: key_mask is 0 */
+	unsigned n = t->count[op];
+	if (n == 0)
+		return;
+	for (unsigned k = 0; k < n; k++)
+		build_entry(c, t->first[op] + k);
+	const struct isa_entry *e = &t->entries[t->first[op]];
+	oi->first = t->first[op];
+	oi->count = (uint8_t)n;
+	oi->key_mask = key_mask_of(e->match_field);
+	oi->key_from_imm = e->match_field == ISA_FIELD_IMM;
+	if (e->match_field == ISA_FIELD_DST)
+		oi->key_shift = (uint8_t)__builtin_ctzll(slot_word_mask(0xff, 0, 0));
+	else if (e->match_field == ISA_FIELD_SRC)
+		oi->key_shift = (uint8_t)__builtin_ctzll(slot_word_mask(0, 0xff, 0));
+	else if (e->match_field == ISA_FIELD_OFF)
+		oi->key_shift = (uint8_t)__builtin_ctzll(slot_word_mask(0, 0, 0xffff));
+	oi->wide = true;
+	bool one_field = true;
+	for (unsigned k = 0; k < n; k++) {
+		oi->wide = oi->wide && e[k].wide;
+		one_field = one_field && e[k].match_field == e->match_field && e[k].match_field >= 0;
+	}
+	if (n == 1 && e->sem == ISA_SEM_WIDE_SLOT2)
+		oi->kind = OP_BARE_SLOT2;
+	else if (n == 1 && e->match_field == ISA_FIELD_NONE)
+		oi->kind = OP_DIRECT;
+	else if (one_field)
+		oi->kind = OP_MATCH;
+	else
+		oi->kind = OP_LOOKUP; /* mixed discriminators: isa_lookup decides */
+	if (oi->kind != OP_DIRECT && oi->kind != OP_MATCH)
+		oi->count = 0;
+	oi->e0 = c->ei[oi->first];
+	if (oi->count == 0) {
+		oi->key_mask = 0;
+		oi->e0.match_key = 1;
+	}
+}
+
+/* Only the opcodes a small program uses (the interpreter validates many programs of a few slots:
+ * summarising the whole table would cost more than the check); the loops never look at others. */
+static void build_tables(struct vctx *c, struct op_info *ops)
+{
+	bool present[256];
+	memset(present, c->n < 256 ? 0 : 1, sizeof(present));
+	if (c->n < 256)
+		for (size_t i = 0; i < c->n; i++)
+			present[c->insns[i].opcode] = true;
+	for (unsigned op = 0; op < 256; op++)
+		if (present[op])
+			build_op(c, ops, op);
+}
+
+/* The encoding of slot s, as the hot loop finds it; NULL when the slow path must decide. w is
+ * the slot's first 8 bytes. Opcodes the loop does not search have key_mask 0 and a first key
+ * of 1, so one compare settles the common case. */
+static inline const struct einfo *find_einfo(const struct einfo *eis, const struct op_info *op,
+                                             const struct isa_slot *s, uint64_t w)
+{
+	uint64_t imm = (uint32_t)s->imm;
+	uint64_t word = w ^ ((w ^ imm) & (0 - (uint64_t)op->key_from_imm)); /* imm or w, no branch */
+	uint32_t key = (uint32_t)(word >> op->key_shift) & op->key_mask;
+	if (__builtin_expect(op->e0.match_key == key, 1))
 		return &op->e0;
 	for (unsigned k = op->first + 1u, end = op->first + op->count; k < end; k++)
 		if (eis[k].match_key == key)
@@ -379,6 +404,16 @@ static const struct einfo *slow_einfo(const struct vctx *c, const struct op_info
 	return e ? &c->ei[e - c->t->entries] : NULL;
 }
 
+/* The encoding of slot s, through the table probe or else the slow lookup (NULL: none); *w
+ * receives the slot's first 8 bytes for the field checks. */
+static inline const struct einfo *slot_einfo(const struct vctx *c, const struct op_info *op,
+                                             const struct isa_slot *s, uint64_t *w)
+{
+	memcpy(w, s, sizeof(*w));
+	const struct einfo *ei = find_einfo(c->ei, op, s, *w);
+	return __builtin_expect(ei != NULL, 1) ? ei : slow_einfo(c, op, s);
+}
+
 /* Appends the findings of forward jumps into second slots (one extra pass, only when the main
  * pass saw one), then merges them into slot order. */
 static void resolve_forward(struct vctx *c, const struct op_info *ops)
@@ -389,9 +424,8 @@ static void resolve_forward(struct vctx *c, const struct op_info *ops)
 	for (size_t i = 0; i < c->n; i++) {
 		const struct isa_slot *s = &c->insns[i];
 		const struct op_info *op = &ops[s->opcode];
-		const struct einfo *ei = find_einfo(c->ei, op, s);
-		if (!ei)
-			ei = slow_einfo(c, op, s);
+		uint64_t w;
+		const struct einfo *ei = slot_einfo(c, op, s, &w);
 		if (op->wide)
 			i++;
 		if (!ei || !ei->jump)
@@ -402,8 +436,8 @@ static void resolve_forward(struct vctx *c, const struct op_info *ops)
 		size_t self = op->wide ? i - 1 : i;
 		if (target > (int64_t)self && (uint64_t)target < c->n && is_wide2(c, (size_t)target))
 			add_finding(c, self, s, ISA_CHECK_JUMP_INTO_WIDE, &c->t->entries[ei->idx],
-			            ei->jump == JUMP_IMM ? ISA_FIELD_IMM : ISA_FIELD_OFF, target, target - 1,
-			            false);
+			            ei->jump == ISA_JUMP_IMM ? ISA_FIELD_IMM : ISA_FIELD_OFF, target,
+			            target - 1, false);
 	}
 	size_t total = c->v->finding_cnt, added = total - before;
 	if (!added || c->nomem)
@@ -444,7 +478,6 @@ static size_t wide_tail(struct vctx *c, size_t i, const struct isa_slot *s, cons
 static void validate_loop(struct vctx *c, const struct op_info *ops)
 {
 	const struct isa_slot *insns = c->insns;
-	const struct einfo *eis = c->ei;
 	const struct isa_table *t = c->t;
 	const size_t count = c->n;
 	uint8_t *fwd = c->fwd, *wide2 = c->wide2;
@@ -454,25 +487,20 @@ static void validate_loop(struct vctx *c, const struct op_info *ops)
 	for (size_t i = 0; i < count; i++) {
 		const struct isa_slot *s = &insns[i];
 		const struct op_info *op = &ops[s->opcode];
-		const struct einfo *ei = find_einfo(eis, op, s);
-		if (__builtin_expect(ei == NULL, 0)) {
-			ei = slow_einfo(c, op, s);
-			if (!ei) {
-				if (op->kind == OP_UNKNOWN || op->kind == OP_BARE_SLOT2)
-					add_finding(c, i, s, ISA_CHECK_UNKNOWN_OPCODE,
-					            op->kind == OP_BARE_SLOT2
-					                ? &t->entries[t->first[s->opcode]]
-					                : NULL,
-					            ISA_FIELD_NONE, s->opcode, 0, false);
-				else
-					no_matching_entry(c, i, s);
-				if (op->wide)
-					i += wide_tail(c, i, s, &t->entries[op->first]);
-				continue;
-			}
-		}
 		uint64_t w;
-		memcpy(&w, s, sizeof(w));
+		const struct einfo *ei = slot_einfo(c, op, s, &w);
+		if (__builtin_expect(ei == NULL, 0)) {
+			if (op->kind == OP_UNKNOWN || op->kind == OP_BARE_SLOT2)
+				add_finding(c, i, s, ISA_CHECK_UNKNOWN_OPCODE,
+				            op->kind == OP_BARE_SLOT2 ? &t->entries[t->first[s->opcode]]
+				                                      : NULL,
+				            ISA_FIELD_NONE, s->opcode, 0, false);
+			else
+				no_matching_entry(c, i, s);
+			if (op->wide)
+				i += wide_tail(c, i, s, &t->entries[op->first]);
+			continue;
+		}
 		uint64_t bad = (w & ei->zmask) | (((w + add5) | w) & ei->regmask) |
 		               ((uint32_t)s->imm & ei->imm_zmask) | ei->gate;
 		used |= ei->group_bit;
@@ -481,18 +509,18 @@ static void validate_loop(struct vctx *c, const struct op_info *ops)
 			report_entry(c, i, s, &t->entries[ei->idx], ei->gate);
 		if (ei->jump) {
 			unsigned jk = ei->jump;
-			int64_t delta = jk == JUMP_IMM ? (int64_t)s->imm : (int64_t)s->off;
+			int64_t delta = jk == ISA_JUMP_IMM ? (int64_t)s->imm : (int64_t)s->off;
 			int64_t target = (int64_t)i + 1 + delta;
 			if (__builtin_expect(target < 0 || (uint64_t)target >= count, 0)) {
 				add_finding(c, i, s, ISA_CHECK_JUMP_OUT_OF_RANGE, &t->entries[ei->idx],
-				            jk == JUMP_OFF ? ISA_FIELD_OFF : ISA_FIELD_IMM, target, delta,
+				            jk == ISA_JUMP_OFF ? ISA_FIELD_OFF : ISA_FIELD_IMM, target, delta,
 				            false);
 			} else if ((uint64_t)target > i) {
 				/* Whether it lands in a second slot is known when that slot is reached. */
 				fwd[target / 8] |= (uint8_t)(1u << (target % 8));
 			} else if (__builtin_expect((wide2[target / 8] >> (target % 8)) & 1, 0)) {
 				add_finding(c, i, s, ISA_CHECK_JUMP_INTO_WIDE, &t->entries[ei->idx],
-				            jk == JUMP_OFF ? ISA_FIELD_OFF : ISA_FIELD_IMM, target,
+				            jk == ISA_JUMP_OFF ? ISA_FIELD_OFF : ISA_FIELD_IMM, target,
 				            target - 1, false);
 			}
 		}
@@ -501,6 +529,65 @@ static void validate_loop(struct vctx *c, const struct op_info *ops)
 	}
 	c->v->groups_used |= used;
 	c->v->cpu_needed = cpu_needed;
+}
+
+/* The fast pass, for a program with nothing to report: the same checks as validate_loop
+ * folded into one accumulator and without a branch on the kind of instruction; jump targets are
+ * queued and checked once every wide load is known. Returns false as soon as anything would be
+ * reported (the caller then runs validate_loop, which says what and where). */
+static bool validate_fast(struct vctx *c, const struct op_info *ops)
+{
+	const struct isa_slot *insns = c->insns;
+	const size_t count = c->n;
+	uint8_t *wide2 = c->wide2, *seen = c->seen;
+	uint32_t *targets = c->targets;
+	const uint64_t add5 = slot_word_mask(5, 5, 0);
+	struct isa_slot opcode_only = {.opcode = 0xff};
+	uint64_t head; /* opcode, dst, src and off: all zero in a wide load's second slot */
+	memcpy(&head, &opcode_only, sizeof(head));
+	head |= slot_word_mask(0xff, 0xff, 0xffff);
+	uint64_t anomaly = 0;
+	size_t jumps = 0;
+	for (size_t i = 0; i < count; i++) {
+		const struct isa_slot *s = &insns[i];
+		const struct op_info *op = &ops[s->opcode];
+		uint64_t w;
+		const struct einfo *ei = slot_einfo(c, op, s, &w);
+		if (__builtin_expect(ei == NULL, 0))
+			return false;
+		anomaly |= (w & ei->zmask) | (((w + add5) | w) & ei->regmask) |
+		           ((uint32_t)s->imm & ei->imm_zmask) | ei->gate;
+		seen[ei->idx] = 1;
+		int64_t delta = ((int32_t)s->off & ei->off_sel) | (s->imm & ei->imm_sel) | ei->not_jump;
+		int64_t target = (int64_t)i + 1 + delta;
+		anomaly |= (uint64_t)target >= count;
+		targets[jumps] = (uint32_t)target; /* kept only for a jump */
+		jumps += ei->is_jump;
+		if (__builtin_expect(op->wide, 0)) {
+			if (i + 1 >= count)
+				return false;
+			uint64_t w2;
+			memcpy(&w2, &insns[i + 1], sizeof(w2));
+			anomaly |= w2 & head;
+			i++;
+			wide2[i / 8] |= (uint8_t)(1u << (i % 8));
+		}
+	}
+	if (anomaly)
+		return false;
+	for (size_t k = 0; k < jumps; k++)
+		if (is_wide2(c, targets[k]))
+			return false;
+	isa_group_mask used = 0;
+	unsigned cpu_needed = 0;
+	for (size_t k = 0; k < c->t->entry_count; k++)
+		if (seen[k]) {
+			used |= c->ei[k].group_bit;
+			cpu_needed = c->ei[k].cpu > cpu_needed ? c->ei[k].cpu : cpu_needed;
+		}
+	c->v->groups_used |= used;
+	c->v->cpu_needed = cpu_needed;
+	return true;
 }
 
 int isa_validate(const struct isa_slot *insns, size_t count, const struct isa_validate_opts *opts,
@@ -520,22 +607,36 @@ int isa_validate(const struct isa_slot *insns, size_t count, const struct isa_va
 	if (o->restrict_groups)
 		out->allowed_groups = isa_groups_closure(t, o->allowed_groups);
 	struct vctx c = {.t = t, .o = o, .v = out, .insns = insns, .n = count};
-	struct op_info *ops = malloc(256 * sizeof(*ops));
-	c.ei = malloc((t->entry_count ? t->entry_count : 1) * sizeof(*c.ei));
-	c.wide2 = calloc(count / 8 + 1, 1);
-	c.fwd = calloc(count / 8 + 1, 1);
-	if (ops && c.ei && c.wide2 && c.fwd) {
+	/* One allocation for every work area (a small program's check is otherwise mostly malloc):
+	 * the per-opcode and per-entry summaries, the fast pass's targets, then the zeroed parts. */
+	size_t entries = t->entry_count ? t->entry_count : 1, bitmap = count / 8 + 1;
+	bool fast = count < UINT32_MAX; /* target indexes are 32-bit: larger programs take the exact loop */
+	size_t sz_ops = 256 * sizeof(struct op_info), sz_ei = entries * sizeof(struct einfo);
+	size_t sz_targets = fast ? (count + 1) * sizeof(uint32_t) : 0;
+	size_t sz_zeroed = 2 * bitmap + entries;
+	uint8_t *work = NULL;
+	if (count < SIZE_MAX / 16)
+		work = malloc(sz_ops + sz_ei + sz_targets + sz_zeroed);
+	if (work) {
+		struct op_info *ops = (struct op_info *)(void *)work;
+		c.ei = (struct einfo *)(void *)(work + sz_ops);
+		c.targets = fast ? (uint32_t *)(void *)(work + sz_ops + sz_ei) : NULL;
+		uint8_t *zeroed = work + sz_ops + sz_ei + sz_targets;
+		memset(zeroed, 0, sz_zeroed);
+		c.wide2 = zeroed;
+		c.fwd = zeroed + bitmap;
+		c.seen = zeroed + 2 * bitmap;
 		build_tables(&c, ops);
-		validate_loop(&c, ops);
+		if (!fast || !validate_fast(&c, ops)) {
+			memset(c.wide2, 0, bitmap);
+			validate_loop(&c, ops);
+			resolve_forward(&c, ops);
+		}
 		out->groups_needed = isa_groups_closure(t, out->groups_used);
-		resolve_forward(&c, ops);
 	} else {
 		c.nomem = true;
 	}
-	free(ops);
-	free(c.ei);
-	free(c.wide2);
-	free(c.fwd);
+	free(work);
 	if (c.nomem) {
 		isa_validation_free(out);
 		return bpfc_error_set(err, BPFC_ERR_NOMEM, "out of memory validating %zu slots", count);
@@ -647,8 +748,7 @@ static void expected_values(const struct isa_validation *v, uint8_t opcode, int 
 	size_t used = 0;
 	buf[0] = 0;
 	for (unsigned k = 0; k < t->count[opcode]; k++) {
-		bool ok = e[k].standard || (v->profile == ISA_PROFILE_LINUX && e[k].platform &&
-		                            strcmp(e[k].platform, "linux") == 0);
+		bool ok = e[k].standard || profile_accepts_extension(v->profile, &e[k]);
 		if (!ok || e[k].match_field != field)
 			continue;
 		char val[24];

@@ -129,6 +129,40 @@ static int valid_ident(const char *s)
 	return 1;
 }
 
+/* The top level of a spec file: an object holding only the allowed keys. */
+static int check_top(struct pctx *c, json_t *root, const char *const *allowed)
+{
+	if (!json_is_object(root))
+		return perr(c, "top level must be an object");
+	return check_keys(c, root, allowed, "top level");
+}
+
+/* root[key] as a non-empty array in *out. */
+static int get_array(struct pctx *c, json_t *root, const char *key, json_t **out)
+{
+	*out = json_object_get(root, key);
+	if (!json_is_array(*out) || json_array_size(*out) == 0)
+		return perr(c, "\"%s\" must be a non-empty array", key);
+	return 0;
+}
+
+/* Element i of the array named name in *out: an object holding only the allowed keys (NULL: any
+ * keys). where receives "name[i]" for the messages that follow. */
+static int get_element(struct pctx *c, json_t *arr, const char *name, size_t i, const char *const *allowed,
+                       char *where, size_t where_len, json_t **out)
+{
+	snprintf(where, where_len, "%s[%zu]", name, i);
+	*out = json_array_get(arr, i);
+	if (!json_is_object(*out))
+		return perr(c, "%s: must be an object", where);
+	return allowed ? check_keys(c, *out, allowed, where) : 0;
+}
+
+static int check_ident(struct pctx *c, const char *name, const char *where)
+{
+	return valid_ident(name) ? 0 : perr(c, "%s: name must be lower-case letters, digits and _", where);
+}
+
 static int name_index(const char *const *names, int n, const char *s)
 {
 	for (int i = 0; i < n; i++)
@@ -373,23 +407,19 @@ static int parse_helpers(struct plat_platform *p, struct pctx *c, json_t *root)
 	static const char *const keys[] = {
 	    "id",          "name", "args", "ret", "gpl_only", "acquires", "changes_pkt_data",
 	    "might_sleep", "note", NULL};
-	if (!json_is_object(root))
-		return perr(c, "top level must be an object");
-	if (check_keys(c, root, top_keys, "top level"))
+	if (check_top(c, root, top_keys))
 		return BPFC_ERR_INPUT;
-	json_t *arr = json_object_get(root, "helpers");
-	if (!json_is_array(arr) || json_array_size(arr) == 0)
-		return perr(c, "\"helpers\" must be a non-empty array");
+	json_t *arr;
+	if (get_array(c, root, "helpers", &arr))
+		return BPFC_ERR_INPUT;
 	uint32_t limit = 0;
 	size_t n = json_array_size(arr);
 	for (size_t i = 0; i < n; i++) {
 		uint64_t id = 0;
 		char where[64];
-		snprintf(where, sizeof(where), "helpers[%zu]", i);
-		json_t *h = json_array_get(arr, i);
-		if (!json_is_object(h))
-			return perr(c, "%s: must be an object", where);
-		if (get_uint(c, h, "id", MAX_HELPER_ID, &id, 1, where))
+		json_t *h;
+		if (get_element(c, arr, "helpers", i, NULL, where, sizeof(where), &h) ||
+		    get_uint(c, h, "id", MAX_HELPER_ID, &id, 1, where))
 			return BPFC_ERR_INPUT;
 		if (id + 1 > limit)
 			limit = (uint32_t)id + 1;
@@ -401,17 +431,17 @@ static int parse_helpers(struct plat_platform *p, struct pctx *c, json_t *root)
 	if (!p->helpers || !p->helper_known || !p->helper_map_types)
 		return bpfc_error_set(c->err, BPFC_ERR_NOMEM, "out of memory loading helpers");
 	for (size_t i = 0; i < n; i++) {
-		json_t *o = json_array_get(arr, i);
+		json_t *o;
 		uint64_t id = 0;
 		const char *name = NULL;
 		char where[160];
-		snprintf(where, sizeof(where), "helpers[%zu]", i);
-		if (check_keys(c, o, keys, where) || get_uint(c, o, "id", MAX_HELPER_ID, &id, 1, where) ||
+		if (get_element(c, arr, "helpers", i, keys, where, sizeof(where), &o) ||
+		    get_uint(c, o, "id", MAX_HELPER_ID, &id, 1, where) ||
 		    get_string(c, o, "name", &name, 1, where))
 			return BPFC_ERR_INPUT;
 		snprintf(where, sizeof(where), "helper %u (%s)", (unsigned)id, name);
-		if (!valid_ident(name))
-			return perr(c, "%s: name must be lower-case letters, digits and _", where);
+		if (check_ident(c, name, where))
+			return BPFC_ERR_INPUT;
 		if (p->helper_known[id])
 			return perr(c, "%s: id already used by %s", where, p->helpers[id].name);
 		for (uint32_t j = 0; j < limit; j++)
@@ -510,13 +540,11 @@ static int parse_maps(struct plat_platform *p, struct pctx *c, json_t *root)
 	static const char *const keys[] = {"name",   "id",      "key_size", "value_size", "max_entries",
 	                                   "lookup", "helpers", "percpu",   "note",       "program_update",
 	                                   NULL};
-	if (!json_is_object(root))
-		return perr(c, "top level must be an object");
-	if (check_keys(c, root, top_keys, "top level"))
+	if (check_top(c, root, top_keys))
 		return BPFC_ERR_INPUT;
-	json_t *arr = json_object_get(root, "map_types");
-	if (!json_is_array(arr) || json_array_size(arr) == 0)
-		return perr(c, "\"map_types\" must be a non-empty array");
+	json_t *arr;
+	if (get_array(c, root, "map_types", &arr))
+		return BPFC_ERR_INPUT;
 	size_t n = json_array_size(arr);
 	p->maps = calloc(n, sizeof(*p->maps));
 	p->map_store = calloc(n, sizeof(*p->map_store));
@@ -524,22 +552,20 @@ static int parse_maps(struct plat_platform *p, struct pctx *c, json_t *root)
 		return bpfc_error_set(c->err, BPFC_ERR_NOMEM, "out of memory loading map types");
 	p->map_store_len = n;
 	for (size_t i = 0; i < n; i++) {
-		json_t *o = json_array_get(arr, i);
+		json_t *o;
 		struct plat_map_type *m = &p->maps[i];
 		uint64_t id = 0;
 		const char *entries = NULL, *lookup = NULL;
 		char where[160];
-		snprintf(where, sizeof(where), "map_types[%zu]", i);
-		if (!json_is_object(o))
-			return perr(c, "%s: must be an object", where);
-		if (check_keys(c, o, keys, where) || get_string(c, o, "name", &m->name, 1, where) ||
+		if (get_element(c, arr, "map_types", i, keys, where, sizeof(where), &o) ||
+		    get_string(c, o, "name", &m->name, 1, where) ||
 		    get_uint(c, o, "id", MAX_MAP_TYPE_ID, &id, 1, where))
 			return BPFC_ERR_INPUT;
 		snprintf(where, sizeof(where), "map type %u (%s)", (unsigned)id, m->name);
 		m->id = (uint32_t)id;
 		m->program_update = true;
-		if (!valid_ident(m->name))
-			return perr(c, "%s: name must be lower-case letters, digits and _", where);
+		if (check_ident(c, m->name, where))
+			return BPFC_ERR_INPUT;
 		for (size_t j = 0; j < i; j++)
 			if (p->maps[j].id == m->id || strcmp(p->maps[j].name, m->name) == 0)
 				return perr(c, "%s: duplicates map type %u (%s)", where, p->maps[j].id,
@@ -650,14 +676,12 @@ static int parse_layouts(struct plat_platform *p, struct pctx *c, json_t *arr)
 	if (!p->layouts || !p->layout_fields)
 		return bpfc_error_set(c->err, BPFC_ERR_NOMEM, "out of memory loading context layouts");
 	for (size_t i = 0; i < n; i++) {
-		json_t *o = json_array_get(arr, i);
+		json_t *o;
 		struct plat_ctx_layout *L = &p->layouts[i];
 		uint64_t size = 0;
 		char where[160];
-		snprintf(where, sizeof(where), "context_layouts[%zu]", i);
-		if (!json_is_object(o))
-			return perr(c, "%s: must be an object", where);
-		if (check_keys(c, o, lkeys, where) || get_string(c, o, "name", &L->name, 1, where) ||
+		if (get_element(c, arr, "context_layouts", i, lkeys, where, sizeof(where), &o) ||
+		    get_string(c, o, "name", &L->name, 1, where) ||
 		    get_uint(c, o, "size", MAX_CTX_SIZE, &size, 1, where))
 			return BPFC_ERR_INPUT;
 		snprintf(where, sizeof(where), "layout %s", L->name);
@@ -768,9 +792,7 @@ static int parse_prog_types(struct plat_platform *p, struct pctx *c, json_t *roo
 	    NULL};
 	static const char *const set_keys[] = {"privilege", "helpers", NULL};
 	static const char *const priv_names[] = {"none", "cap_bpf", "cap_perfmon"};
-	if (!json_is_object(root))
-		return perr(c, "top level must be an object");
-	if (check_keys(c, root, top_keys, "top level"))
+	if (check_top(c, root, top_keys))
 		return BPFC_ERR_INPUT;
 
 	json_t *priv = json_object_get(root, "privilege");
@@ -821,30 +843,28 @@ static int parse_prog_types(struct plat_platform *p, struct pctx *c, json_t *roo
 		}
 	}
 
-	json_t *arr = json_object_get(root, "program_types");
-	if (!json_is_array(arr) || json_array_size(arr) == 0)
-		return perr(c, "\"program_types\" must be a non-empty array");
+	json_t *arr;
+	if (get_array(c, root, "program_types", &arr))
+		return BPFC_ERR_INPUT;
 	size_t n = json_array_size(arr);
 	p->types = calloc(n, sizeof(*p->types));
 	p->type_store = calloc(n, sizeof(*p->type_store));
 	if (!p->types || !p->type_store)
 		return bpfc_error_set(c->err, BPFC_ERR_NOMEM, "out of memory loading program types");
 	for (size_t i = 0; i < n; i++) {
-		json_t *o = json_array_get(arr, i);
+		json_t *o;
 		struct plat_prog_type *t = &p->types[i];
 		uint64_t id = 0;
 		const char *ctx = NULL;
 		char where[160];
-		snprintf(where, sizeof(where), "program_types[%zu]", i);
-		if (!json_is_object(o))
-			return perr(c, "%s: must be an object", where);
-		if (check_keys(c, o, keys, where) || get_string(c, o, "name", &t->name, 1, where) ||
+		if (get_element(c, arr, "program_types", i, keys, where, sizeof(where), &o) ||
+		    get_string(c, o, "name", &t->name, 1, where) ||
 		    get_uint(c, o, "id", MAX_PROG_TYPE_ID, &id, 1, where))
 			return BPFC_ERR_INPUT;
 		snprintf(where, sizeof(where), "program type %s", t->name);
 		t->id = (uint32_t)id;
-		if (!valid_ident(t->name))
-			return perr(c, "%s: name must be lower-case letters, digits and _", where);
+		if (check_ident(c, t->name, where))
+			return BPFC_ERR_INPUT;
 		for (size_t j = 0; j < i; j++)
 			if (p->types[j].id == t->id || strcmp(p->types[j].name, t->name) == 0)
 				return perr(c, "%s: duplicates program type %u (%s)", where, p->types[j].id,
@@ -928,30 +948,25 @@ static int parse_properties(struct plat_platform *p, struct pctx *c, json_t *roo
 	static const char *const keys[] = {
 	    "id",          "title", "category", "default_severity", "unprivileged_severity",
 	    "explanation", "hint",  NULL};
-	if (!json_is_object(root))
-		return perr(c, "top level must be an object");
 	uint64_t version = 0;
-	if (check_keys(c, root, top_keys, "top level") ||
-	    get_uint(c, root, "version", 1000, &version, 1, "top level"))
+	if (check_top(c, root, top_keys) || get_uint(c, root, "version", 1000, &version, 1, "top level"))
 		return BPFC_ERR_INPUT;
 	if (version != 1)
 		return perr(c, "unsupported version %llu (expected 1)", (unsigned long long)version);
-	json_t *arr = json_object_get(root, "properties");
-	if (!json_is_array(arr) || json_array_size(arr) == 0)
-		return perr(c, "\"properties\" must be a non-empty array");
+	json_t *arr;
+	if (get_array(c, root, "properties", &arr))
+		return BPFC_ERR_INPUT;
 	size_t n = json_array_size(arr);
 	p->props = calloc(n, sizeof(*p->props));
 	if (!p->props)
 		return bpfc_error_set(c->err, BPFC_ERR_NOMEM, "out of memory loading properties");
 	for (size_t i = 0; i < n; i++) {
-		json_t *o = json_array_get(arr, i);
+		json_t *o;
 		struct plat_property *pr = &p->props[i];
 		const char *cat = NULL, *sev = NULL, *usev = NULL;
 		char where[120];
-		snprintf(where, sizeof(where), "properties[%zu]", i);
-		if (!json_is_object(o))
-			return perr(c, "%s: must be an object", where);
-		if (check_keys(c, o, keys, where) || get_string(c, o, "id", &pr->id, 1, where))
+		if (get_element(c, arr, "properties", i, keys, where, sizeof(where), &o) ||
+		    get_string(c, o, "id", &pr->id, 1, where))
 			return BPFC_ERR_INPUT;
 		snprintf(where, sizeof(where), "property %s", pr->id);
 		if (get_string(c, o, "title", &pr->title, 1, where) ||

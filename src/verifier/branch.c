@@ -206,7 +206,7 @@ never:
 }
 
 void vf_scalar_branch(enum isa_sem sem, bool is64, const struct vf_scalar *dst, const struct vf_scalar *src,
-                      struct vf_branch *out)
+                      struct vf_cond_split *out)
 {
 	out->taken_dst = out->fall_dst = *dst;
 	out->taken_src = out->fall_src = *src;

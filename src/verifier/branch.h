@@ -30,7 +30,7 @@ enum vf_outcome {
 	VF_ALWAYS, /* the jump is always taken */
 };
 
-struct vf_branch {
+struct vf_cond_split {
 	struct vf_scalar taken_dst, taken_src; /* bottom when the jump is never taken */
 	struct vf_scalar fall_dst, fall_src;   /* bottom when it is always taken */
 	enum vf_outcome outcome;
@@ -52,6 +52,6 @@ bool vf_scalar_assume(enum vf_cmp op, bool is64, struct vf_scalar *a, struct vf_
  * operand pass vf_scalar_const((uint64_t)(int64_t)imm). An unsupported tag: both sides are the
  * operands unchanged and the outcome is VF_MAYBE. */
 void vf_scalar_branch(enum isa_sem sem, bool is64, const struct vf_scalar *dst, const struct vf_scalar *src,
-                      struct vf_branch *out);
+                      struct vf_cond_split *out);
 
 #endif

@@ -47,6 +47,9 @@ struct vf_pass {
 #define VF_DEFAULT_MAX_STATES 1000000u
 #define VF_DEFAULT_MAX_MEM_BYTES (1ull << 30)
 
+/* The abstract-interpretation pass (src/verifier/analyze.c, specs/verifier.md). */
+int vf_analyze(struct vf_ctx *ctx);
+
 /* The passes in run order, terminated by {NULL, NULL}. */
 extern const struct vf_pass vf_passes[];
 

@@ -3,6 +3,8 @@
  * (see VF_PASS_ANALYZE below). */
 #include "verifier/verifier.h"
 
+#include "bpfcheck/validate.h"
+
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
@@ -61,6 +63,35 @@ static int pass_size(struct vf_ctx *ctx)
 	return BPFC_OK;
 }
 
+/* VF-INVALID-INSN: Linux refuses encodings it does not know or whose reserved fields are set
+ * before any analysis. The CFG pass already reports what it cannot follow; this pass adds the
+ * ISA checker's field rules (Linux profile) for a structurally sound program. */
+static int pass_isa(struct vf_ctx *ctx)
+{
+	if (ctx->opts.structure_only)
+		return BPFC_OK;
+	struct isa_validate_opts vo = {.table = ctx->isa, .profile = ISA_PROFILE_LINUX, .max_findings = 64};
+	struct isa_validation v;
+	int rc = isa_validate(ctx->prog->insns, ctx->prog->insn_cnt, &vo, &v, ctx->err);
+	if (rc)
+		return rc;
+	for (size_t i = 0; i < v.finding_cnt; i++) {
+		char msg[512];
+		isa_finding_message(&v, &v.findings[i], msg, sizeof(msg));
+		struct vf_finding *f = vf_findings_add(&ctx->findings, "VF-INVALID-INSN", VF_SEV_ERROR,
+		                                       (uint32_t)v.findings[i].insn_idx, NULL, "%s [%s]", msg,
+		                                       isa_check_id((enum isa_check)v.findings[i].check));
+		if (!f) {
+			isa_validation_free(&v);
+			return nomem(ctx, "pass isa");
+		}
+	}
+	if (v.finding_cnt)
+		ctx->stop = true;
+	isa_validation_free(&v);
+	return BPFC_OK;
+}
+
 static int pass_cfg(struct vf_ctx *ctx)
 {
 	int rc = vf_cfg_build(ctx->prog, ctx->isa, &ctx->findings, &ctx->cfg, ctx->err);
@@ -114,6 +145,8 @@ const struct vf_pass vf_passes[] = {
     {"cfg", pass_cfg},
     {"wto", pass_wto},
     {"structure", pass_structure},
+    {"isa", pass_isa},
+    {"analyze", vf_analyze},
     /* VF_PASS_ANALYZE: the abstract interpretation pass goes here, e.g. {"analyze", vf_analyze}
      * (src/verifier/analyze.c): it walks ctx->wto per function, reads ctx->cfg, ctx->maps and
      * ctx->prog_type, appends findings and fills stats.iterations/peak_states/peak_mem_bytes. */

@@ -10,6 +10,7 @@
 
 #include "bpfcheck/asm.h"
 #include "bpfcheck/specs.h"
+#include "testutil.h"
 
 struct form {
 	const char *text;
@@ -565,9 +566,5 @@ static Suite *suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(suite());
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return tu_run_suite(suite());
 }

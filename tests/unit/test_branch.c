@@ -6,6 +6,7 @@
 
 #include "domtest.h"
 #include "verifier/branch.h"
+#include "testutil.h"
 
 static const enum isa_sem jumps[] = {ISA_SEM_JEQ,  ISA_SEM_JNE,  ISA_SEM_JGT,  ISA_SEM_JGE,
                                      ISA_SEM_JLT,  ISA_SEM_JLE,  ISA_SEM_JSGT, ISA_SEM_JSGE,
@@ -31,7 +32,7 @@ START_TEST(refinement_sound)
 		} else {
 			b = dt_scalar(&st, sb, &nb);
 		}
-		struct vf_branch br;
+		struct vf_cond_split br;
 		vf_scalar_branch(sem, is64, &a, &b, &br);
 		for (int d = 0; d < DRAWS; d++) {
 			uint64_t x = dt_member(&st, &a, sa, na), y = dt_member(&st, &b, sb, nb);
@@ -60,9 +61,9 @@ START_TEST(refinement_sound)
 }
 END_TEST
 
-static struct vf_branch branch(enum isa_sem sem, bool is64, struct vf_scalar a, struct vf_scalar b)
+static struct vf_cond_split branch(enum isa_sem sem, bool is64, struct vf_scalar a, struct vf_scalar b)
 {
-	struct vf_branch br;
+	struct vf_cond_split br;
 	vf_scalar_branch(sem, is64, &a, &b, &br);
 	return br;
 }
@@ -72,7 +73,7 @@ START_TEST(precision)
 	struct vf_scalar u = vf_scalar_unknown();
 	uint64_t v;
 	/* if r1 > 5: taken r1.umin = 6, fall-through r1.umax = 5 */
-	struct vf_branch br = branch(ISA_SEM_JGT, true, u, vf_scalar_const(5));
+	struct vf_cond_split br = branch(ISA_SEM_JGT, true, u, vf_scalar_const(5));
 	ck_assert_int_eq(br.outcome, VF_MAYBE);
 	ck_assert_uint_eq(br.taken_dst.u64.lo, 6);
 	ck_assert_uint_eq(br.fall_dst.u64.hi, 5);
@@ -156,9 +157,5 @@ int main(void)
 	tcase_add_loop_test(tc, refinement_sound, 0, 2 * NJUMPS);
 	tcase_add_test(tc, precision);
 	suite_add_tcase(s, tc);
-	SRunner *sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return tu_run_suite(s);
 }

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "bpfcheck/input.h"
+#include "testutil.h"
 
 static int parse(const char *text, struct bpfc_data_test *t, struct bpfc_error *err)
 {
@@ -267,9 +268,5 @@ static Suite *suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(suite());
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return tu_run_suite(suite());
 }

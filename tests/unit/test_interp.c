@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "bpfcheck/interp.h"
+#include "testutil.h"
 
 #define S(op, d, s, o, i) ((struct isa_slot){.opcode = (op), .dst = (d), .src = (s), .off = (o), .imm = (i)})
 #define EXIT S(0x95, 0, 0, 0, 0)
@@ -851,9 +852,5 @@ static Suite *interp_suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(interp_suite());
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return tu_run_suite(interp_suite());
 }

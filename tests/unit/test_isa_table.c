@@ -6,6 +6,7 @@
 
 #include "bpfcheck/isa.h"
 #include "bpfcheck/specs.h"
+#include "testutil.h"
 
 static const char *spec_path(void)
 {
@@ -177,9 +178,5 @@ int main(void)
 	tcase_add_test(tc, decode_both_byte_orders);
 	tcase_add_test(tc, embedded_spec_is_the_spec_file);
 	suite_add_tcase(s, tc);
-	SRunner *sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return tu_run_suite(s);
 }

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "bpfcheck/asm.h"
+#include "testutil.h"
 
 #define VARIANTS 6
 
@@ -179,9 +180,5 @@ static Suite *suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(suite());
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return tu_run_suite(suite());
 }

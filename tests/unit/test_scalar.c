@@ -8,6 +8,7 @@
 #include "domtest.h"
 #include "verifier/branch.h"
 #include "verifier/scalar.h"
+#include "testutil.h"
 
 #define PAIRS 5000 /* abstract pairs per operation; 6 concrete pairs each */
 #define DRAWS 6
@@ -390,9 +391,5 @@ int main(void)
 	tcase_add_test(tc, join_widen_narrow);
 	tcase_add_test(tc, loop_fixpoint);
 	suite_add_tcase(s, tc);
-	SRunner *sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return tu_run_suite(s);
 }

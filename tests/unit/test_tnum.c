@@ -5,6 +5,7 @@
 
 #include "domtest.h"
 #include "verifier/tnum.h"
+#include "testutil.h"
 
 #define SAMPLES 40000
 
@@ -226,9 +227,5 @@ int main(void)
 	tcase_add_test(tc, constants_fold_exactly);
 	tcase_add_test(tc, precision);
 	suite_add_tcase(s, tc);
-	SRunner *sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return tu_run_suite(s);
 }

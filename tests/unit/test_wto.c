@@ -9,6 +9,7 @@
 #include "bpfcheck/verify.h"
 #include "verifier/cfg.h"
 #include "verifier/wto.h"
+#include "testutil.h"
 
 /* Check's ck_assert reports every passing check to the parent process (a system call): loops
  * over 500,000 blocks use these instead. */
@@ -426,9 +427,5 @@ int main(void)
 	tcase_add_test(tc, random_cfgs);
 	tcase_add_test(tc, format_truncates);
 	suite_add_tcase(s, tc);
-	SRunner *sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return tu_run_suite(s);
 }

@@ -8,6 +8,7 @@
 
 #include "domtest.h"
 #include "verifier/zone.h"
+#include "testutil.h"
 
 #define K 6  /* variables 1..K, 0 is ZERO */
 #define S 96 /* concrete assignments tracked */
@@ -452,9 +453,5 @@ int main(void)
 	tcase_add_test(tc, assume_sound);
 	tcase_add_test(tc, many_variables_and_saturation);
 	suite_add_tcase(s, tc);
-	SRunner *sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return tu_run_suite(s);
 }

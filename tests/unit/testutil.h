@@ -2,6 +2,7 @@
 #ifndef BPFCHECK_TESTUTIL_H
 #define BPFCHECK_TESTUTIL_H
 
+#include <check.h>
 #include <stddef.h>
 
 struct tu_result {
@@ -24,5 +25,9 @@ char *tu_read_file(const char *path, size_t *len);
 
 /* Path of a compiled test program tests/programs/NAME.c -> build/tests/programs/NAME.o (free()). */
 char *tu_program_path(const char *name);
+
+/* Runs every test of s with Check's normal output and frees the runner (and with it s).
+ * Returns EXIT_SUCCESS when every test passed, EXIT_FAILURE otherwise: a runner's main returns it. */
+int tu_run_suite(Suite *s);
 
 #endif

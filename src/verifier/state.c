@@ -1,0 +1,720 @@
+/* The engine's abstract state: numeric ranges, registers, stack frames, references, and the
+ * join/widen/equality per shape (specs/verifier.md "The state"). */
+#include "verifier/state.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "bpfcheck/isa.h"
+
+/* ---- numeric values: wrappers over the domains module ---- */
+
+struct vf_scalar vn_const(uint64_t c)
+{
+	return vf_scalar_const(c);
+}
+
+struct vf_scalar vn_top(void)
+{
+	return vf_scalar_unknown();
+}
+
+struct vf_scalar vn_urange(uint64_t lo, uint64_t hi)
+{
+	return vf_scalar_urange(lo, hi);
+}
+
+struct vf_scalar vn_srange(int64_t lo, int64_t hi)
+{
+	return vf_scalar_srange(lo, hi);
+}
+
+bool vn_is_const(struct vf_scalar a)
+{
+	return vf_scalar_is_const(&a, NULL);
+}
+
+bool vn_eq(struct vf_scalar a, struct vf_scalar b)
+{
+	return vf_scalar_eq(&a, &b);
+}
+
+bool vn_contains(struct vf_scalar a, uint64_t x)
+{
+	return vf_scalar_contains(&a, x);
+}
+
+struct vf_scalar vn_join(struct vf_scalar a, struct vf_scalar b)
+{
+	return vf_scalar_join(&a, &b);
+}
+
+/* The domains' widening sends a growing bound to the extreme; here it first tries the next
+ * constant the program compares with, so `i != 32` loops keep their bound. */
+struct vf_scalar vn_widen(struct vf_scalar old, struct vf_scalar nw, const uint64_t *thr, size_t thr_cnt)
+{
+	struct vf_scalar j = vf_scalar_join(&old, &nw);
+	struct vf_scalar r = vf_scalar_widen(&old, &nw);
+	if (j.u64.hi > old.u64.hi)
+		for (size_t i = 0; i < thr_cnt; i++)
+			if (thr[i] >= j.u64.hi) {
+				r.u64.hi = thr[i];
+				break;
+			}
+	if (j.s64.hi > old.s64.hi)
+		for (size_t i = 0; i < thr_cnt; i++)
+			if (thr[i] <= (uint64_t)INT64_MAX && (int64_t)thr[i] >= j.s64.hi) {
+				r.s64.hi = (int64_t)thr[i];
+				break;
+			}
+	if (j.s64.lo < old.s64.lo && j.s64.lo >= 0)
+		r.s64.lo = 0;
+	if (j.u64.lo < old.u64.lo)
+		for (size_t i = thr_cnt; i-- > 0;)
+			if (thr[i] <= j.u64.lo) {
+				r.u64.lo = thr[i];
+				if (thr[i] <= (uint64_t)INT64_MAX && j.s64.lo >= 0 &&
+				    (int64_t)thr[i] > r.s64.lo)
+					r.s64.lo = (int64_t)thr[i];
+				break;
+			}
+	if (j.u32.hi > old.u32.hi)
+		for (size_t i = 0; i < thr_cnt; i++)
+			if (thr[i] <= UINT32_MAX && thr[i] >= j.u32.hi) {
+				r.u32.hi = thr[i];
+				break;
+			}
+	if (j.s32.hi > old.s32.hi)
+		for (size_t i = 0; i < thr_cnt; i++)
+			if (thr[i] <= INT32_MAX && (int64_t)thr[i] >= j.s32.hi) {
+				r.s32.hi = (int64_t)thr[i];
+				break;
+			}
+	if (j.s32.lo < old.s32.lo && j.s32.lo >= 0)
+		r.s32.lo = 0;
+	return r;
+}
+
+struct vf_scalar vn_meet(struct vf_scalar a, struct vf_scalar b, bool *empty)
+{
+	struct vf_scalar r = vf_scalar_meet(&a, &b);
+	*empty = vf_scalar_is_bottom(&r);
+	return *empty ? a : r;
+}
+
+struct vf_scalar vn_trunc(struct vf_scalar a, unsigned bytes)
+{
+	return vf_scalar_zext(&a, bytes);
+}
+
+struct vf_scalar vn_sext(struct vf_scalar a, unsigned bits)
+{
+	return bits >= 64 ? a : vf_scalar_sext(&a, bits);
+}
+
+struct vf_scalar vn_alu(unsigned sem, bool is64, struct vf_scalar a, struct vf_scalar b)
+{
+	return vf_scalar_alu((enum isa_sem)sem, is64, &a, &b, 0);
+}
+
+/* ---- registers ---- */
+
+void vf_reg_uninit(struct vf_reg *r)
+{
+	memset(r, 0, sizeof(*r));
+	r->type = VT_UNINIT;
+}
+
+void vf_reg_scalar(struct vf_reg *r, struct vf_scalar v)
+{
+	memset(r, 0, sizeof(*r));
+	r->type = VT_SCALAR;
+	r->v = v;
+}
+
+void vf_reg_unknown(struct vf_reg *r)
+{
+	vf_reg_scalar(r, vn_top());
+}
+
+bool vf_reg_is_ptr(const struct vf_reg *r)
+{
+	return r->type != VT_UNINIT && r->type != VT_SCALAR && r->type != VT_UNUSABLE;
+}
+
+void vf_reg_delta_clear(struct vf_reg *r)
+{
+	memset(r->dl, 0, sizeof(r->dl));
+}
+
+void vf_reg_delta_reset(struct vf_reg *r, uint32_t head, uint16_t base)
+{
+	int free_i = -1;
+	for (int i = 0; i < VF_DELTA_SLOTS; i++) {
+		if (r->dl[i].head == head) {
+			r->dl[i].base = base;
+			r->dl[i].dmin = r->dl[i].dmax = 0;
+			return;
+		}
+		if (!r->dl[i].head && free_i < 0)
+			free_i = i;
+	}
+	if (free_i < 0) { /* forget the oldest: slots shift down */
+		memmove(&r->dl[0], &r->dl[1], sizeof(r->dl[0]) * (VF_DELTA_SLOTS - 1));
+		free_i = VF_DELTA_SLOTS - 1;
+	}
+	r->dl[free_i].head = head;
+	r->dl[free_i].base = base;
+	r->dl[free_i].dmin = r->dl[free_i].dmax = 0;
+}
+
+void vf_reg_delta_add(struct vf_reg *r, int64_t lo, int64_t hi)
+{
+	for (int i = 0; i < VF_DELTA_SLOTS; i++) {
+		if (!r->dl[i].head)
+			continue;
+		int64_t a = (int64_t)r->dl[i].dmin + lo, b = (int64_t)r->dl[i].dmax + hi;
+		if (lo < INT32_MIN || lo > INT32_MAX || hi < INT32_MIN || hi > INT32_MAX || a < INT32_MIN ||
+		    a > INT32_MAX || b < INT32_MIN || b > INT32_MAX) {
+			memset(&r->dl[i], 0, sizeof(r->dl[i]));
+			continue;
+		}
+		r->dl[i].dmin = (int32_t)a;
+		r->dl[i].dmax = (int32_t)b;
+	}
+}
+
+const struct vf_delta *vf_reg_delta(const struct vf_reg *r, uint32_t head)
+{
+	for (int i = 0; i < VF_DELTA_SLOTS; i++)
+		if (r->dl[i].head == head)
+			return &r->dl[i];
+	return NULL;
+}
+
+/* ---- states ---- */
+
+static struct vf_frame *frame_new(void)
+{
+	struct vf_frame *f = calloc(1, sizeof(*f));
+	if (f) {
+		f->callsite = VF_NONE_SLOT;
+		f->refs = 1;
+	}
+	return f;
+}
+
+static void spills_release(struct vf_spills *sp)
+{
+	if (sp && --sp->refs == 0)
+		free(sp);
+}
+
+static void frame_release(struct vf_frame *f)
+{
+	if (f && --f->refs == 0) {
+		spills_release(f->sp);
+		free(f);
+	}
+}
+
+struct vf_reg *vf_frame_spills_mut(struct vf_frame *f)
+{
+	if (f->sp && f->sp->refs == 1)
+		return f->sp->r;
+	struct vf_spills *c = malloc(sizeof(*c));
+	if (!c)
+		return NULL;
+	if (f->sp) {
+		memcpy(c, f->sp, sizeof(*c));
+		f->sp->refs--;
+	} else {
+		memset(c, 0, sizeof(*c));
+	}
+	c->refs = 1;
+	f->sp = c;
+	return c->r;
+}
+
+struct vf_frame *vf_frame_mut(struct vf_state *s, uint32_t i)
+{
+	struct vf_frame *f = s->fr[i];
+	if (f->refs == 1)
+		return f;
+	struct vf_frame *c = malloc(sizeof(*c));
+	if (!c)
+		return NULL;
+	memcpy(c, f, sizeof(*c));
+	c->refs = 1;
+	if (c->sp)
+		c->sp->refs++;
+	f->refs--;
+	s->fr[i] = c;
+	return c;
+}
+
+struct vf_state *vf_state_new(void)
+{
+	struct vf_state *s = calloc(1, sizeof(*s));
+	if (!s)
+		return NULL;
+	s->fr[0] = frame_new();
+	if (!s->fr[0]) {
+		free(s);
+		return NULL;
+	}
+	s->nframes = 1;
+	return s;
+}
+
+bool vf_state_copy(struct vf_state *dst, const struct vf_state *src)
+{
+	for (uint32_t i = 0; i < src->nframes; i++)
+		src->fr[i]->refs++;
+	for (uint32_t i = 0; i < VF_MAX_FRAMES; i++) {
+		if (i < dst->nframes)
+			frame_release(dst->fr[i]);
+		dst->fr[i] = i < src->nframes ? src->fr[i] : NULL;
+	}
+	memcpy(dst->r, src->r, sizeof(dst->r));
+	dst->nframes = src->nframes;
+	memcpy(dst->refs, src->refs, sizeof(dst->refs));
+	dst->nrefs = src->nrefs;
+	dst->may_goto = src->may_goto;
+	dst->path_n = src->path_n;
+	memcpy(dst->path, src->path, sizeof(dst->path));
+	return true;
+}
+
+void vf_state_add_branch(struct vf_state *s, uint32_t insn, bool taken)
+{
+	if (s->path_n == VF_PATH_LEN) {
+		memmove(&s->path[0], &s->path[1], sizeof(s->path[0]) * (VF_PATH_LEN - 1));
+		s->path_n--;
+	}
+	s->path[s->path_n].insn = insn;
+	s->path[s->path_n].taken = taken;
+	s->path_n++;
+}
+
+struct vf_state *vf_state_dup(const struct vf_state *s)
+{
+	struct vf_state *d = calloc(1, sizeof(*d));
+	if (!d)
+		return NULL;
+	vf_state_copy(d, s);
+	return d;
+}
+
+void vf_state_free(struct vf_state *s)
+{
+	if (!s)
+		return;
+	for (uint32_t i = 0; i < s->nframes; i++)
+		frame_release(s->fr[i]);
+	free(s);
+}
+
+bool vf_state_push_frame(struct vf_state *s)
+{
+	if (s->nframes >= VF_MAX_FRAMES)
+		return false;
+	struct vf_frame *f = frame_new();
+	if (!f)
+		return false;
+	s->fr[s->nframes++] = f;
+	return true;
+}
+
+void vf_state_pop_frame(struct vf_state *s)
+{
+	if (s->nframes <= 1)
+		return;
+	s->nframes--;
+	frame_release(s->fr[s->nframes]);
+	s->fr[s->nframes] = NULL;
+}
+
+bool vf_state_has_ref(const struct vf_state *s, uint32_t ref)
+{
+	for (uint32_t i = 0; i < s->nrefs; i++)
+		if (s->refs[i] == ref)
+			return true;
+	return false;
+}
+
+bool vf_state_add_ref(struct vf_state *s, uint32_t ref)
+{
+	if (vf_state_has_ref(s, ref))
+		return true;
+	if (s->nrefs >= VF_MAX_REFS)
+		return false;
+	uint32_t i = s->nrefs++;
+	while (i > 0 && s->refs[i - 1] > ref) {
+		s->refs[i] = s->refs[i - 1];
+		i--;
+	}
+	s->refs[i] = ref;
+	return true;
+}
+
+void vf_state_del_ref(struct vf_state *s, uint32_t ref)
+{
+	for (uint32_t i = 0; i < s->nrefs; i++)
+		if (s->refs[i] == ref) {
+			memmove(&s->refs[i], &s->refs[i + 1], (s->nrefs - i - 1) * sizeof(s->refs[0]));
+			s->nrefs--;
+			return;
+		}
+}
+
+static bool reg_same_shape(const struct vf_reg *a, const struct vf_reg *b)
+{
+	if (a->type != b->type || a->ref != b->ref)
+		return false;
+	switch (a->type) {
+	case VT_STACK: return a->frame == b->frame;
+	case VT_MAP_PTR:
+	case VT_MAP_VALUE:
+	case VT_MAP_VALUE_OR_NULL:
+	case VT_MAP_PTR_OR_NULL: return a->map == b->map;
+	case VT_MEM:
+	case VT_MEM_OR_NULL:
+	case VT_FUNC: return a->size == b->size;
+	default: return true;
+	}
+}
+
+static bool sb_is_spill(uint8_t k)
+{
+	return k == SB_SPILL;
+}
+
+bool vf_state_same_calls(const struct vf_state *a, const struct vf_state *b)
+{
+	if (a->nframes != b->nframes)
+		return false;
+	for (uint32_t i = 0; i < a->nframes; i++)
+		if (a->fr[i]->callsite != b->fr[i]->callsite ||
+		    a->fr[i]->func_start != b->fr[i]->func_start || a->fr[i]->callback != b->fr[i]->callback)
+			return false;
+	return true;
+}
+
+/* 0: not a boolean constant, 1: the constant 0, 2: the constant 1. */
+static int bool_class(const struct vf_reg *r)
+{
+	uint64_t c;
+	if (r->type != VT_SCALAR || !vf_scalar_is_const(&r->v, &c) || c > 1)
+		return 0;
+	return 1 + (int)c;
+}
+
+bool vf_state_same_shape(const struct vf_state *a, const struct vf_state *b, bool with_flags)
+{
+	if (with_flags)
+		for (int i = 0; i < VF_NREGS; i++)
+			if (bool_class(&a->r[i]) != bool_class(&b->r[i]))
+				return false;
+	if (!vf_state_same_calls(a, b) || a->nrefs != b->nrefs)
+		return false;
+	if (memcmp(a->refs, b->refs, a->nrefs * sizeof(a->refs[0])) != 0)
+		return false;
+	for (int i = 0; i < VF_NREGS; i++)
+		if (!reg_same_shape(&a->r[i], &b->r[i]))
+			return false;
+	for (uint32_t f = 0; f < a->nframes; f++) {
+		const struct vf_frame *fa = a->fr[f], *fb = b->fr[f];
+		if (fa == fb)
+			continue;
+		for (int i = 0; i < 5; i++)
+			if (!reg_same_shape(&fa->saved[i], &fb->saved[i]))
+				return false;
+		for (int s = 0; s < VF_STACK_SLOTS; s++) {
+			bool sa = sb_is_spill(fa->sb[s * 8]), sbb = sb_is_spill(fb->sb[s * 8]);
+			bool pa = sa && vf_reg_is_ptr(&fa->sp->r[s]),
+			     pb = sbb && vf_reg_is_ptr(&fb->sp->r[s]);
+			if (pa != pb)
+				return false;
+			if (pa && !reg_same_shape(&fa->sp->r[s], &fb->sp->r[s]))
+				return false;
+		}
+	}
+	return true;
+}
+
+static uint32_t mix_id(uint32_t tag, uint32_t a, uint32_t b)
+{
+	uint32_t h = tag * 0x9e3779b1u ^ (a * 0x85ebca6bu) ^ (b * 0xc2b2ae35u);
+	h ^= h >> 15;
+	return h | 0x80000000u;
+}
+
+static void delta_join(struct vf_reg *d, const struct vf_reg *s, bool widen)
+{
+	for (int i = 0; i < VF_DELTA_SLOTS; i++) {
+		if (!d->dl[i].head)
+			continue;
+		const struct vf_delta *o = vf_reg_delta(s, d->dl[i].head);
+		if (!o || o->base != d->dl[i].base) {
+			memset(&d->dl[i], 0, sizeof(d->dl[i]));
+			continue;
+		}
+		int32_t lo = o->dmin < d->dl[i].dmin ? o->dmin : d->dl[i].dmin;
+		int32_t hi = o->dmax > d->dl[i].dmax ? o->dmax : d->dl[i].dmax;
+		if (widen && (lo != d->dl[i].dmin || hi != d->dl[i].dmax)) {
+			memset(&d->dl[i], 0, sizeof(d->dl[i]));
+			continue;
+		}
+		d->dl[i].dmin = lo;
+		d->dl[i].dmax = hi;
+	}
+}
+
+static bool is_nullable_base(uint8_t t)
+{
+	return t == VT_MAP_VALUE || t == VT_MAP_VALUE_OR_NULL || t == VT_MEM || t == VT_MEM_OR_NULL;
+}
+
+static uint8_t or_null(uint8_t t)
+{
+	return (t == VT_MAP_VALUE || t == VT_MAP_VALUE_OR_NULL) ? VT_MAP_VALUE_OR_NULL : VT_MEM_OR_NULL;
+}
+
+static bool is_null_const(const struct vf_reg *r)
+{
+	return r->type == VT_SCALAR && vn_is_const(r->v) && r->v.u64.lo == 0;
+}
+
+static void reg_join(struct vf_reg *d, const struct vf_reg *s, bool widen, const uint64_t *thr,
+                     size_t thr_cnt, uint32_t tag)
+{
+	if (!reg_same_shape(d, s)) {
+		if (d->type == VT_UNINIT || s->type == VT_UNINIT) {
+			vf_reg_uninit(d);
+			return;
+		}
+		/* NULL joined with a nullable pointer is that pointer or NULL. */
+		const struct vf_reg *p = NULL;
+		if (is_null_const(d) && is_nullable_base(s->type))
+			p = s;
+		else if (is_null_const(s) && is_nullable_base(d->type))
+			p = d;
+		else if (is_nullable_base(d->type) && is_nullable_base(s->type) && d->map == s->map &&
+		         d->size == s->size && d->ref == s->ref && or_null(d->type) == or_null(s->type))
+			p = d;
+		if (p) {
+			struct vf_reg r = *p;
+			r.type = or_null(p->type);
+			r.nid = mix_id(tag, d->nid, s->nid);
+			if (is_nullable_base(d->type) && is_nullable_base(s->type)) {
+				r.v = vn_join(d->v, s->v);
+				if (d->off != s->off) {
+					r.v = vn_join(
+					    vn_alu(ISA_SEM_ADD, true, d->v, vn_const((uint64_t)d->off)),
+					    vn_alu(ISA_SEM_ADD, true, s->v, vn_const((uint64_t)s->off)));
+					r.off = 0;
+				}
+			}
+			vf_reg_delta_clear(&r);
+			*d = r;
+			return;
+		}
+		uint32_t origin = d->origin;
+		memset(d, 0, sizeof(*d));
+		d->type = VT_UNUSABLE;
+		d->origin = origin;
+		return;
+	}
+	if (d->type == VT_UNINIT || d->type == VT_UNUSABLE)
+		return;
+	struct vf_scalar dv = d->v, sv = s->v;
+	bool same_off = d->off == s->off;
+	if (!same_off) {
+		dv = vn_alu(ISA_SEM_ADD, true, dv, vn_const((uint64_t)d->off));
+		sv = vn_alu(ISA_SEM_ADD, true, sv, vn_const((uint64_t)s->off));
+		d->off = 0;
+	}
+	d->v = widen ? vn_widen(dv, sv, thr, thr_cnt) : vn_join(dv, sv);
+	if (d->nid != s->nid)
+		d->nid = (d->nid && s->nid) ? mix_id(tag, d->nid, s->nid) : 0; /* 0: linked to nothing */
+	if (d->pid != s->pid || !same_off) {
+		d->pid = mix_id(tag ^ 0x5bd1e995u, d->pid, s->pid);
+		d->pkt_range = 0;
+	} else if (d->pkt_range == VF_PKT_BEYOND || s->pkt_range == VF_PKT_BEYOND) {
+		if (d->pkt_range != s->pkt_range)
+			d->pkt_range = 0; /* past the end on one path only: nothing known */
+	} else if (s->pkt_range < d->pkt_range) {
+		d->pkt_range = s->pkt_range;
+	}
+	if (s->origin && (!d->origin || s->origin < d->origin))
+		d->origin = s->origin;
+	delta_join(d, s, widen);
+}
+
+static void frame_join(struct vf_frame *d, const struct vf_frame *s, bool widen, const uint64_t *thr,
+                       size_t thr_cnt, uint32_t tag)
+{
+	if (s->depth > d->depth)
+		d->depth = s->depth;
+	for (int i = 0; i < 5; i++)
+		reg_join(&d->saved[i], &s->saved[i], widen, thr, thr_cnt, tag);
+	if (d->callback) {
+		reg_join(&d->cb_arg, &s->cb_arg, widen, thr, thr_cnt, tag);
+		d->cb_index = vn_join(d->cb_index, s->cb_index);
+	}
+	for (int slot = 0; slot < VF_STACK_SLOTS; slot++) {
+		uint8_t *db = &d->sb[slot * 8];
+		const uint8_t *sbb = &s->sb[slot * 8];
+		if (db[0] == SB_SPILL && sbb[0] == SB_SPILL) {
+			if (d->sp != s->sp || !d->sp) {
+				struct vf_reg *dr = vf_frame_spills_mut(d);
+				if (!dr)
+					continue;
+				reg_join(&dr[slot], &s->sp->r[slot], widen, thr, thr_cnt, tag);
+			}
+			if (d->sp->r[slot].type == VT_UNUSABLE || d->sp->r[slot].type == VT_UNINIT)
+				memset(db, d->sp->r[slot].type == VT_UNINIT ? SB_INVALID : SB_MISC, 8);
+			continue;
+		}
+		for (int b = 0; b < 8; b++) {
+			uint8_t x = db[b], y = sbb[b];
+			if (x == y && x != SB_SPILL)
+				continue;
+			if (x == SB_INVALID || y == SB_INVALID)
+				db[b] = SB_INVALID;
+			else
+				db[b] = SB_MISC;
+		}
+		if (db[0] == SB_SPILL && sbb[0] != SB_SPILL) {
+			for (int b = 0; b < 8; b++)
+				if (db[b] == SB_SPILL)
+					db[b] = SB_MISC;
+		}
+	}
+}
+
+/* Ids only say which registers and slots hold the same value: renumbered in order of first
+ * appearance, so joining states whose registers share ids the same way gives the same ids again
+ * (the fixpoint converges). 0 stays 0 (linked to nothing; for packet pointers: no variable part). */
+#define ID_MAP_MAX 192
+struct id_map {
+	uint32_t from[ID_MAP_MAX], to[ID_MAP_MAX];
+	uint32_t n;
+	uint32_t base;
+};
+
+static uint32_t map_id(struct id_map *m, uint32_t id)
+{
+	if (id == 0)
+		return 0;
+	for (uint32_t i = 0; i < m->n; i++)
+		if (m->from[i] == id)
+			return m->to[i];
+	if (m->n == ID_MAP_MAX)
+		return id; /* more distinct ids than ever seen in practice: left as they are */
+	m->from[m->n] = id;
+	m->to[m->n] = m->base | (m->n + 1);
+	return m->to[m->n++];
+}
+
+static void canon_reg(struct vf_reg *r, struct id_map *nm, struct id_map *pm)
+{
+	if (r->nid)
+		r->nid = map_id(nm, r->nid);
+	if (r->pid)
+		r->pid = map_id(pm, r->pid);
+}
+
+void vf_state_canon(struct vf_state *s, uint32_t tag)
+{
+	struct id_map nm, pm;
+	nm.n = pm.n = 0;
+	nm.base = 0x80000000u | ((tag & 0x3fffffu) << 8);
+	pm.base = 0xc0000000u | ((tag & 0x3fffffu) << 8);
+	for (int i = 0; i < VF_NREGS; i++)
+		canon_reg(&s->r[i], &nm, &pm);
+	for (uint32_t f = 0; f < s->nframes; f++) {
+		const struct vf_frame *cf = s->fr[f];
+		bool any = false;
+		for (int i = 0; i < 5; i++)
+			any |= cf->saved[i].nid || cf->saved[i].pid;
+		any |= cf->callback && (cf->cb_arg.nid || cf->cb_arg.pid);
+		for (int k = 0; k < VF_STACK_SLOTS && !any; k++)
+			any = cf->sb[k * 8] == SB_SPILL && (cf->sp->r[k].nid || cf->sp->r[k].pid);
+		if (!any)
+			continue;
+		struct vf_frame *fr = vf_frame_mut(s, f);
+		if (!fr)
+			continue;
+		for (int i = 0; i < 5; i++)
+			canon_reg(&fr->saved[i], &nm, &pm);
+		if (fr->callback)
+			canon_reg(&fr->cb_arg, &nm, &pm);
+		struct vf_reg *sr = NULL;
+		for (int k = 0; k < VF_STACK_SLOTS; k++)
+			if (fr->sb[k * 8] == SB_SPILL) {
+				if (!sr)
+					sr = vf_frame_spills_mut(fr);
+				if (sr)
+					canon_reg(&sr[k], &nm, &pm);
+			}
+	}
+}
+
+void vf_state_join(struct vf_state *dst, const struct vf_state *src, bool widen, const uint64_t *thr,
+                   size_t thr_cnt, uint32_t head_tag)
+{
+	for (int i = 0; i < VF_NREGS; i++)
+		reg_join(&dst->r[i], &src->r[i], widen, thr, thr_cnt, head_tag);
+	uint32_t n = dst->nframes < src->nframes ? dst->nframes : src->nframes;
+	for (uint32_t f = 0; f < n; f++) {
+		if (dst->fr[f] == src->fr[f])
+			continue; /* shared: the join is the frame itself */
+		struct vf_frame *d = vf_frame_mut(dst, f);
+		if (d)
+			frame_join(d, src->fr[f], widen, thr, thr_cnt, head_tag);
+	}
+	for (uint32_t i = 0; i < src->nrefs; i++)
+		vf_state_add_ref(dst, src->refs[i]);
+	dst->may_goto = dst->may_goto && src->may_goto;
+	vf_state_canon(dst, head_tag);
+}
+
+static bool reg_eq(const struct vf_reg *a, const struct vf_reg *b)
+{
+	if (a->type != b->type)
+		return false;
+	if (a->type == VT_UNINIT || a->type == VT_UNUSABLE)
+		return true;
+	return a->frame == b->frame && a->map == b->map && a->nid == b->nid && a->pid == b->pid &&
+	       a->ref == b->ref && a->size == b->size && a->pkt_range == b->pkt_range && a->off == b->off &&
+	       vn_eq(a->v, b->v) && memcmp(a->dl, b->dl, sizeof(a->dl)) == 0;
+}
+
+bool vf_state_eq(const struct vf_state *a, const struct vf_state *b)
+{
+	if (!vf_state_same_calls(a, b) || a->nrefs != b->nrefs || a->may_goto != b->may_goto)
+		return false;
+	if (memcmp(a->refs, b->refs, a->nrefs * sizeof(a->refs[0])) != 0)
+		return false;
+	for (int i = 0; i < VF_NREGS; i++)
+		if (!reg_eq(&a->r[i], &b->r[i]))
+			return false;
+	for (uint32_t f = 0; f < a->nframes; f++) {
+		const struct vf_frame *fa = a->fr[f], *fb = b->fr[f];
+		if (fa == fb)
+			continue;
+		if (fa->depth != fb->depth || memcmp(fa->sb, fb->sb, sizeof(fa->sb)) != 0)
+			return false;
+		for (int i = 0; i < 5; i++)
+			if (!reg_eq(&fa->saved[i], &fb->saved[i]))
+				return false;
+		if (fa->callback && (!reg_eq(&fa->cb_arg, &fb->cb_arg) || !vn_eq(fa->cb_index, fb->cb_index)))
+			return false;
+		for (int s = 0; s < VF_STACK_SLOTS; s++)
+			if (fa->sb[s * 8] == SB_SPILL && !reg_eq(&fa->sp->r[s], &fb->sp->r[s]))
+				return false;
+	}
+	return true;
+}

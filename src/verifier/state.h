@@ -1,0 +1,187 @@
+/* The abstract state of the engine (specs/verifier.md): per register a type and a numeric value,
+ * a byte-precise stack per call frame with spilled registers, acquired references and the call
+ * stack; plus the lattice operations per shape (join, widen, equality) and the shape key that
+ * partitions states at join points. */
+#ifndef BPFCHECK_VERIFIER_STATE_H
+#define BPFCHECK_VERIFIER_STATE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "verifier/scalar.h"
+
+#define VF_NREGS 11
+#define VF_STACK_SIZE 512
+#define VF_STACK_SLOTS (VF_STACK_SIZE / 8)
+#define VF_MAX_FRAMES 8
+#define VF_MAX_REFS 16
+#define VF_DELTA_SLOTS 3
+#define VF_PATH_LEN 8
+
+/* Numeric values are the domains module's reduced product (verifier/scalar.h); these wrappers
+ * take and return values, which keeps the engine's code short. */
+struct vf_scalar vn_const(uint64_t c);
+struct vf_scalar vn_top(void);
+struct vf_scalar vn_urange(uint64_t lo, uint64_t hi);
+struct vf_scalar vn_srange(int64_t lo, int64_t hi);
+bool vn_is_const(struct vf_scalar a);
+bool vn_eq(struct vf_scalar a, struct vf_scalar b);
+bool vn_contains(struct vf_scalar a, uint64_t x);
+struct vf_scalar vn_join(struct vf_scalar a, struct vf_scalar b);
+/* Widening with thresholds: a bound that grows jumps to the next threshold (sorted ascending)
+ * or to the extreme. */
+struct vf_scalar vn_widen(struct vf_scalar old, struct vf_scalar nw, const uint64_t *thr, size_t thr_cnt);
+/* Intersection; *empty is set when it is empty. */
+struct vf_scalar vn_meet(struct vf_scalar a, struct vf_scalar b, bool *empty);
+/* Arithmetic: 64-bit, and the 32-bit flavour (result zero-extended). op is an enum isa_sem. */
+struct vf_scalar vn_alu(unsigned sem, bool is64, struct vf_scalar a, struct vf_scalar b);
+/* Zero-extension of the low `bytes` bytes, sign extension from `bits` bits. */
+struct vf_scalar vn_trunc(struct vf_scalar a, unsigned bytes);
+struct vf_scalar vn_sext(struct vf_scalar a, unsigned bits);
+
+enum vf_rtype {
+	VT_UNINIT = 0,
+	VT_SCALAR,
+	VT_CTX,
+	VT_STACK,
+	VT_PKT,
+	VT_PKT_META,
+	VT_PKT_END,
+	VT_MAP_PTR,
+	VT_MAP_VALUE,
+	VT_MAP_VALUE_OR_NULL,
+	VT_MEM, /* helper memory of known size (ringbuf record) */
+	VT_MEM_OR_NULL,
+	VT_FUNC,            /* address of a subprogram (callback) */
+	VT_UNUSABLE,        /* different types joined: any use is reported */
+	VT_MAP_PTR_OR_NULL, /* inner map of a map-in-map lookup, or NULL */
+};
+
+/* Per loop head: the value is base@head + [dmin, dmax], where base is the location (register or
+ * stack slot) whose value at the loop head it derives from. Copies keep the base, so a
+ * location's own progress is known only when base is that location. */
+struct vf_delta {
+	uint32_t head; /* loop head slot + 1; 0: unused */
+	uint16_t base; /* VF_LOC_REG(r) or VF_LOC_SLOT(s) */
+	int32_t dmin, dmax;
+};
+
+#define VF_LOC_REG(r) ((uint16_t)(1 + (r)))
+#define VF_LOC_SLOT(s) ((uint16_t)(16 + (s)))
+
+struct vf_reg {
+	uint8_t type;       /* enum vf_rtype */
+	uint8_t frame;      /* VT_STACK: the frame the pointer points into */
+	uint16_t map;       /* VT_MAP_*: index of the map */
+	uint32_t nid;       /* *_OR_NULL: registers with the same nid are the same pointer */
+	uint32_t pid;       /* VT_PKT*: registers with the same pid share the same variable part */
+	uint32_t ref;       /* reference id of an acquired resource, 0 for none */
+	uint32_t size;      /* VT_MEM*: region size; VT_FUNC: target slot */
+	int32_t pkt_range;  /* VT_PKT: bytes proven below pkt_end from the pointer's base (off 0)
+	                       (VF_PKT_BEYOND: known past pkt_end) */
+	uint32_t origin;    /* slot that produced the value + 1, for related locations; 0 unknown */
+	int64_t off;        /* pointers: fixed offset */
+	struct vf_scalar v; /* scalars: the value; pointers: the variable part of the offset */
+	struct vf_delta dl[VF_DELTA_SLOTS];
+};
+
+enum vf_stack_byte {
+	SB_INVALID = 0, /* never written */
+	SB_MISC,        /* written, value unknown */
+	SB_ZERO,        /* written with zero */
+	SB_SPILL,       /* part of an 8-byte spilled register (slot value in spill[]) */
+};
+
+/* Spilled registers of a frame, shared between frames like the frames themselves. */
+struct vf_spills {
+	uint32_t refs;
+	struct vf_reg r[VF_STACK_SLOTS];
+};
+
+/* Frames are shared between states (copy-on-write, reference counted): read them through
+ * st->fr[i], change them only through vf_frame_mut(). */
+struct vf_frame {
+	uint32_t refs;     /* states sharing this frame */
+	uint32_t callsite; /* call instruction slot (VF_NONE for the entry frame) */
+	uint32_t func_start;
+	bool callback;             /* entered from a helper such as bpf_loop */
+	uint32_t depth;            /* deepest stack byte used */
+	struct vf_reg saved[5];    /* caller's r6-r10 */
+	struct vf_reg cb_arg;      /* callback: the value passed as the callback's r2 */
+	struct vf_scalar cb_index; /* callback: the range of r1 */
+	uint8_t sb[VF_STACK_SIZE]; /* enum vf_stack_byte for byte at -512 + i */
+	struct vf_spills *sp;      /* values of the spilled slots; NULL until the first spill */
+};
+
+struct vf_state {
+	struct vf_reg r[VF_NREGS];
+	uint32_t nframes;
+	struct vf_frame *fr[VF_MAX_FRAMES];
+	uint32_t refs[VF_MAX_REFS]; /* acquired reference ids, sorted */
+	uint32_t nrefs;
+	bool may_goto; /* a may_goto was passed since the innermost loop head */
+	/* the last branch decisions on one path that reached this state (oldest first), for
+	 * findings; not part of the lattice (joins keep the destination's) */
+	uint8_t path_n;
+	struct {
+		uint32_t insn;
+		bool taken;
+	} path[VF_PATH_LEN];
+};
+
+/* Records a branch decision in s's short path. */
+void vf_state_add_branch(struct vf_state *s, uint32_t insn, bool taken);
+
+#define VF_NONE_SLOT UINT32_MAX
+#define VF_PKT_BEYOND (-1)
+
+void vf_reg_scalar(struct vf_reg *r, struct vf_scalar v);
+void vf_reg_unknown(struct vf_reg *r);
+void vf_reg_uninit(struct vf_reg *r);
+bool vf_reg_is_ptr(const struct vf_reg *r);
+
+/* Allocation: a state with one empty frame (registers uninitialised). NULL on out-of-memory. */
+struct vf_state *vf_state_new(void);
+struct vf_state *vf_state_dup(const struct vf_state *s);
+/* Copies src into dst (dst's frames are reused or (re)allocated). Returns false on out-of-memory. */
+bool vf_state_copy(struct vf_state *dst, const struct vf_state *src);
+void vf_state_free(struct vf_state *s);
+/* Frame i of s made private to s (copied if shared), for changing it; NULL on out-of-memory
+ * (the state is then left unchanged). */
+struct vf_frame *vf_frame_mut(struct vf_state *s, uint32_t i);
+/* The spill array of a private frame made private too (allocated when absent), for changing a
+ * spilled value; NULL on out-of-memory. */
+struct vf_reg *vf_frame_spills_mut(struct vf_frame *f);
+/* Adds / removes a frame. Push returns false at VF_MAX_FRAMES or on out-of-memory. */
+bool vf_state_push_frame(struct vf_state *s);
+void vf_state_pop_frame(struct vf_state *s);
+
+/* Shape: types, null-ness, maps, frames of pointers, spilled slot types, references and the call
+ * stack; with_flags adds which registers hold the constants 0 or 1 (flags that record which
+ * branch was taken). States of equal shape are joined numerically; others are kept apart. */
+bool vf_state_same_shape(const struct vf_state *a, const struct vf_state *b, bool with_flags);
+/* Same call stack (the frames' call sites): never merged across. */
+bool vf_state_same_calls(const struct vf_state *a, const struct vf_state *b);
+/* dst := dst join src. Same shape: numeric join (or widening when widen is set, with the
+ * thresholds). Different shapes: conservative join (differing registers become unusable or
+ * nullable pointers, differing stack bytes lose their contents). head_tag names fresh ids. */
+void vf_state_join(struct vf_state *dst, const struct vf_state *src, bool widen, const uint64_t *thr,
+                   size_t thr_cnt, uint32_t head_tag);
+bool vf_state_eq(const struct vf_state *a, const struct vf_state *b);
+/* Renumbers the ids linking registers (same value, same nullable pointer, same packet variable
+ * part) in order of appearance, tagged by the join point; joins call it. */
+void vf_state_canon(struct vf_state *s, uint32_t tag);
+
+/* Reference set operations. */
+bool vf_state_has_ref(const struct vf_state *s, uint32_t ref);
+bool vf_state_add_ref(struct vf_state *s, uint32_t ref);
+void vf_state_del_ref(struct vf_state *s, uint32_t ref);
+
+/* Deltas: reset for a loop head, drop all, and apply an addition of [lo, hi] to a register. */
+void vf_reg_delta_reset(struct vf_reg *r, uint32_t head, uint16_t base);
+void vf_reg_delta_clear(struct vf_reg *r);
+void vf_reg_delta_add(struct vf_reg *r, int64_t lo, int64_t hi);
+const struct vf_delta *vf_reg_delta(const struct vf_reg *r, uint32_t head);
+
+#endif
