@@ -198,6 +198,23 @@ static void pkt_range_fn(struct vf_reg *r, void *arg)
 		r->pkt_range = m->range;
 }
 
+/* Packet pointers sharing the variable part pid: the variable part is at most max_var. */
+struct pkt_cap {
+	uint32_t pid;
+	int64_t max_var;
+};
+
+static void pkt_cap_fn(struct vf_reg *r, void *arg)
+{
+	const struct pkt_cap *c = arg;
+	if (r->type != VT_PKT || r->pid != c->pid || r->v.s64.hi <= c->max_var)
+		return;
+	bool empty = false;
+	struct vf_scalar v = vn_meet(r->v, vn_srange(INT64_MIN, c->max_var), &empty);
+	if (!empty)
+		r->v = v;
+}
+
 static void pkt_invalidate_fn(struct vf_reg *r, void *arg)
 {
 	(void)arg;
@@ -1094,6 +1111,13 @@ static bool pointer_cond(struct vf_actx *ctx, uint32_t idx, struct vf_state *tak
 			bad->r[pr].pkt_range = VF_PKT_BEYOND; /* this pointer (only) is past the end */
 		if (good) {
 			struct vf_reg *P = &good->r[pr];
+			/* data + off + var <= data_end <= data + 64 KiB (Linux MAX_PACKET_OFF): the
+			 * variable part, shared by every copy, is bounded above; a pointer walking the
+			 * packet then keeps a bounded offset through widening */
+			if (P->pid && P->off >= 0 && P->off < 0xffff) {
+				struct pkt_cap c = {P->pid, 0xffff - P->off};
+				for_each_reg(good, pkt_cap_fn, &c);
+			}
 			if (P->off > 0 && P->off < 0xffff && P->v.u64.hi < 0xffff) {
 				struct pkt_mark m = {P->pid, (int32_t)P->off};
 				for_each_reg(good, pkt_range_fn, &m);

@@ -1,5 +1,6 @@
 /* The engine's loop handling and limits: the decreasing pass that recovers widened bounds, nests
- * of bounded loops deeper than three, the memory limit and the analysis statistics. Each
+ * of bounded loops deeper than three, findings after loops, packet walks bounded by data_end,
+ * the memory limit and the analysis statistics. Each
  * program (LLVM assembly) that must pass has a near miss that must fail. */
 #include <check.h>
 #include <stdio.h>
@@ -148,6 +149,31 @@ START_TEST(findings_after_loops)
 }
 END_TEST
 
+START_TEST(packet_walk_without_counter)
+{
+	/* the comparison with data_end caps the pointer's variable part (64 KiB packets): the walk
+	 * is bounded and its reads in bounds (Linux follows such a walk until it passes 64 KiB and
+	 * rejects it; see specs/verifier.md) */
+	const char *walk = "r2 = *(u32 *)(r1 + 0)\nr3 = *(u32 *)(r1 + 4)\nl:\nr4 = r2\nr4 += 4\n"
+	                   "if r4 > r3 goto out\nr5 = *(%s *)(r2 + 0)\nr2 += %s\ngoto l\nout:\nr0 = 2\n"
+	                   "exit\n";
+	char src[512];
+	snprintf(src, sizeof(src), walk, "u32", "4");
+	PASS(src);
+	snprintf(src, sizeof(src), walk, "u16", "2");
+	PASS(src);
+	/* near misses: reading past the 4 bytes checked; a pointer that does not move */
+	snprintf(src, sizeof(src), walk, "u64", "4");
+	REJECT(src, "VF-PACKET-BOUNDS");
+	snprintf(src, sizeof(src), walk, "u32", "0");
+	REJECT(src, "VF-LOOP-UNBOUNDED");
+	/* no comparison with data_end: nothing bounds the read */
+	REJECT("r2 = *(u32 *)(r1 + 0)\nr3 = *(u32 *)(r1 + 4)\nr6 = 0\nl:\nr5 = *(u32 *)(r2 + 0)\n"
+	       "r2 += 4\nr6 += 1\nif r6 < 8 goto l\nr0 = 2\nexit\n",
+	       "VF-PACKET-BOUNDS");
+}
+END_TEST
+
 START_TEST(memory_limit_and_stats)
 {
 	const char *src = nest(3, 3, 0);
@@ -182,6 +208,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, narrowing_recovers_loop_bound);
 	tcase_add_test(tc, deep_nests_terminate);
 	tcase_add_test(tc, findings_after_loops);
+	tcase_add_test(tc, packet_walk_without_counter);
 	tcase_add_test(tc, memory_limit_and_stats);
 	suite_add_tcase(s, tc);
 	return s;
