@@ -149,6 +149,23 @@ START_TEST(findings_after_loops)
 }
 END_TEST
 
+START_TEST(counter_bounded_by_register)
+{
+	/* for (i = 0; i < n; i++) with n a bounded register, either operand order: the counter's
+	 * widened bound comes back from n's, and the loop is bounded */
+	const char *loop = "r6 = *(u32 *)(r1 + 16)\n%sr1 = 0\nr2 = 0\nl:\nr2 += r1\nr1 += 1\n%s\n"
+	                   "r0 = 0\nexit\n";
+	char src[512];
+	snprintf(src, sizeof(src), loop, "r6 &= 0xff\n", "if r1 < r6 goto l");
+	PASS(src);
+	snprintf(src, sizeof(src), loop, "r6 &= 0xff\n", "if r6 > r1 goto l");
+	PASS(src);
+	/* near miss: n up to 2^32 allows too many iterations */
+	snprintf(src, sizeof(src), loop, "", "if r1 < r6 goto l");
+	REJECT(src, "VF-LOOP-UNBOUNDED");
+}
+END_TEST
+
 START_TEST(packet_walk_without_counter)
 {
 	/* the comparison with data_end caps the pointer's variable part (64 KiB packets): the walk
@@ -208,6 +225,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, narrowing_recovers_loop_bound);
 	tcase_add_test(tc, deep_nests_terminate);
 	tcase_add_test(tc, findings_after_loops);
+	tcase_add_test(tc, counter_bounded_by_register);
 	tcase_add_test(tc, packet_walk_without_counter);
 	tcase_add_test(tc, memory_limit_and_stats);
 	suite_add_tcase(s, tc);
