@@ -667,6 +667,20 @@ static void heap_drop_range(struct run *R, uint32_t first, uint32_t end)
 	}
 }
 
+/* First index k of the heads in WTO order (order_heads) whose position is at least pos. */
+static uint32_t first_head_at(const struct run *R, const uint32_t *order_heads, uint32_t pos)
+{
+	uint32_t lo = 0, hi = R->A->head_cnt;
+	while (lo < hi) {
+		uint32_t mid = lo + (hi - lo) / 2;
+		if ((uint32_t)(R->prio[order_heads[mid]] >> 32) < pos)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
 /* The loop is reached, every predecessor outside it done: keep the states that entered its
  * heads (the decreasing passes start from them; normally only its head has any) and stabilise
  * it without reporting. */
@@ -674,22 +688,17 @@ static bool open_loop(struct run *R, const uint32_t *order_heads, uint32_t first
 {
 	struct vf_actx *A = R->A;
 	uint32_t n = 0;
-	for (uint32_t k = 0; k < A->head_cnt; k++) {
-		uint32_t pos = (uint32_t)(R->prio[order_heads[k]] >> 32);
-		if (pos >= first && pos < end)
-			n += A->heads[order_heads[k]].cnt;
-	}
+	uint32_t lo = first_head_at(R, order_heads, first), hi = first_head_at(R, order_heads, end);
+	for (uint32_t k = lo; k < hi; k++)
+		n += A->heads[order_heads[k]].cnt;
 	R->entry = calloc(n ? n : 1, sizeof(*R->entry));
 	R->entry_slot = calloc(n ? n : 1, sizeof(*R->entry_slot));
 	if (!R->entry || !R->entry_slot) {
 		A->nomem = true;
 		return false;
 	}
-	for (uint32_t k = 0; k < A->head_cnt; k++) {
-		uint32_t pos = (uint32_t)(R->prio[order_heads[k]] >> 32);
+	for (uint32_t k = lo; k < hi; k++) {
 		const struct vf_ahead *hd = &A->heads[order_heads[k]];
-		if (pos < first || pos >= end)
-			continue;
 		for (uint32_t i = 0; i < hd->cnt; i++) {
 			struct vf_state *c = vf_state_dup(hd->d[i].st);
 			if (!c) {
@@ -716,12 +725,8 @@ static void close_loop(struct run *R, const uint32_t *order_heads)
 {
 	struct vf_actx *A = R->A;
 	uint32_t first = A->open_first, end = A->open_end;
-	uint32_t lo = 0, hi = 0; /* order_heads[lo, hi): the loop's heads */
-	while (lo < A->head_cnt && (uint32_t)(R->prio[order_heads[lo]] >> 32) < first)
-		lo++;
-	hi = lo;
-	while (hi < A->head_cnt && (uint32_t)(R->prio[order_heads[hi]] >> 32) < end)
-		hi++;
+	/* order_heads[lo, hi): the loop's heads */
+	uint32_t lo = first_head_at(R, order_heads, first), hi = first_head_at(R, order_heads, end);
 	A->narrow = true;
 	uint64_t before = 0;
 	for (uint32_t k = lo; k < hi; k++)
@@ -1040,13 +1045,18 @@ int vf_analyze(struct vf_ctx *V)
 			l = w->loops[l].parent;
 		top_loop[A.head_of[i] - 1] = l;
 	}
-	for (uint32_t i = 0; i < A.head_cnt; i++) {
-		uint32_t j = i;
-		while (j > 0 && prio[order_heads[j - 1]] > prio[i]) {
-			order_heads[j] = order_heads[j - 1];
-			j--;
+	{
+		/* sort the keys (position << 32 | slot, all distinct), then map slots back to heads */
+		uint64_t *keys = malloc((A.head_cnt ? A.head_cnt : 1) * sizeof(uint64_t));
+		if (!keys) {
+			rc = bpfc_error_set(V->err, BPFC_ERR_NOMEM, "out of memory in the analysis");
+			goto out;
 		}
-		order_heads[j] = i;
+		memcpy(keys, prio, A.head_cnt * sizeof(uint64_t));
+		qsort(keys, A.head_cnt, sizeof(uint64_t), cmp_u64);
+		for (uint32_t k = 0; k < A.head_cnt; k++)
+			order_heads[k] = A.head_of[keys[k] & 0xffffffffu] - 1;
+		free(keys);
 	}
 
 	/* entry state: r1 = context, r10 = frame pointer */
@@ -1126,22 +1136,10 @@ int vf_analyze(struct vf_ctx *V)
 	A.report = true;
 	if (A.one_pass)
 		goto loops;
-	for (uint32_t i = 0; i < A.head_cnt; i++)
-		A.heap[i] = i;
 	{
 		/* heads in WTO order */
-		uint32_t *order = A.heap;
-		for (uint32_t i = 1; i < A.head_cnt; i++) {
-			uint32_t x = order[i];
-			uint32_t j = i;
-			while (j > 0 && prio[order[j - 1]] > prio[x]) {
-				order[j] = order[j - 1];
-				j--;
-			}
-			order[j] = x;
-		}
 		for (uint32_t k = 0; k < A.head_cnt && !A.nomem; k++) {
-			uint32_t h = order[k];
+			uint32_t h = order_heads[k];
 			struct vf_ahead *hd = &A.heads[h];
 			uint32_t slot = (uint32_t)(prio[h] & 0xffffffffu);
 			for (uint32_t i = 0; i < hd->cnt; i++)
