@@ -8,10 +8,27 @@
 
 const char *vf_rtype_name(unsigned t)
 {
-	static const char *const names[] = {
-	    "uninit",   "scalar",      "ctx",     "stack",     "pkt",
-	    "pkt_meta", "pkt_end",     "map_ptr", "map_value", "map_value_or_null",
-	    "mem",      "mem_or_null", "func",    "unusable"};
+	static const char *const names[] = {"uninit",
+	                                    "scalar",
+	                                    "ctx",
+	                                    "stack",
+	                                    "pkt",
+	                                    "pkt_meta",
+	                                    "pkt_end",
+	                                    "map_ptr",
+	                                    "map_value",
+	                                    "map_value_or_null",
+	                                    "mem",
+	                                    "mem_or_null",
+	                                    "func",
+	                                    "unusable",
+	                                    "map_ptr_or_null",
+	                                    "sock",
+	                                    "sock_or_null",
+	                                    "sock_common",
+	                                    "sock_common_or_null",
+	                                    "tcp_sock",
+	                                    "tcp_sock_or_null"};
 	return t < sizeof(names) / sizeof(names[0]) ? names[t] : "?";
 }
 

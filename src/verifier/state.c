@@ -281,6 +281,7 @@ bool vf_state_copy(struct vf_state *dst, const struct vf_state *src)
 	memcpy(dst->refs, src->refs, sizeof(dst->refs));
 	dst->nrefs = src->nrefs;
 	dst->may_goto = src->may_goto;
+	dst->lock = src->lock;
 	dst->path_n = src->path_n;
 	memcpy(dst->path, src->path, sizeof(dst->path));
 	return true;
@@ -416,7 +417,7 @@ bool vf_state_same_shape(const struct vf_state *a, const struct vf_state *b, boo
 		for (int i = 0; i < VF_NREGS; i++)
 			if (bool_class(&a->r[i]) != bool_class(&b->r[i]))
 				return false;
-	if (!vf_state_same_calls(a, b) || a->nrefs != b->nrefs)
+	if (!vf_state_same_calls(a, b) || a->nrefs != b->nrefs || a->lock != b->lock)
 		return false;
 	if (memcmp(a->refs, b->refs, a->nrefs * sizeof(a->refs[0])) != 0)
 		return false;
@@ -678,6 +679,8 @@ void vf_state_join(struct vf_state *dst, const struct vf_state *src, bool widen,
 	for (uint32_t i = 0; i < src->nrefs; i++)
 		vf_state_add_ref(dst, src->refs[i]);
 	dst->may_goto = dst->may_goto && src->may_goto;
+	if (dst->lock != src->lock)
+		dst->lock = VF_LOCK_MAYBE;
 	vf_state_canon(dst, head_tag);
 }
 
@@ -694,7 +697,8 @@ static bool reg_eq(const struct vf_reg *a, const struct vf_reg *b)
 
 bool vf_state_eq(const struct vf_state *a, const struct vf_state *b)
 {
-	if (!vf_state_same_calls(a, b) || a->nrefs != b->nrefs || a->may_goto != b->may_goto)
+	if (!vf_state_same_calls(a, b) || a->nrefs != b->nrefs || a->may_goto != b->may_goto ||
+	    a->lock != b->lock)
 		return false;
 	if (memcmp(a->refs, b->refs, a->nrefs * sizeof(a->refs[0])) != 0)
 		return false;
