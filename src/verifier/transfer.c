@@ -861,7 +861,8 @@ static void do_alu(struct vf_actx *ctx, struct vf_state *st, uint32_t idx, const
 		vf_report(ctx, idx, "VF-WRITE-R10", false, "r10 (the frame pointer) is read-only");
 		return;
 	}
-	bool use_src = e->mode == ISA_MODE_X;
+	/* The table says whether src is a register: be16/32/64 (0xdc) set the X bit but read none. */
+	bool use_src = e->rule[ISA_FIELD_SRC] == ISA_RULE_REG;
 	struct vf_reg srcv;
 	if (use_src) {
 		check_init(ctx, st, idx, s->src);
@@ -1728,7 +1729,7 @@ int vf_transfer(struct vf_actx *ctx, uint32_t idx, struct vf_state *st, struct v
 	const struct isa_slot *s = &ctx->prog->insns[idx];
 	const struct isa_entry *e = ctx->ent[idx];
 	uint32_t next = idx + 1;
-	if (!e || !valid_reg(s->dst) || (e->mode == ISA_MODE_X && !valid_reg(s->src))) {
+	if (!e || !valid_reg(s->dst) || (e->rule[ISA_FIELD_SRC] == ISA_RULE_REG && !valid_reg(s->src))) {
 		vf_report(ctx, idx, "VF-UNSUPPORTED", false,
 		          "invalid instruction (opcode 0x%02x): not analysed", s->opcode);
 		return 0;
@@ -2044,7 +2045,7 @@ int vf_transfer(struct vf_actx *ctx, uint32_t idx, struct vf_state *st, struct v
 	}
 	/* conditional jumps */
 	bool is32 = e->cls == ISA_CLS_JMP32;
-	int ra = s->dst, rb = e->mode == ISA_MODE_X ? s->src : -1;
+	int ra = s->dst, rb = e->rule[ISA_FIELD_SRC] == ISA_RULE_REG ? s->src : -1;
 	check_init(ctx, st, idx, ra);
 	if (rb >= 0)
 		check_init(ctx, st, idx, rb);

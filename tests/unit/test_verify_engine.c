@@ -104,6 +104,15 @@ START_TEST(uninit_reg)
 }
 END_TEST
 
+/* be16/be32/be64 (0xdc) set the opcode's X bit to say "big endian" but read no source register:
+ * r0 is unset here and must not be reported. */
+START_TEST(byte_swaps_read_only_dst)
+{
+	PASS("xdp", "r1 = 0x1234\nr1 = be16 r1\nr1 = be32 r1\nr1 = be64 r1\nr1 = le16 r1\nr0 = r1\nexit\n");
+	REJECT("xdp", "r2 = be16 r2\nr0 = 0\nexit\n", "VF-UNINIT-REG");
+}
+END_TEST
+
 START_TEST(write_r10)
 {
 	REJECT("xdp", "r10 += 8\nr0 = 0\nexit\n", "VF-WRITE-R10");
@@ -540,6 +549,7 @@ static Suite *suite(void)
 	Suite *s = suite_create("verify_engine");
 	TCase *tc = tcase_create("properties");
 	tcase_add_test(tc, uninit_reg);
+	tcase_add_test(tc, byte_swaps_read_only_dst);
 	tcase_add_test(tc, write_r10);
 	tcase_add_test(tc, return_uninit);
 	tcase_add_test(tc, uninit_stack);
