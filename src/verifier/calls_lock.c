@@ -58,25 +58,33 @@ struct vf_finding *vf_lock_call(struct vf_actx *ctx, struct vf_state *st, uint32
 		                 helper, regno);
 	}
 	int64_t off = R->off + (int64_t)R->v.u64.lo;
+	uint64_t key = VF_LOCK_KEY(R->map, off);
+	if (!lock && st->lock == key) {
+		st->lock = 0; /* the lock taken through this pointer: checked when it was taken */
+		return NULL;
+	}
+	struct vf_finding *bad = NULL;
 	const struct bpfc_map *m = &ctx->maps[R->map < ctx->map_cnt ? R->map : 0];
 	int64_t want = R->map < ctx->map_cnt ? vf_lock_offset(ctx, R->map) : -1;
 	const char *mn = m->name ? m->name : "?";
 	if (want == -2)
-		return vf_report(ctx, idx, "VF-LOCK", false,
-		                 "bpf_%s: the value type of map '%s' has no struct bpf_spin_lock", helper,
-		                 mn);
-	if (want >= 0 && off != want)
-		return vf_report(ctx, idx, "VF-LOCK", false,
-		                 "bpf_%s: r%d points to offset %lld of the value of map '%s', its struct "
-		                 "bpf_spin_lock is at offset %lld",
-		                 helper, regno, (long long)off, mn, (long long)want);
-	if (want < 0 && (off < 0 || (off & 3) || (uint64_t)off + 4 > m->value_size))
-		return vf_report(
-		    ctx, idx, "VF-LOCK", false,
-		    "bpf_%s: offset %lld is not a 4-byte aligned struct bpf_spin_lock inside the "
-		    "%u-byte value of map '%s'",
-		    helper, (long long)off, m->value_size, mn);
-	uint64_t key = VF_LOCK_KEY(R->map, off);
+		bad = vf_report(ctx, idx, "VF-LOCK", false,
+		                "bpf_%s: the value type of map '%s' has no struct bpf_spin_lock", helper, mn);
+	else if (want >= 0 && off != want)
+		bad = vf_report(ctx, idx, "VF-LOCK", false,
+		                "bpf_%s: r%d points to offset %lld of the value of map '%s', its struct "
+		                "bpf_spin_lock is at offset %lld",
+		                helper, regno, (long long)off, mn, (long long)want);
+	else if (want < 0 && (off < 0 || (off & 3) || (uint64_t)off + 4 > m->value_size))
+		bad = vf_report(ctx, idx, "VF-LOCK", false,
+		                "bpf_%s: offset %lld is not a 4-byte aligned struct bpf_spin_lock inside the "
+		                "%u-byte value of map '%s'",
+		                helper, (long long)off, m->value_size, mn);
+	if (bad) {
+		/* one finding per root cause: the state goes on as if this lock were taken/released */
+		st->lock = lock ? key : 0;
+		return bad;
+	}
 	if (lock) {
 		struct vf_finding *f = NULL;
 		if (st->lock == VF_LOCK_MAYBE)
