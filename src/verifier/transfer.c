@@ -2072,6 +2072,11 @@ int vf_transfer(struct vf_actx *ctx, uint32_t idx, struct vf_state *st, struct v
 			f_ok = apply_scalar_cond(st, vf_cmp_negate((enum vf_cmp)cmp), is32, ra, rb, bconst);
 		}
 	}
+	if (!ctx->opts->privileged && t_ok != f_ok) {
+		/* Spectre v1: for unprivileged loads Linux also verifies the side of a decided branch
+		 * the CPU may run speculatively, from the state before the comparison */
+		t_ok = f_ok = true;
+	}
 	vf_state_add_branch(st, idx, false);
 	vf_state_add_branch(taken, idx, true);
 	int n = 0;

@@ -270,6 +270,23 @@ START_TEST(kfuncs)
 }
 END_TEST
 
+START_TEST(unprivileged)
+{
+	/* bpf-to-bpf calls and function addresses need CAP_BPF, even where never reached */
+	const char *call = "call f\nexit\nf:\nr0 = 0\nexit\n";
+	PASS_P("socket_filter", call, true);
+	REJECT_P("socket_filter", call, "VF-HELPER-UNAVAILABLE", false);
+	REJECT_P("socket_filter", "r0 = 0\nexit\ncall f\nexit\nf:\nr0 = 0\nexit\n", "VF-HELPER-UNAVAILABLE",
+	         false);
+	REJECT_P("socket_filter", "r1 = code_addr(1) ll\nr0 = 0\nexit\n", "VF-HELPER-UNAVAILABLE", false);
+	/* Spectre v1: the side of a decided branch is verified too, from the state before it */
+	const char *dead = "r1 = 0\nif r1 == 0 goto +1\nr0 = r9\nr0 = 0\nexit\n";
+	PASS_P("socket_filter", dead, true);
+	REJECT_P("socket_filter", dead, "VF-UNINIT-REG", false);
+	PASS_P("socket_filter", "r1 = 0\nif r1 == 0 goto +1\nr1 = 5\nr0 = 0\nexit\n", false);
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("verify_calls");
@@ -281,6 +298,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, spin_locks);
 	tcase_add_test(tc, tail_calls);
 	tcase_add_test(tc, kfuncs);
+	tcase_add_test(tc, unprivileged);
 	suite_add_tcase(s, tc);
 	return s;
 }
