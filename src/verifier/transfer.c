@@ -1082,6 +1082,24 @@ static bool pointer_cond(struct vf_actx *ctx, uint32_t idx, struct vf_state *tak
 	bool azero = is_zero_const(A);
 	if (!ap && !bp)
 		return false;
+	if (!ctx->opts->privileged) {
+		/* Linux without allow_ptr_leaks: a pointer may only be NULL-checked (a nullable one,
+		 * against the constant 0) or compared with another packet pointer */
+		bool pkt_pair = B && (A->type == VT_PKT || A->type == VT_PKT_END || A->type == VT_PKT_META) &&
+		                (B->type == VT_PKT || B->type == VT_PKT_END || B->type == VT_PKT_META);
+		bool null_check = ap && !bp && bzero && !is32 && (sem == ISA_SEM_JEQ || sem == ISA_SEM_JNE) &&
+		                  (A->type == VT_MAP_VALUE_OR_NULL || A->type == VT_MEM_OR_NULL ||
+		                   A->type == VT_MAP_PTR_OR_NULL || vf_sock_nullable(A->type));
+		if (!pkt_pair && !null_check) {
+			struct vf_finding *f = vf_report(
+			    ctx, idx, "VF-POINTER-COMPARE", false,
+			    "r%d (%s) is compared: unprivileged loads may only NULL-check a pointer "
+			    "that may be NULL or compare packet pointers",
+			    bp ? rb : ra, vf_rtype_name(bp ? B->type : A->type));
+			note_reg(ctx, f, fall, bp ? rb : ra);
+			return true;
+		}
+	}
 	if (is32) {
 		vf_report(ctx, idx, "VF-POINTER-COMPARE", true, "32-bit comparison of a pointer");
 		return true;
@@ -1829,6 +1847,10 @@ int vf_transfer(struct vf_actx *ctx, uint32_t idx, struct vf_state *st, struct v
 			if (vf_reg_is_ptr(&val)) {
 				vf_report(ctx, idx, "VF-POINTER-LEAK", true,
 				          "atomic operation with a pointer operand");
+			} else if (e->sem == ISA_SEM_ATOMIC_CMPXCHG && vf_reg_is_ptr(&st->r[0])) {
+				/* the value compared with is stored nowhere, but Linux counts it as a leak */
+				vf_report(ctx, idx, "VF-POINTER-LEAK", true,
+				          "atomic compare-and-exchange with a pointer in r0");
 			}
 			bool fetches = e->sem != ISA_SEM_ATOMIC_ADD && e->sem != ISA_SEM_ATOMIC_OR &&
 			               e->sem != ISA_SEM_ATOMIC_AND && e->sem != ISA_SEM_ATOMIC_XOR;
@@ -1853,6 +1875,13 @@ int vf_transfer(struct vf_actx *ctx, uint32_t idx, struct vf_state *st, struct v
 						          "a spilled %s pointer",
 						          e->size, vf_rtype_name(fr->sp->r[slot].type));
 					} else if (vf_reg_is_ptr(&fr->sp->r[slot])) {
+						if (!ctx->opts->privileged)
+							vf_report(ctx, idx, "VF-POINTER-LEAK", false,
+							          "atomic operation on a stack slot "
+							          "holding a spilled %s pointer: "
+							          "unprivileged loads may not read "
+							          "it this way",
+							          vf_rtype_name(fr->sp->r[slot].type));
 						have_old_reg = true;
 						old_reg = fr->sp->r[slot];
 					} else {

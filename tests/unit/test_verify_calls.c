@@ -284,6 +284,25 @@ START_TEST(unprivileged)
 	PASS_P("socket_filter", dead, true);
 	REJECT_P("socket_filter", dead, "VF-UNINIT-REG", false);
 	PASS_P("socket_filter", "r1 = 0\nif r1 == 0 goto +1\nr1 = 5\nr0 = 0\nexit\n", false);
+	/* pointers: only NULL checks of nullable pointers (and packet bounds checks) */
+	const char *cmp = "if r1 >= 0 goto +0\nr0 = 0\nexit\n";
+	PASS_P("socket_filter", cmp, true);
+	REJECT_P("socket_filter", cmp, "VF-POINTER-COMPARE", false);
+	REJECT_P("socket_filter", "if r1 != 0 goto +0\nr0 = 0\nexit\n", "VF-POINTER-COMPARE", false);
+	PASS_P("socket_filter",
+	       "r1 = 0\n*(u32 *)(r10 - 4) = r1\nr2 = r10\nr2 += -4\nr1 = map_by_idx(3) ll\ncall 1\n"
+	       "if r0 == 0 goto +1\nr0 = 0\nr0 = 0\nexit\n",
+	       false);
+	/* a pointer as the compare value of cmpxchg, an atomic on a spilled pointer */
+	const char *cx =
+	    "r1 = 0\n*(u64 *)(r10 - 8) = r1\nr0 = r10\nr1 = 1\nr0 = cmpxchg_64(r10 - 8, r0, r1)\n"
+	    "r0 = 0\nexit\n";
+	PASS_P("socket_filter", cx, true);
+	REJECT_P("socket_filter", cx, "VF-POINTER-LEAK", false);
+	const char *spilled = "*(u64 *)(r10 - 8) = r1\nr2 = 1\nr2 = atomic_fetch_and((u64 *)(r10 - 8), r2)\n"
+	                      "r0 = 0\nexit\n";
+	PASS_P("socket_filter", spilled, true);
+	REJECT_P("socket_filter", spilled, "VF-POINTER-LEAK", false);
 }
 END_TEST
 
