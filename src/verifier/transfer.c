@@ -1926,6 +1926,14 @@ int vf_transfer(struct vf_actx *ctx, uint32_t idx, struct vf_state *st, struct v
 				          "programs");
 			if (e->sem == ISA_SEM_LD_IND)
 				check_init(ctx, st, idx, s->src);
+			/* a legacy packet load past the end exits the program */
+			vf_lock_check_held(ctx, st, idx, "a legacy packet load (ld_abs/ld_ind)");
+			for (uint32_t i = 0; i < st->nrefs; i++)
+				vf_report(
+				    ctx, idx, "VF-REF-LEAK", false,
+				    "a legacy packet load (ld_abs/ld_ind) may exit the program while it "
+				    "holds the reference acquired at instruction %u",
+				    st->refs[i] - 1);
 			for (int i = 1; i <= 5; i++)
 				vf_reg_uninit(&st->r[i]);
 			set_scalar(st, 0, size_range(e->size), idx);

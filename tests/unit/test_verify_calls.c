@@ -235,6 +235,14 @@ START_TEST(spin_locks)
 	    LOOKUP0
 	    "r7 = *(u32 *)(r6 + 8)\nif r7 == 0 goto +2\nr1 = r6\ncall 93\nr1 = r6\ncall 94\nr0 = 0\nexit\n",
 	    "VF-LOCK");
+	/* a legacy packet load may exit the program */
+	REJECT("sched_cls",
+	       "r7 = r1\n" LOOKUP0
+	       "r8 = r6\nr1 = r8\ncall 93\nr6 = r7\nr0 = *(u8 *)skb[0]\nr1 = r8\ncall 94\n"
+	       "r0 = 0\nexit\n",
+	       "VF-LOCK");
+	PASS("sched_cls", "r7 = r1\n" LOOKUP0 "r8 = r6\nr1 = r8\ncall 93\nr1 = r8\ncall 94\nr6 = r7\n"
+	                  "r0 = *(u8 *)skb[0]\nr0 = 0\nexit\n");
 	/* a tail call is a helper call */
 	REJECT("sched_cls",
 	       LOOKUP0 "r1 = r6\ncall 93\nr1 = r6\nr2 = map_by_idx(1) ll\nr3 = 0\ncall 12\nr1 = r6\ncall 94\n"
@@ -250,6 +258,11 @@ START_TEST(tail_calls)
 	REJECT("xdp", "r2 = map_by_idx(3) ll\nr3 = 0\ncall 12\nr0 = 2\nexit\n", "VF-HELPER-ARG");
 	/* the context must be passed unmodified */
 	REJECT("xdp", "r1 = r10\nr2 = map_by_idx(1) ll\nr3 = 0\ncall 12\nr0 = 2\nexit\n", "VF-HELPER-ARG");
+	/* a legacy packet load may exit the program while a socket is held */
+	REJECT("sched_cls",
+	       "r6 = r1\n" SK_LOOKUP_TCP "if r0 == 0 goto +4\nr7 = r0\nr0 = *(u8 *)skb[0]\nr1 = r7\ncall 86\n"
+	       "r0 = 0\nexit\n",
+	       "VF-REF-LEAK");
 	/* references must be released first */
 	REJECT("sched_cls",
 	       "r6 = r1\n" SK_LOOKUP_TCP
