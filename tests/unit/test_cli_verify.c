@@ -108,6 +108,36 @@ START_TEST(elf_program)
 }
 END_TEST
 
+static size_t count_substr(const char *hay, const char *needle)
+{
+	size_t n = 0;
+	for (const char *p = hay; (p = strstr(p, needle)) != NULL; p += strlen(needle))
+		n++;
+	return n;
+}
+
+/* One root cause, one finding: a single missing NULL check (used once, or twice through two
+ * registers) is reported exactly once, and nothing else is reported. */
+START_TEST(one_null_check_mistake_one_finding)
+{
+#if BPF_PROGRAMS_ENABLED
+	const char *names[] = {"vf_bad_null_deref", "rep_null_twice"};
+	for (size_t i = 0; i < 2; i++) {
+		char *path = tu_program_path(names[i]);
+		const char *args[] = {"verify", "--color=never", path, NULL};
+		struct tu_result r = tu_run_cli(args, NULL);
+		ck_assert_msg(r.exit_code == 1, "%s: exit %d", names[i], r.exit_code);
+		ck_assert_msg(count_substr(r.out, "[VF-NULL-DEREF]") == 1, "%s:\n%s", names[i], r.out);
+		ck_assert_msg(count_substr(r.out, ": error: ") == 1 &&
+		                  count_substr(r.out, ": warning: ") == 0,
+		              "%s:\n%s", names[i], r.out);
+		tu_result_free(&r);
+		free(path);
+	}
+#endif
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("cli_verify");
@@ -117,6 +147,7 @@ int main(void)
 	tcase_add_test(tc, unprivileged);
 	tcase_add_test(tc, usage_errors);
 	tcase_add_test(tc, elf_program);
+	tcase_add_test(tc, one_null_check_mistake_one_finding);
 	suite_add_tcase(s, tc);
 	SRunner *sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
