@@ -67,11 +67,6 @@ void vf_sock_access(struct vf_actx *ctx, uint32_t idx, int regno, const struct v
 		          atomic ? "atomic operation" : "write", regno, what);
 		return;
 	}
-	if (p->type == VT_TCP_SOCK) {
-		vf_report(ctx, idx, "VF-UNSUPPORTED", false,
-		          "reads of struct bpf_tcp_sock (r%d) are not modelled by bpfcheck yet", regno);
-		return;
-	}
 	if (p->off != 0 || !vn_is_const(p->v) || p->v.u64.lo != 0) {
 		vf_report(
 		    ctx, idx, "VF-POINTER-ARITH", false,
@@ -79,10 +74,12 @@ void vf_sock_access(struct vf_actx *ctx, uint32_t idx, int regno, const struct v
 		    regno, what);
 		return;
 	}
-	const struct plat_ctx_layout *l = plat_ctx_layout_by_name(ctx->plat, "bpf_sock");
+	/* struct bpf_tcp_sock for tcp_sock pointers, struct bpf_sock for the others */
+	const char *lname = p->type == VT_TCP_SOCK ? "bpf_tcp_sock" : "bpf_sock";
+	const struct plat_ctx_layout *l = plat_ctx_layout_by_name(ctx->plat, lname);
 	if (!l) {
 		vf_report(ctx, idx, "VF-UNSUPPORTED", false,
-		          "the platform has no bpf_sock layout: reads through r%d (%s) are not modelled",
+		          "the platform has no %s layout: reads through r%d (%s) are not modelled", lname,
 		          regno, what);
 		return;
 	}
@@ -93,7 +90,7 @@ void vf_sock_access(struct vf_actx *ctx, uint32_t idx, int regno, const struct v
 			fd = &l->fields[i];
 	const char *why = NULL;
 	if (off < 0 || !fd)
-		why = "no field of struct bpf_sock is there";
+		why = "no field is there";
 	else if (size == 0 || size > 8 || (size & (size - 1)) != 0 || (off % (int64_t)size) != 0)
 		why = "misaligned";
 	else if ((uint64_t)(off - fd->offset) + size > fd->size)
@@ -105,9 +102,10 @@ void vf_sock_access(struct vf_actx *ctx, uint32_t idx, int regno, const struct v
 	if (why) {
 		struct vf_finding *f =
 		    vf_report(ctx, idx, why[0] == 'm' ? "VF-MISALIGNED" : "VF-INVALID-DEREF", false,
-		              "invalid read of %llu byte(s) at offset %lld of the socket r%d (%s%s%s): %s",
-		              (unsigned long long)size, (long long)off, regno, what, fd ? ", field " : "",
-		              fd ? fd->name : "", why);
+		              "invalid read of %llu byte(s) at offset %lld of the socket r%d (%s, struct "
+		              "%s%s%s): %s",
+		              (unsigned long long)size, (long long)off, regno, what, lname,
+		              fd ? ", field " : "", fd ? fd->name : "", why);
 		(void)f;
 		return;
 	}

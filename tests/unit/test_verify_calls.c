@@ -160,6 +160,19 @@ START_TEST(socket_misuse)
 	PASS("sched_cls", SK_LOOKUP_TCP
 	     "if r0 == 0 goto +5\nr1 = r0\nr2 = *(u8 *)(r0 + 5)\nr2 = *(u16 *)(r0 + 48)\ncall 86\n"
 	     "r0 = 0\nexit\n");
+	/* bpf_tcp_sock: its own layout, full-size reads only */
+	PASS("sched_cls",
+	     SK_LOOKUP_TCP "if r0 == 0 goto +9\nr6 = r0\nr1 = r0\ncall 96\nif r0 == 0 goto +3\n"
+	                   "r1 = *(u32 *)(r0 + 0)\nr1 = *(u64 *)(r0 + 80)\nr1 = *(u32 *)(r0 + 108)\n"
+	                   "r1 = r6\ncall 86\nr0 = 0\nexit\n");
+	REJECT("sched_cls",
+	       SK_LOOKUP_TCP "if r0 == 0 goto +7\nr6 = r0\nr1 = r0\ncall 96\nif r0 == 0 goto +1\n"
+	                     "r1 = *(u32 *)(r0 + 112)\nr1 = r6\ncall 86\nr0 = 0\nexit\n",
+	       "VF-INVALID-DEREF");
+	REJECT("sched_cls",
+	       SK_LOOKUP_TCP "if r0 == 0 goto +7\nr6 = r0\nr1 = r0\ncall 96\nif r0 == 0 goto +1\n"
+	                     "r1 = *(u16 *)(r0 + 0)\nr1 = r6\ncall 86\nr0 = 0\nexit\n",
+	       "VF-INVALID-DEREF");
 	/* a socket is not helper memory */
 	REJECT("sched_cls",
 	       SK_LOOKUP_TCP
