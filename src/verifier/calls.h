@@ -42,4 +42,9 @@ void vf_lock_check_held(struct vf_actx *ctx, const struct vf_state *st, uint32_t
  * has a value type; -1 when unknown (raw/assembly input), -2 when the value has none. */
 int64_t vf_lock_offset(const struct vf_actx *ctx, uint32_t mi);
 
+/* Unprivileged loads (unpriv.c): checks the result res of adding the number sc (register sc_reg,
+ * -1 for an immediate) to a pointer, written to dst; nothing for privileged loads. */
+void vf_unpriv_ptr_arith(struct vf_actx *ctx, uint32_t idx, int dst, const struct vf_reg *sc, int sc_reg,
+                         const struct vf_reg *res);
+
 #endif

@@ -824,6 +824,7 @@ static void do_ptr_arith(struct vf_actx *ctx, struct vf_state *st, uint32_t idx,
 		res.off += k;
 		memcpy(res.dl, ptr->dl, sizeof(res.dl));
 		vf_reg_delta_add(&res, k, k);
+		vf_unpriv_ptr_arith(ctx, idx, dst, sc, sc_reg, &res);
 		st->r[dst] = res;
 		return;
 	}
@@ -848,6 +849,7 @@ static void do_ptr_arith(struct vf_actx *ctx, struct vf_state *st, uint32_t idx,
 		res.pkt_range = 0;
 	}
 	vf_reg_delta_clear(&res);
+	vf_unpriv_ptr_arith(ctx, idx, dst, sc, sc_reg, &res);
 	st->r[dst] = res;
 }
 

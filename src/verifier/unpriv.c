@@ -2,6 +2,7 @@
  * errors and warnings"): without CAP_BPF a program may not call other BPF functions, call kfuncs
  * or take a function's address (the kernel's add_subprog_and_kfunc refuses them wherever they
  * are, reachable or not). */
+#include "verifier/engine.h"
 #include "verifier/verifier.h"
 
 int vf_pass_unpriv(struct vf_ctx *ctx)
@@ -32,4 +33,45 @@ int vf_pass_unpriv(struct vf_ctx *ctx)
 		return BPFC_OK;
 	}
 	return BPFC_OK;
+}
+
+/* Pointer arithmetic an unprivileged load may do (Linux sanitize_ptr_alu / sanitize_check_bounds
+ * when Spectre v1 mitigations apply): the offset added must not have mixed signs, a stack pointer
+ * must stay at a constant offset inside the frame, and a map value pointer inside the value. */
+void vf_unpriv_ptr_arith(struct vf_actx *ctx, uint32_t idx, int dst, const struct vf_reg *sc, int sc_reg,
+                         const struct vf_reg *res)
+{
+	if (ctx->opts->privileged)
+		return;
+	if (!vn_is_const(sc->v) && sc->v.s64.lo < 0 && sc->v.s64.hi >= 0) {
+		vf_report(ctx, idx, "VF-POINTER-ARITH", false,
+		          "r%d may be negative or positive: unprivileged loads may not add such an offset to "
+		          "a pointer (Spectre v1 masking needs a known sign)",
+		          sc_reg);
+		return;
+	}
+	int64_t lo = res->off, hi = res->off;
+	if (__builtin_add_overflow(lo, res->v.s64.lo, &lo) || __builtin_add_overflow(hi, res->v.s64.hi, &hi))
+		lo = INT64_MIN, hi = INT64_MAX;
+	if (res->type == VT_STACK) {
+		if (!vn_is_const(res->v))
+			vf_report(
+			    ctx, idx, "VF-POINTER-ARITH", false,
+			    "r%d: a variable offset on a stack pointer is refused for unprivileged loads",
+			    dst);
+		else if (lo >= 0 || lo < -VF_STACK_SIZE)
+			vf_report(
+			    ctx, idx, "VF-POINTER-ARITH", false,
+			    "r%d: stack pointer offset %lld is outside the frame [-512, 0), refused for "
+			    "unprivileged loads",
+			    dst, (long long)lo);
+	} else if (res->type == VT_MAP_VALUE) {
+		uint64_t vs = res->map < ctx->map_cnt ? ctx->maps[res->map].value_size : 0;
+		if (lo < 0 || hi < 0 || (uint64_t)hi >= vs)
+			vf_report(
+			    ctx, idx, "VF-POINTER-ARITH", false,
+			    "r%d: map value pointer offset [%lld, %lld] leaves the %llu-byte value, refused "
+			    "for unprivileged loads",
+			    dst, (long long)lo, (long long)hi, (unsigned long long)vs);
+	}
 }

@@ -310,6 +310,21 @@ START_TEST(unprivileged)
 	PASS_P("socket_filter", dead, true);
 	REJECT_P("socket_filter", dead, "VF-UNINIT-REG", false);
 	PASS_P("socket_filter", "r1 = 0\nif r1 == 0 goto +1\nr1 = 5\nr0 = 0\nexit\n", false);
+	/* pointer arithmetic under Spectre v1 masking */
+	const char *varstack = "r2 = *(u32 *)(r1 + 0)\nr2 &= 7\nr1 = r10\nr1 += -16\nr1 += r2\nr0 = 0\n"
+	                       "*(u8 *)(r1 + 0) = r0\nexit\n";
+	PASS_P("socket_filter", varstack, true);
+	REJECT_P("socket_filter", varstack, "VF-POINTER-ARITH", false);
+	PASS_P("socket_filter", "r1 = r10\nr1 += -16\nr0 = 0\n*(u8 *)(r1 + 0) = r0\nexit\n", false);
+	REJECT_P("socket_filter", "r1 = r10\nr1 += 8\nr0 = 0\nexit\n", "VF-POINTER-ARITH", false);
+	const char *mv = "r1 = 0\n*(u32 *)(r10 - 4) = r1\nr2 = r10\nr2 += -4\nr1 = map_by_idx(3) ll\ncall 1\n"
+	                 "if r0 == 0 goto +1\nr0 += 8\nr0 = 0\nexit\n";
+	PASS_P("socket_filter", mv, true);
+	REJECT_P("socket_filter", mv, "VF-POINTER-ARITH", false);
+	const char *mixed =
+	    "r1 = 0\n*(u32 *)(r10 - 4) = r1\nr2 = r10\nr2 += -4\nr1 = map_by_idx(3) ll\ncall 1\n"
+	    "if r0 == 0 goto +4\nr1 = *(u8 *)(r0 + 0)\nr1 += -3\nr0 += r1\nr0 = 0\nexit\n";
+	REJECT_P("socket_filter", mixed, "VF-POINTER-ARITH", false);
 	/* pointers: only NULL checks of nullable pointers (and packet bounds checks) */
 	const char *cmp = "if r1 >= 0 goto +0\nr0 = 0\nexit\n";
 	PASS_P("socket_filter", cmp, true);
