@@ -1,7 +1,7 @@
-/* Rules Linux applies to unprivileged loads before any analysis (specs/verifier.md "Policy:
- * errors and warnings"): without CAP_BPF a program may not call other BPF functions, call kfuncs
- * or take a function's address (the kernel's add_subprog_and_kfunc refuses them wherever they
- * are, reachable or not). */
+/* Rules Linux applies to unprivileged loads (specs/verifier.md "Policy: errors and warnings"):
+ * the pass before the analysis refuses calls of other BPF functions, kfunc calls and function
+ * addresses wherever they are (the kernel's add_subprog_and_kfunc), and the transfer functions
+ * ask vf_unpriv_ptr_arith about pointer arithmetic (Spectre v1 masking). */
 #include "verifier/engine.h"
 #include "verifier/verifier.h"
 
