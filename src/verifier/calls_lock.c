@@ -51,6 +51,8 @@ struct vf_finding *vf_lock_call(struct vf_actx *ctx, struct vf_state *st, uint32
 			st->lock = 0; /* one finding: the unlock that follows is not reported again */
 		return f;
 	}
+	if (R->map >= ctx->map_cnt)
+		return NULL; /* no such map: reported where the pointer was made (VF-BAD-MAP-REF) */
 	if (!vn_is_const(R->v)) {
 		return vf_report(ctx, idx, "VF-LOCK", false,
 		                 "bpf_%s: the lock's offset in the map value must be constant (r%d has a "
@@ -64,8 +66,8 @@ struct vf_finding *vf_lock_call(struct vf_actx *ctx, struct vf_state *st, uint32
 		return NULL;
 	}
 	struct vf_finding *bad = NULL;
-	const struct bpfc_map *m = &ctx->maps[R->map < ctx->map_cnt ? R->map : 0];
-	int64_t want = R->map < ctx->map_cnt ? vf_lock_offset(ctx, R->map) : -1;
+	const struct bpfc_map *m = &ctx->maps[R->map];
+	int64_t want = vf_lock_offset(ctx, R->map);
 	const char *mn = m->name ? m->name : "?";
 	if (want == -2)
 		bad = vf_report(ctx, idx, "VF-LOCK", false,

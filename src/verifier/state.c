@@ -474,12 +474,23 @@ static void delta_join(struct vf_reg *d, const struct vf_reg *s, bool widen)
 
 static bool is_nullable_base(uint8_t t)
 {
-	return t == VT_MAP_VALUE || t == VT_MAP_VALUE_OR_NULL || t == VT_MEM || t == VT_MEM_OR_NULL;
+	return t == VT_MAP_VALUE || t == VT_MAP_VALUE_OR_NULL || t == VT_MEM || t == VT_MEM_OR_NULL ||
+	       (t >= VT_SOCK && t <= VT_TCP_SOCK_OR_NULL);
 }
 
 static uint8_t or_null(uint8_t t)
 {
-	return (t == VT_MAP_VALUE || t == VT_MAP_VALUE_OR_NULL) ? VT_MAP_VALUE_OR_NULL : VT_MEM_OR_NULL;
+	switch (t) {
+	case VT_MAP_VALUE:
+	case VT_MAP_VALUE_OR_NULL: return VT_MAP_VALUE_OR_NULL;
+	case VT_SOCK:
+	case VT_SOCK_OR_NULL: return VT_SOCK_OR_NULL;
+	case VT_SOCK_COMMON:
+	case VT_SOCK_COMMON_OR_NULL: return VT_SOCK_COMMON_OR_NULL;
+	case VT_TCP_SOCK:
+	case VT_TCP_SOCK_OR_NULL: return VT_TCP_SOCK_OR_NULL;
+	default: return VT_MEM_OR_NULL;
+	}
 }
 
 static bool is_null_const(const struct vf_reg *r)

@@ -8,6 +8,7 @@
 
 #include "bpfcheck/asm.h"
 #include "bpfcheck/verify.h"
+#include "verifier/state.h"
 
 struct outcome {
 	bool accepted;
@@ -347,6 +348,38 @@ START_TEST(unprivileged)
 }
 END_TEST
 
+/* Joins where paths disagree: NULL and a socket give a socket that may be NULL (keeping its
+ * reference), different locks give "maybe held". */
+START_TEST(state_joins)
+{
+	struct vf_state *a = vf_state_new(), *b = vf_state_new();
+	ck_assert(a && b);
+	vf_reg_scalar(&a->r[6], vn_const(0));
+	memset(&b->r[6], 0, sizeof(b->r[6]));
+	b->r[6].type = VT_SOCK;
+	b->r[6].ref = 5;
+	b->r[6].v = vn_const(0);
+	ck_assert(vf_state_add_ref(b, 5));
+	b->lock = VF_LOCK_KEY(1, 0);
+	ck_assert(!vf_state_same_shape(a, b, false));
+	vf_state_join(a, b, false, NULL, 0, 1);
+	ck_assert_int_eq(a->r[6].type, VT_SOCK_OR_NULL);
+	ck_assert_uint_eq(a->r[6].ref, 5);
+	ck_assert(vf_state_has_ref(a, 5));
+	ck_assert(a->lock == VF_LOCK_MAYBE);
+	/* equal locks stay */
+	struct vf_state *c = vf_state_dup(b);
+	ck_assert(c && vf_state_eq(b, c));
+	vf_state_join(c, b, false, NULL, 0, 2);
+	ck_assert(c->lock == VF_LOCK_KEY(1, 0));
+	c->lock = 0;
+	ck_assert(!vf_state_eq(b, c));
+	vf_state_free(a);
+	vf_state_free(b);
+	vf_state_free(c);
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("verify_calls");
@@ -359,6 +392,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, tail_calls);
 	tcase_add_test(tc, kfuncs);
 	tcase_add_test(tc, unprivileged);
+	tcase_add_test(tc, state_joins);
 	suite_add_tcase(s, tc);
 	return s;
 }
