@@ -1221,6 +1221,9 @@ static int do_helper(struct vf_actx *ctx, struct vf_state *st, uint32_t idx, int
 		          ctx->pt->name, h->name, id, ctx->opts->privileged ? "" : " without privileges");
 	}
 	bool is_lock = strcmp(h->name, "spin_lock") == 0, is_unlock = strcmp(h->name, "spin_unlock") == 0;
+	/* the sk_lookup variant of bpf_sk_assign takes a socket or NULL (platform note) */
+	if (ctx->pt && strcmp(ctx->pt->name, "sk_lookup") == 0 && strcmp(h->name, "sk_assign") == 0)
+		hh.nullable[1] = 1;
 	if (!is_lock && !is_unlock) {
 		char what[64];
 		snprintf(what, sizeof(what), "call of bpf_%s", h->name);
@@ -1355,6 +1358,8 @@ static int do_helper(struct vf_actx *ctx, struct vf_state *st, uint32_t idx, int
 		case A_SOCK_COMMON: {
 			char d[160];
 			vf_describe_reg(ctx, R, d, sizeof(d));
+			if (h->nullable[i] && !h->release && (is_zero_const(R) || vf_sock_nullable(R->type)))
+				break;
 			if (vf_sock_nullable(R->type)) {
 				f = vf_report(
 				    ctx, idx, "VF-HELPER-ARG", false,

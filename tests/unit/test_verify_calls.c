@@ -196,6 +196,9 @@ START_TEST(socket_context_fields)
 	       "VF-INVALID-DEREF");
 	PASS("cgroup_skb", "r1 = *(u64 *)(r1 + 168)\nif r1 == 0 goto +3\ncall 95\nif r0 == 0 goto +1\n"
 	                   "r0 = *(u32 *)(r0 + 16)\nr0 = 1\nexit\n");
+	/* bpf_sk_assign takes NULL only in its sk_lookup variant */
+	PASS("sk_lookup", "r2 = 0\nr3 = 0\ncall 124\nr0 = 1\nexit\n");
+	REJECT("sched_cls", "r2 = 0\nr3 = 0\ncall 124\nr0 = 0\nexit\n", "VF-HELPER-ARG");
 	/* the kernel holds these sockets: releasing them is an error */
 	REJECT("cgroup_skb", "r1 = *(u64 *)(r1 + 168)\nif r1 == 0 goto +1\ncall 86\nr0 = 1\nexit\n",
 	       "VF-REF-RELEASE");
