@@ -1229,6 +1229,21 @@ static int do_helper(struct vf_actx *ctx, struct vf_state *st, uint32_t idx, int
 		snprintf(what, sizeof(what), "call of bpf_%s", h->name);
 		vf_lock_check_held(ctx, st, idx, what);
 	}
+	if (strcmp(h->name, "tail_call") == 0 && st->nframes > 1 && ctx->fdepth && ctx->cfg) {
+		/* Linux check_max_stack_depth: a subprogram with a tail call must be reached with less
+		 * than 256 bytes of stack in the frames below it (each rounded up to 32 bytes) */
+		uint32_t below = 0;
+		for (uint32_t f = 0; f + 1 < st->nframes; f++) {
+			uint32_t fi = vf_cfg_func_of(ctx->cfg, st->fr[f]->func_start);
+			uint32_t d = fi != VF_NONE ? ctx->fdepth[fi] : st->fr[f]->depth;
+			below += ((d ? d : 1) + 31) & ~31u;
+		}
+		if (below >= 256)
+			vf_report(ctx, idx, "VF-TAIL-CALL", false,
+			          "bpf_tail_call in a subprogram called with %u bytes of stack in the frames "
+			          "below it: Linux allows tail calls from subprograms only below 256 bytes",
+			          below);
+	}
 	if (strcmp(h->name, "tail_call") == 0)
 		for (uint32_t i = 0; i < st->nrefs; i++) {
 			struct vf_finding *f =

@@ -280,6 +280,13 @@ START_TEST(tail_calls)
 	       "r6 = r1\n" SK_LOOKUP_TCP "if r0 == 0 goto +4\nr7 = r0\nr0 = *(u8 *)skb[0]\nr1 = r7\ncall 86\n"
 	       "r0 = 0\nexit\n",
 	       "VF-REF-LEAK");
+	/* from a subprogram: the frames below it must use less than 256 bytes of stack */
+	const char *deep = "r6 = r1\nr1 = 0\n*(u64 *)(r10 - 256) = r1\nr1 = r6\ncall f\nr0 = 2\nexit\nf:\n"
+	                   "r2 = map_by_idx(1) ll\nr3 = 0\ncall 12\nr0 = 0\nexit\n";
+	REJECT("xdp", deep, "VF-TAIL-CALL");
+	const char *shallow = "r6 = r1\nr1 = 0\n*(u64 *)(r10 - 128) = r1\nr1 = r6\ncall f\nr0 = 2\nexit\nf:\n"
+	                      "r2 = map_by_idx(1) ll\nr3 = 0\ncall 12\nr0 = 0\nexit\n";
+	PASS("xdp", shallow);
 	/* references must be released first */
 	REJECT("sched_cls",
 	       "r6 = r1\n" SK_LOOKUP_TCP
