@@ -1224,7 +1224,13 @@ static int do_helper(struct vf_actx *ctx, struct vf_state *st, uint32_t idx, int
 	/* the sk_lookup variant of bpf_sk_assign takes a socket or NULL (platform note) */
 	if (ctx->pt && strcmp(ctx->pt->name, "sk_lookup") == 0 && strcmp(h->name, "sk_assign") == 0)
 		hh.nullable[1] = 1;
-	if (!is_lock && !is_unlock) {
+	if (strcmp(h->name, "tail_call") == 0 && st->lock) {
+		struct vf_finding *f =
+		    vf_report(ctx, idx, "VF-TAIL-CALL", false, "bpf_tail_call while %s a bpf_spin_lock",
+		              st->lock == VF_LOCK_MAYBE ? "possibly holding" : "holding");
+		if (f)
+			vf_finding_set_hint(f, "call bpf_spin_unlock first");
+	} else if (!is_lock && !is_unlock) {
 		char what[64];
 		snprintf(what, sizeof(what), "call of bpf_%s", h->name);
 		vf_lock_check_held(ctx, st, idx, what);

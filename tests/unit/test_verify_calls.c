@@ -260,11 +260,12 @@ START_TEST(spin_locks)
 	       "VF-LOCK");
 	PASS("sched_cls", "r7 = r1\n" LOOKUP0 "r8 = r6\nr1 = r8\ncall 93\nr1 = r8\ncall 94\nr6 = r7\n"
 	                  "r0 = *(u8 *)skb[0]\nr0 = 0\nexit\n");
-	/* a tail call is a helper call */
-	REJECT("sched_cls",
-	       LOOKUP0 "r1 = r6\ncall 93\nr1 = r6\nr2 = map_by_idx(1) ll\nr3 = 0\ncall 12\nr1 = r6\ncall 94\n"
-	               "r0 = 0\nexit\n",
-	       "VF-LOCK");
+	/* a tail call under the lock is a tail-call rule */
+	const char *tail = "r7 = r1\n" LOOKUP0 "r1 = r6\ncall 93\nr1 = r7\nr2 = map_by_idx(1) ll\nr3 = 0\n"
+	                   "call 12\nr1 = r6\ncall 94\nr0 = 0\nexit\n";
+	struct outcome oc = run("sched_cls", tail, "VF-TAIL-CALL", true);
+	ck_assert_msg(!oc.accepted && oc.count == 1 && strstr(oc.all, "VF-HELPER-ARG") == NULL,
+	              "tail under lock:%s", oc.all);
 }
 END_TEST
 
