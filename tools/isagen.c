@@ -56,10 +56,10 @@ int main(int argc, char **argv)
 		put_str(f, e->mnemonic);
 		fputs(", ", f);
 		put_str(f, e->platform);
-		fprintf(f, ", %d, 0x%02x, %u, %u, %u, {%u, %u, %u, %u}, %d, %u, %u, %u, %u, %s, %s},\n",
+		fprintf(f, ", %d, 0x%02x, %u, %u, %u, {%u, %u, %u, %u}, %d, %u, %u, %u, %u, %s, %s, %u},\n",
 		        e->match_value, e->opcode, e->cls, e->mode, e->size, e->rule[0], e->rule[1],
 		        e->rule[2], e->rule[3], e->match_field, e->dst_role, e->group, e->sem, e->cpu,
-		        e->standard ? "true" : "false", e->wide ? "true" : "false");
+		        e->standard ? "true" : "false", e->wide ? "true" : "false", e->next_imm);
 	}
 	fputs("};\n\n", f);
 	fputs("static const struct isa_table table = {\n\t", f);

@@ -163,6 +163,7 @@ struct isa_entry {
 	uint8_t cpu;                   /* lowest LLVM -mcpu level (1..4) */
 	bool standard;                 /* false: platform extension outside RFC 9669 */
 	bool wide;                     /* occupies two slots (64-bit immediate load) */
+	uint8_t next_imm; /* wide only: rule for the second slot's imm (ISA_RULE_ZERO or ISA_RULE_ANY) */
 };
 
 struct isa_group {

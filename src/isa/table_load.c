@@ -213,6 +213,17 @@ static int parse_entry(json_t *row, size_t idx, const struct isa_group *groups, 
 	e->standard = std ? json_is_true(std) : true;
 	e->platform = dup_str(get_str(row, "platform"));
 	e->wide = json_is_true(json_object_get(row, "wide"));
+	/* next_imm: what the second slot's imm may hold; only wide encodings have one. */
+	e->next_imm = ISA_RULE_ANY;
+	json_t *next = json_object_get(row, "next_imm");
+	if (next) {
+		s = json_string_value(next);
+		if (!e->wide)
+			return BAD("%s: %s: \"next_imm\" is only for wide encodings", origin, mn);
+		if (!s || (strcmp(s, "zero") != 0 && strcmp(s, "any") != 0))
+			return BAD("%s: %s: \"next_imm\" must be zero or any", origin, mn);
+		e->next_imm = strcmp(s, "zero") == 0 ? ISA_RULE_ZERO : ISA_RULE_ANY;
+	}
 	if (!check_opcode_bits(e))
 		return BAD("%s: %s: opcode 0x%02x does not encode class %s mode %s", origin, mn, e->opcode,
 		           class_names[e->cls], mode_names[e->mode]);

@@ -37,7 +37,8 @@ struct einfo {
 	uint64_t zmask;
 	uint64_t regmask;
 	uint32_t imm_zmask;
-	uint32_t match_key; /* the selector value as the hot loop extracts it (masked to the field) */
+	uint32_t next_imm_zmask; /* wide loads whose second slot's imm is unused */
+	uint32_t match_key;      /* the selector value as the hot loop extracts it (masked to the field) */
 	/* The fast pass's jump delta is (off & off_sel) | (imm & imm_sel) | not_jump: the offset of
 	 * a jump, -1 for anything else (a harmless "jump" to itself). */
 	int32_t off_sel, imm_sel, not_jump;
@@ -273,6 +274,10 @@ static void check_wide_second(struct vctx *c, size_t i, const struct isa_entry *
 	if (s2->off)
 		add_finding(c, i + 1, s2, ISA_CHECK_RESERVED_FIELD, e, ISA_FIELD_OFF, s2->off, (int64_t)i,
 		            true);
+	/* next_imm is an operand only for some subtypes (src 0, 2, 6); otherwise it is unused. */
+	if (s2->imm && e->next_imm == ISA_RULE_ZERO)
+		add_finding(c, i + 1, s2, ISA_CHECK_RESERVED_FIELD, e, ISA_FIELD_IMM, s2->imm, (int64_t)i,
+		            true);
 }
 
 /* The bits of a selector field, as the hot loop extracts it. */
@@ -298,6 +303,7 @@ static void build_entry(struct vctx *c, size_t k)
 	ei->regmask = slot_word_mask(e->rule[ISA_FIELD_DST] == ISA_RULE_REG ? 0xf0 : 0,
 	                             e->rule[ISA_FIELD_SRC] == ISA_RULE_REG ? 0xf0 : 0, 0);
 	ei->imm_zmask = e->rule[ISA_FIELD_IMM] == ISA_RULE_ZERO ? 0xffffffffu : 0;
+	ei->next_imm_zmask = e->wide && e->next_imm == ISA_RULE_ZERO ? 0xffffffffu : 0;
 	ei->match_key = (uint32_t)e->match_value & key_mask_of(e->match_field);
 	ei->jump = (uint8_t)isa_jump_operand(e->sem);
 	ei->off_sel = ei->jump == ISA_JUMP_OFF ? -1 : 0;
@@ -568,7 +574,7 @@ static bool validate_fast(struct vctx *c, const struct op_info *ops)
 				return false;
 			uint64_t w2;
 			memcpy(&w2, &insns[i + 1], sizeof(w2));
-			anomaly |= w2 & head;
+			anomaly |= (w2 & head) | ((uint32_t)insns[i + 1].imm & ei->next_imm_zmask);
 			i++;
 			wide2[i / 8] |= (uint8_t)(1u << (i % 8));
 		}
@@ -807,7 +813,12 @@ char *isa_finding_message(const struct isa_validation *v, const struct isa_findi
 			         opcode, isa_class_name(opcode & 7), v->table->name ? v->table->name : "?");
 		break;
 	case ISA_CHECK_RESERVED_FIELD:
-		if (f->wide_second)
+		if (f->wide_second && f->field == ISA_FIELD_IMM)
+			snprintf(buf, len,
+			         "second slot of the wide load at insn %" PRId64
+			         ": next_imm is not used by %s and must be 0, found %s",
+			         f->aux, f->entry ? f->entry->mnemonic : "this encoding", val);
+		else if (f->wide_second)
 			snprintf(buf, len,
 			         "second slot of the wide load at insn %" PRId64
 			         ": %s is reserved and must be 0, "

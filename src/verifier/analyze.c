@@ -1064,7 +1064,7 @@ int vf_analyze(struct vf_ctx *V)
 	              A.head_cnt * (sizeof(*A.heads) + sizeof(uint32_t) + sizeof(uint64_t)) +
 	              A.loop_cnt * (sizeof(*A.loops) + sizeof(uint32_t)) + A.thr_cnt * sizeof(uint64_t) +
 	              cfg->bytes + w->bytes;
-	struct vf_state *init = vf_state_new(&A.mem);
+	struct vf_state *init = vf_state_new_counted(&A.mem);
 	if (!init) {
 		rc = bpfc_error_set(V->err, BPFC_ERR_NOMEM, "out of memory in the analysis");
 		goto out;

@@ -8,10 +8,27 @@
 
 const char *vf_rtype_name(unsigned t)
 {
-	static const char *const names[] = {
-	    "uninit",   "scalar",      "ctx",     "stack",     "pkt",
-	    "pkt_meta", "pkt_end",     "map_ptr", "map_value", "map_value_or_null",
-	    "mem",      "mem_or_null", "func",    "unusable"};
+	static const char *const names[] = {"uninit",
+	                                    "scalar",
+	                                    "ctx",
+	                                    "stack",
+	                                    "pkt",
+	                                    "pkt_meta",
+	                                    "pkt_end",
+	                                    "map_ptr",
+	                                    "map_value",
+	                                    "map_value_or_null",
+	                                    "mem",
+	                                    "mem_or_null",
+	                                    "func",
+	                                    "unusable",
+	                                    "map_ptr_or_null",
+	                                    "sock",
+	                                    "sock_or_null",
+	                                    "sock_common",
+	                                    "sock_common_or_null",
+	                                    "tcp_sock",
+	                                    "tcp_sock_or_null"};
 	return t < sizeof(names) / sizeof(names[0]) ? names[t] : "?";
 }
 
@@ -82,6 +99,18 @@ void vf_describe_reg(const struct vf_actx *ctx, const struct vf_reg *r, char *bu
 		snprintf(buf, len, "pkt(off=%s, range=%d)", n, r->pkt_range);
 		return;
 	case VT_FUNC: snprintf(buf, len, "func(insn=%u)", r->size); return;
+	case VT_SOCK:
+	case VT_SOCK_OR_NULL:
+	case VT_SOCK_COMMON:
+	case VT_SOCK_COMMON_OR_NULL:
+	case VT_TCP_SOCK:
+	case VT_TCP_SOCK_OR_NULL:
+		if (r->ref)
+			snprintf(buf, len, "%s(reference acquired at insn %u)", vf_rtype_name(r->type),
+			         r->ref - 1);
+		else
+			snprintf(buf, len, "%s(held by the kernel)", vf_rtype_name(r->type));
+		return;
 	default:
 		off_str(r, n, sizeof(n));
 		snprintf(buf, len, "%s(off=%s)", vf_rtype_name(r->type), n);
@@ -114,6 +143,17 @@ void vf_describe_state(const struct vf_actx *ctx, const struct vf_state *st, cha
 		char d[256];
 		vf_describe_reg(ctx, &st->r[i], d, sizeof(d));
 		int k = snprintf(buf + used, len - used, "%sr%d=%s", used ? " " : "", i, d);
+		if (k < 0)
+			return;
+		used += (size_t)k;
+	}
+	if (st->lock && used < len) {
+		uint64_t mi = (st->lock >> 32) - 1;
+		int k = st->lock == VF_LOCK_MAYBE
+		            ? snprintf(buf + used, len - used, " lock=maybe")
+		            : snprintf(buf + used, len - used, " lock(map=%s, off=%u)",
+		                       mi < ctx->map_cnt && ctx->maps[mi].name ? ctx->maps[mi].name : "?",
+		                       (unsigned)(st->lock & 0xffffffffu));
 		if (k < 0)
 			return;
 		used += (size_t)k;

@@ -42,10 +42,22 @@ enum vf_arg {
 	A_STACK_OR_NULL,
 	A_RINGBUF_MEM, /* released */
 	A_CONST_STR,   /* NUL-terminated string in a read-only map value */
+	A_SOCK_COMMON, /* a non-NULL socket pointer of any kind (calls_sock.c) */
+	A_SPIN_LOCK,   /* the struct bpf_spin_lock in a map value (calls_lock.c) */
 	A_UNSUPPORTED, /* a kind the engine does not model yet */
 };
 
-enum vf_ret { R_INT, R_VOID, R_MAP_VALUE, R_MAP_VALUE_OR_NULL, R_MEM_OR_NULL, R_UNSUPPORTED };
+enum vf_ret {
+	R_INT,
+	R_VOID,
+	R_MAP_VALUE,
+	R_MAP_VALUE_OR_NULL,
+	R_MEM_OR_NULL,
+	R_UNSUPPORTED,
+	R_SOCK_OR_NULL, /* socket pointers, or NULL (calls_sock.c) */
+	R_SOCK_COMMON_OR_NULL,
+	R_TCP_SOCK_OR_NULL,
+};
 
 /* A helper prototype translated from the platform's. */
 struct vf_helper {

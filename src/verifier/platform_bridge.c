@@ -23,6 +23,9 @@ static uint8_t arg_kind(const struct plat_arg *a, const char **unsupported)
 	case PLAT_ARG_PTR_TO_FUNC: return A_FUNC;
 	case PLAT_ARG_PTR_TO_RINGBUF_MEM: return A_RINGBUF_MEM;
 	case PLAT_ARG_PTR_TO_CONST_STR: return A_CONST_STR;
+	case PLAT_ARG_PTR_TO_SOCK_COMMON:
+	case PLAT_ARG_PTR_TO_BTF_SOCK_COMMON: return A_SOCK_COMMON;
+	case PLAT_ARG_PTR_TO_SPIN_LOCK: return A_SPIN_LOCK;
 	default:
 		if (!*unsupported)
 			*unsupported = plat_arg_kind_name(a->kind);
@@ -66,6 +69,9 @@ int vf_helper_get(const struct plat_platform *plat, int32_t id, struct vf_helper
 		out->ret = R_MEM_OR_NULL;
 		out->ret_size_arg = ph->ret.size_arg;
 		break;
+	case PLAT_RET_SOCKET_OR_NULL: out->ret = R_SOCK_OR_NULL; break;
+	case PLAT_RET_SOCK_COMMON_OR_NULL: out->ret = R_SOCK_COMMON_OR_NULL; break;
+	case PLAT_RET_TCP_SOCK_OR_NULL: out->ret = R_TCP_SOCK_OR_NULL; break;
 	default:
 		out->ret = R_UNSUPPORTED;
 		out->unsupported_ret = plat_ret_kind_name(ph->ret.kind);

@@ -277,7 +277,12 @@ struct vf_frame *vf_frame_mut(struct vf_state *s, uint32_t i)
 	return c;
 }
 
-struct vf_state *vf_state_new(struct vf_memacct *acct)
+struct vf_state *vf_state_new(void)
+{
+	return vf_state_new_counted(NULL);
+}
+
+struct vf_state *vf_state_new_counted(struct vf_memacct *acct)
 {
 	struct vf_state *s = calloc(1, sizeof(*s));
 	if (!s)
@@ -307,6 +312,7 @@ bool vf_state_copy(struct vf_state *dst, const struct vf_state *src)
 	memcpy(dst->refs, src->refs, sizeof(dst->refs));
 	dst->nrefs = src->nrefs;
 	dst->may_goto = src->may_goto;
+	dst->lock = src->lock;
 	dst->path_n = src->path_n;
 	memcpy(dst->path, src->path, sizeof(dst->path));
 	return true;
@@ -445,7 +451,7 @@ bool vf_state_same_shape(const struct vf_state *a, const struct vf_state *b, boo
 		for (int i = 0; i < VF_NREGS; i++)
 			if (bool_class(&a->r[i]) != bool_class(&b->r[i]))
 				return false;
-	if (!vf_state_same_calls(a, b) || a->nrefs != b->nrefs)
+	if (!vf_state_same_calls(a, b) || a->nrefs != b->nrefs || a->lock != b->lock)
 		return false;
 	if (memcmp(a->refs, b->refs, a->nrefs * sizeof(a->refs[0])) != 0)
 		return false;
@@ -502,12 +508,23 @@ static void delta_join(struct vf_reg *d, const struct vf_reg *s, bool widen)
 
 static bool is_nullable_base(uint8_t t)
 {
-	return t == VT_MAP_VALUE || t == VT_MAP_VALUE_OR_NULL || t == VT_MEM || t == VT_MEM_OR_NULL;
+	return t == VT_MAP_VALUE || t == VT_MAP_VALUE_OR_NULL || t == VT_MEM || t == VT_MEM_OR_NULL ||
+	       (t >= VT_SOCK && t <= VT_TCP_SOCK_OR_NULL);
 }
 
 static uint8_t or_null(uint8_t t)
 {
-	return (t == VT_MAP_VALUE || t == VT_MAP_VALUE_OR_NULL) ? VT_MAP_VALUE_OR_NULL : VT_MEM_OR_NULL;
+	switch (t) {
+	case VT_MAP_VALUE:
+	case VT_MAP_VALUE_OR_NULL: return VT_MAP_VALUE_OR_NULL;
+	case VT_SOCK:
+	case VT_SOCK_OR_NULL: return VT_SOCK_OR_NULL;
+	case VT_SOCK_COMMON:
+	case VT_SOCK_COMMON_OR_NULL: return VT_SOCK_COMMON_OR_NULL;
+	case VT_TCP_SOCK:
+	case VT_TCP_SOCK_OR_NULL: return VT_TCP_SOCK_OR_NULL;
+	default: return VT_MEM_OR_NULL;
+	}
 }
 
 static bool is_null_const(const struct vf_reg *r)
@@ -707,6 +724,8 @@ void vf_state_join(struct vf_state *dst, const struct vf_state *src, bool widen,
 	for (uint32_t i = 0; i < src->nrefs; i++)
 		vf_state_add_ref(dst, src->refs[i]);
 	dst->may_goto = dst->may_goto && src->may_goto;
+	if (dst->lock != src->lock)
+		dst->lock = VF_LOCK_MAYBE;
 	vf_state_canon(dst, head_tag);
 }
 
@@ -723,7 +742,8 @@ static bool reg_eq(const struct vf_reg *a, const struct vf_reg *b)
 
 bool vf_state_eq(const struct vf_state *a, const struct vf_state *b)
 {
-	if (!vf_state_same_calls(a, b) || a->nrefs != b->nrefs || a->may_goto != b->may_goto)
+	if (!vf_state_same_calls(a, b) || a->nrefs != b->nrefs || a->may_goto != b->may_goto ||
+	    a->lock != b->lock)
 		return false;
 	if (memcmp(a->refs, b->refs, a->nrefs * sizeof(a->refs[0])) != 0)
 		return false;

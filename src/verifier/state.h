@@ -56,6 +56,14 @@ enum vf_rtype {
 	VT_FUNC,            /* address of a subprogram (callback) */
 	VT_UNUSABLE,        /* different types joined: any use is reported */
 	VT_MAP_PTR_OR_NULL, /* inner map of a map-in-map lookup, or NULL */
+	/* socket pointers (src/verifier/calls_sock.c): struct bpf_sock, its common part, and
+	 * struct bpf_tcp_sock; size bit VF_SOCK_DERIVED: shares the reference of another pointer */
+	VT_SOCK,
+	VT_SOCK_OR_NULL,
+	VT_SOCK_COMMON,
+	VT_SOCK_COMMON_OR_NULL,
+	VT_TCP_SOCK,
+	VT_TCP_SOCK_OR_NULL,
 };
 
 /* Per loop head: the value is base@head + [dmin, dmax], where base is the location (register or
@@ -132,6 +140,9 @@ struct vf_state {
 	uint32_t refs[VF_MAX_REFS]; /* acquired reference ids, sorted */
 	uint32_t nrefs;
 	bool may_goto; /* a may_goto was passed since the innermost loop head */
+	/* the bpf_spin_lock held (src/verifier/calls_lock.c): 0 none, else VF_LOCK_KEY(map, off),
+	 * or VF_LOCK_MAYBE where paths holding different locks were joined */
+	uint64_t lock;
 	/* the last branch decisions on one path that reached this state (oldest first), for
 	 * findings; not part of the lattice (joins keep the destination's) */
 	uint8_t path_n;
@@ -144,6 +155,9 @@ struct vf_state {
 /* Records a branch decision in s's short path. */
 void vf_state_add_branch(struct vf_state *s, uint32_t insn, bool taken);
 
+#define VF_LOCK_KEY(map, off) ((((uint64_t)(map) + 1) << 32) | (uint32_t)(off))
+#define VF_LOCK_MAYBE UINT64_MAX
+
 #define VF_NONE_SLOT UINT32_MAX
 #define VF_PKT_BEYOND (-1)
 
@@ -155,7 +169,9 @@ bool vf_reg_is_ptr(const struct vf_reg *r);
 /* Allocation: a state with one empty frame (registers uninitialised), its memory counted in acct
  * (may be NULL), as is that of every state, frame and spill array later made from it. NULL on
  * out-of-memory. */
-struct vf_state *vf_state_new(struct vf_memacct *acct);
+struct vf_state *vf_state_new_counted(struct vf_memacct *acct);
+/* The same, not counted. */
+struct vf_state *vf_state_new(void);
 struct vf_state *vf_state_dup(const struct vf_state *s);
 /* Copies src into dst (dst's frames are reused or (re)allocated). Returns false on out-of-memory. */
 bool vf_state_copy(struct vf_state *dst, const struct vf_state *src);

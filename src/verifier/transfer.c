@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "verifier/branch.h"
+#include "verifier/calls.h"
 #include "verifier/engine.h"
 
 enum { ACC_READ = 1, ACC_WRITE = 2 };
@@ -144,9 +145,23 @@ struct null_mark {
 static void mark_null_fn(struct vf_reg *r, void *arg)
 {
 	struct null_mark *m = arg;
-	if ((r->type != VT_MAP_VALUE_OR_NULL && r->type != VT_MEM_OR_NULL && r->type != VT_MAP_PTR_OR_NULL) ||
+	if ((r->type != VT_MAP_VALUE_OR_NULL && r->type != VT_MEM_OR_NULL && r->type != VT_MAP_PTR_OR_NULL &&
+	     !vf_sock_nullable(r->type)) ||
 	    r->nid != m->nid)
 		return;
+	if (vf_sock_nullable(r->type)) {
+		if (!m->is_null) {
+			r->type = vf_sock_nonnull(r->type);
+			return;
+		}
+		/* a derived pointer (bpf_sk_fullsock) that is NULL leaves its parent's reference held */
+		if (r->ref && !(r->size & VF_SOCK_DERIVED))
+			m->released_ref = r->ref;
+		uint32_t origin = r->origin;
+		vf_reg_scalar(r, vn_const(0));
+		r->origin = origin;
+		return;
+	}
 	if (m->is_null) {
 		if (r->ref)
 			m->released_ref = r->ref;
@@ -229,7 +244,7 @@ static void pkt_invalidate_fn(struct vf_reg *r, void *arg)
 static void ref_invalidate_fn(struct vf_reg *r, void *arg)
 {
 	uint32_t ref = *(uint32_t *)arg;
-	if (r->ref == ref && (r->type == VT_MEM || r->type == VT_MEM_OR_NULL)) {
+	if (r->ref == ref && (r->type == VT_MEM || r->type == VT_MEM_OR_NULL || vf_sock_type(r->type))) {
 		uint32_t origin = r->origin;
 		memset(r, 0, sizeof(*r));
 		r->type = VT_UNUSABLE;
@@ -581,6 +596,17 @@ static void access_ctx(struct vf_actx *ctx, struct vf_state *st, struct access *
 		                                                     : VT_PKT_META;
 		a->loaded.v = vn_const(0);
 		return;
+	case PLAT_FIELD_SOCK_COMMON:
+	case PLAT_FIELD_SOCK_COMMON_OR_NULL:
+	case PLAT_FIELD_SOCKET:
+	case PLAT_FIELD_SOCKET_OR_NULL:
+		/* a socket the kernel holds for the program: no reference to release */
+		memset(&a->loaded, 0, sizeof(a->loaded));
+		a->loaded.type = vf_sock_field_type(fd->kind);
+		a->loaded.v = vn_const(0);
+		if (vf_sock_nullable(a->loaded.type))
+			a->loaded.nid = 0x20000000u | (++ctx->id_gen & 0x1fffffffu);
+		return;
 	default:
 		vf_report(ctx, a->idx, "VF-UNSUPPORTED", false,
 		          "context field '%s' holds a %s pointer, which bpfcheck does not model yet",
@@ -644,6 +670,20 @@ static void access_mem(struct vf_actx *ctx, struct vf_state *st, struct access *
 		a->loaded.v = size_range((unsigned)a->size_hi);
 	switch (p->type) {
 	case VT_UNINIT: check_init(ctx, st, a->idx, a->regno); return;
+	case VT_SOCK:
+	case VT_SOCK_COMMON:
+	case VT_TCP_SOCK:
+		if (a->helper) {
+			vf_report(ctx, a->idx, "VF-HELPER-ARG", false,
+			          "a socket (r%d) cannot be passed as helper memory", a->regno);
+			return;
+		}
+		vf_sock_access(ctx, a->idx, a->regno, p, a->off, a->size_hi, (a->acc & ACC_WRITE) != 0,
+		               a->atomic, &a->loaded);
+		return;
+	case VT_SOCK_OR_NULL:
+	case VT_SOCK_COMMON_OR_NULL:
+	case VT_TCP_SOCK_OR_NULL:
 	case VT_MAP_VALUE_OR_NULL:
 	case VT_MAP_PTR_OR_NULL:
 	case VT_MEM_OR_NULL: {
@@ -676,6 +716,17 @@ static void access_mem(struct vf_actx *ctx, struct vf_state *st, struct access *
 			vf_report(ctx, a->idx, "VF-POINTER-LEAK", true,
 			          "a %s pointer is stored into map '%s', where user space can read it",
 			          vf_rtype_name(a->val->type), map_name(ctx, p));
+		int64_t lk = m && !a->helper ? vf_lock_offset(ctx, p->map) : -1;
+		if (lk >= 0) {
+			int64_t lo, hi;
+			ptr_off_range(p, a->off, &lo, &hi);
+			if (lo < lk + 4 && hi + (int64_t)a->size_hi > lk)
+				vf_report(
+				    ctx, a->idx, "VF-LOCK", false,
+				    "the struct bpf_spin_lock of map '%s' (offset %lld) may only be used "
+				    "through bpf_spin_lock/bpf_spin_unlock, not loaded or stored",
+				    map_name(ctx, p), (long long)lk);
+		}
 		access_sized(ctx, st, a, p, m ? m->value_size : 0, "VF-MAP-VALUE-BOUNDS", "map value");
 		return;
 	}
@@ -790,6 +841,7 @@ static void do_ptr_arith(struct vf_actx *ctx, struct vf_state *st, uint32_t idx,
 		res.off += k;
 		memcpy(res.dl, ptr->dl, sizeof(res.dl));
 		vf_reg_delta_add(&res, k, k);
+		vf_unpriv_ptr_arith(ctx, idx, dst, sc, sc_reg, &res);
 		st->r[dst] = res;
 		return;
 	}
@@ -814,6 +866,7 @@ static void do_ptr_arith(struct vf_actx *ctx, struct vf_state *st, uint32_t idx,
 		res.pkt_range = 0;
 	}
 	vf_reg_delta_clear(&res);
+	vf_unpriv_ptr_arith(ctx, idx, dst, sc, sc_reg, &res);
 	st->r[dst] = res;
 }
 
@@ -1048,6 +1101,24 @@ static bool pointer_cond(struct vf_actx *ctx, uint32_t idx, struct vf_state *tak
 	bool azero = is_zero_const(A);
 	if (!ap && !bp)
 		return false;
+	if (!ctx->opts->privileged) {
+		/* Linux without allow_ptr_leaks: a pointer may only be NULL-checked (a nullable one,
+		 * against the constant 0) or compared with another packet pointer */
+		bool pkt_pair = B && (A->type == VT_PKT || A->type == VT_PKT_END || A->type == VT_PKT_META) &&
+		                (B->type == VT_PKT || B->type == VT_PKT_END || B->type == VT_PKT_META);
+		bool null_check = ap && !bp && bzero && !is32 && (sem == ISA_SEM_JEQ || sem == ISA_SEM_JNE) &&
+		                  (A->type == VT_MAP_VALUE_OR_NULL || A->type == VT_MEM_OR_NULL ||
+		                   A->type == VT_MAP_PTR_OR_NULL || vf_sock_nullable(A->type));
+		if (!pkt_pair && !null_check) {
+			struct vf_finding *f = vf_report(
+			    ctx, idx, "VF-POINTER-COMPARE", false,
+			    "r%d (%s) is compared: unprivileged loads may only NULL-check a pointer "
+			    "that may be NULL or compare packet pointers",
+			    bp ? rb : ra, vf_rtype_name(bp ? B->type : A->type));
+			note_reg(ctx, f, fall, bp ? rb : ra);
+			return true;
+		}
+	}
 	if (is32) {
 		vf_report(ctx, idx, "VF-POINTER-COMPARE", true, "32-bit comparison of a pointer");
 		return true;
@@ -1057,7 +1128,7 @@ static bool pointer_cond(struct vf_actx *ctx, uint32_t idx, struct vf_state *tak
 		int preg = ap ? ra : rb;
 		struct vf_reg *P = &fall->r[preg];
 		bool nullable = P->type == VT_MAP_VALUE_OR_NULL || P->type == VT_MEM_OR_NULL ||
-		                P->type == VT_MAP_PTR_OR_NULL;
+		                P->type == VT_MAP_PTR_OR_NULL || vf_sock_nullable(P->type);
 		unsigned eq_sem = sem;
 		if (eq_sem != ISA_SEM_JEQ && eq_sem != ISA_SEM_JNE) {
 			/* ordering against NULL: only "p > 0"/"p != 0" style make sense; no refinement */
@@ -1173,7 +1244,47 @@ static int do_helper(struct vf_actx *ctx, struct vf_state *st, uint32_t idx, int
 		vf_report(ctx, idx, "VF-HELPER-UNAVAILABLE", false, "%s programs cannot call bpf_%s (#%d)%s",
 		          ctx->pt->name, h->name, id, ctx->opts->privileged ? "" : " without privileges");
 	}
-	int map_reg = -1;
+	bool is_lock = strcmp(h->name, "spin_lock") == 0, is_unlock = strcmp(h->name, "spin_unlock") == 0;
+	/* the sk_lookup variant of bpf_sk_assign takes a socket or NULL (platform note) */
+	if (ctx->pt && strcmp(ctx->pt->name, "sk_lookup") == 0 && strcmp(h->name, "sk_assign") == 0)
+		hh.nullable[1] = 1;
+	if (strcmp(h->name, "tail_call") == 0 && st->lock) {
+		struct vf_finding *f =
+		    vf_report(ctx, idx, "VF-TAIL-CALL", false, "bpf_tail_call while %s a bpf_spin_lock",
+		              st->lock == VF_LOCK_MAYBE ? "possibly holding" : "holding");
+		if (f)
+			vf_finding_set_hint(f, "call bpf_spin_unlock first");
+	} else if (!is_lock && !is_unlock) {
+		char what[64];
+		snprintf(what, sizeof(what), "call of bpf_%s", h->name);
+		vf_lock_check_held(ctx, st, idx, what);
+	}
+	if (strcmp(h->name, "tail_call") == 0 && st->nframes > 1 && ctx->fdepth && ctx->cfg) {
+		/* Linux check_max_stack_depth: a subprogram with a tail call must be reached with less
+		 * than 256 bytes of stack in the frames below it (each rounded up to 32 bytes) */
+		uint32_t below = 0;
+		for (uint32_t f = 0; f + 1 < st->nframes; f++) {
+			uint32_t fi = vf_cfg_func_of(ctx->cfg, st->fr[f]->func_start);
+			uint32_t d = fi != VF_NONE ? ctx->fdepth[fi] : st->fr[f]->depth;
+			below += ((d ? d : 1) + 31) & ~31u;
+		}
+		if (below >= 256)
+			vf_report(ctx, idx, "VF-TAIL-CALL", false,
+			          "bpf_tail_call in a subprogram called with %u bytes of stack in the frames "
+			          "below it: Linux allows tail calls from subprograms only below 256 bytes",
+			          below);
+	}
+	if (strcmp(h->name, "tail_call") == 0)
+		for (uint32_t i = 0; i < st->nrefs; i++) {
+			struct vf_finding *f =
+			    vf_report(ctx, idx, "VF-TAIL-CALL", false,
+			              "bpf_tail_call while holding the reference acquired at instruction %u: "
+			              "a successful tail call never returns, so it would leak",
+			              st->refs[i] - 1);
+			if (f)
+				vf_finding_add_related(f, st->refs[i] - 1, "the reference was acquired here");
+		}
+	int map_reg = -1, sock_reg = -1;
 	uint64_t key_size = 0, value_size = 0;
 	uint64_t alloc_size = 0;
 	uint32_t cb_target = VF_NONE_SLOT;
@@ -1288,6 +1399,49 @@ static int do_helper(struct vf_actx *ctx, struct vf_state *st, uint32_t idx, int
 			break;
 		}
 		case A_SIZE: break;
+		case A_SPIN_LOCK: f = vf_lock_call(ctx, st, idx, r, is_lock, h->name); break;
+		case A_SOCK_COMMON: {
+			char d[160];
+			vf_describe_reg(ctx, R, d, sizeof(d));
+			if (h->nullable[i] && !h->release && (is_zero_const(R) || vf_sock_nullable(R->type)))
+				break;
+			if (vf_sock_nullable(R->type)) {
+				f = vf_report(
+				    ctx, idx, "VF-HELPER-ARG", false,
+				    "argument r%d of bpf_%s may be NULL (%s): check it against NULL "
+				    "first",
+				    r, h->name, d);
+				note_reg(ctx, f, st, r);
+				f = NULL;
+				mark_reg_null(st, R, false);
+			}
+			if (!vf_sock_type(R->type)) {
+				f = vf_report(
+				    ctx, idx, h->release ? "VF-REF-RELEASE" : "VF-HELPER-ARG", false,
+				    "argument r%d of bpf_%s must be a socket pointer%s: %s", r, h->name,
+				    R->type == VT_UNUSABLE ? " (released already, or not a socket on "
+				                             "every path)"
+				                           : "",
+				    d);
+				break;
+			}
+			sock_reg = r;
+			if (!h->release)
+				break;
+			if (!R->ref || !vf_state_has_ref(st, R->ref)) {
+				f = vf_report(
+				    ctx, idx, "VF-REF-RELEASE", false,
+				    R->ref ? "bpf_%s: the socket in r%d was released already"
+				           : "bpf_%s: the socket in r%d was not acquired by the program "
+				             "(only sockets from a lookup may be released)",
+				    h->name, r);
+				break;
+			}
+			uint32_t ref = R->ref;
+			vf_state_del_ref(st, ref);
+			for_each_reg(st, ref_invalidate_fn, &ref);
+			break;
+		}
 		case A_CONST_STR: {
 			const struct bpfc_map *m = R->type == VT_MAP_VALUE ? map_of(ctx, R) : NULL;
 			if (!m || m->kind != BPFC_MAP_RODATA)
@@ -1403,7 +1557,20 @@ static int do_helper(struct vf_actx *ctx, struct vf_state *st, uint32_t idx, int
 				r0.origin = idx + 1;
 				break;
 			}
-			if (mt && (mt->lookup == PLAT_LOOKUP_SOCKET || mt->lookup == PLAT_LOOKUP_XDP_SOCK)) {
+			if (mt && mt->lookup == PLAT_LOOKUP_SOCKET) {
+				/* sockmap/sockhash: a socket reference to release, or NULL */
+				memset(&r0, 0, sizeof(r0));
+				r0.type = VT_SOCK_OR_NULL;
+				r0.nid = 0x20000000u | (++ctx->id_gen & 0x1fffffffu);
+				r0.v = vn_const(0);
+				r0.origin = idx + 1;
+				r0.ref = idx + 1;
+				if (!vf_state_add_ref(st, r0.ref))
+					vf_report(ctx, idx, "VF-LIMIT-REACHED", false,
+					          "more than %d references held at once", VF_MAX_REFS);
+				break;
+			}
+			if (mt && mt->lookup == PLAT_LOOKUP_XDP_SOCK) {
 				vf_report(
 				    ctx, idx, "VF-HELPER-UNKNOWN", false,
 				    "lookups in map '%s' return sockets, which bpfcheck does not model yet",
@@ -1432,6 +1599,26 @@ static int do_helper(struct vf_actx *ctx, struct vf_state *st, uint32_t idx, int
 			if (!vf_state_add_ref(st, r0.ref))
 				vf_report(ctx, idx, "VF-LIMIT-REACHED", false,
 				          "more than %d references held at once", VF_MAX_REFS);
+		}
+		break;
+	case R_SOCK_OR_NULL:
+	case R_SOCK_COMMON_OR_NULL:
+	case R_TCP_SOCK_OR_NULL:
+		memset(&r0, 0, sizeof(r0));
+		r0.type = vf_sock_ret_type(h->ret);
+		r0.nid = 0x20000000u | (++ctx->id_gen & 0x1fffffffu);
+		r0.v = vn_const(0);
+		r0.origin = idx + 1;
+		if (h->acquire) {
+			r0.ref = idx + 1;
+			if (!vf_state_add_ref(st, r0.ref))
+				vf_report(ctx, idx, "VF-LIMIT-REACHED", false,
+				          "more than %d references held at once", VF_MAX_REFS);
+		} else if (sock_reg >= 0 && st->r[sock_reg].ref &&
+		           (strcmp(h->name, "sk_fullsock") == 0 || strcmp(h->name, "tcp_sock") == 0)) {
+			/* a view of the argument: the same reference, released with it */
+			r0.ref = st->r[sock_reg].ref;
+			r0.size = VF_SOCK_DERIVED;
 		}
 		break;
 	}
@@ -1502,6 +1689,7 @@ static int do_exit(struct vf_actx *ctx, struct vf_state *st, uint32_t idx, struc
 		vf_reg_unknown(r0);
 	}
 	if (st->nframes == 1) {
+		vf_lock_check_held(ctx, st, idx, "exit");
 		if (vf_reg_is_ptr(r0) || r0->type == VT_UNUSABLE) {
 			struct vf_finding *f = vf_report(ctx, idx, "VF-POINTER-LEAK", true,
 			                                 "the program returns a pointer (%s) as its result",
@@ -1527,8 +1715,16 @@ static int do_exit(struct vf_actx *ctx, struct vf_state *st, uint32_t idx, struc
 			              "at instruction %u",
 			              st->refs[i] - 1);
 			if (f) {
-				vf_finding_add_related(f, st->refs[i] - 1, "the reference was acquired here");
-				vf_finding_set_hint(f, "submit or discard the record on every path");
+				uint32_t at = st->refs[i] - 1;
+				const struct plat_helper *ph = NULL;
+				bool rec = at < ctx->n && ctx->prog->insns[at].src == 0 &&
+				           plat_helper_lookup(ctx->plat, ctx->prog->insns[at].imm, &ph) ==
+				               PLAT_HELPER_OK &&
+				           ph && strncmp(ph->name, "ringbuf", 7) == 0;
+				vf_finding_add_related(f, at, "the reference was acquired here");
+				vf_finding_set_hint(
+				    f, rec ? "submit or discard the record on every path"
+				           : "release the socket with bpf_sk_release on every path");
 			}
 		}
 		return 0;
@@ -1703,6 +1899,10 @@ int vf_transfer(struct vf_actx *ctx, uint32_t idx, struct vf_state *st, struct v
 			if (vf_reg_is_ptr(&val)) {
 				vf_report(ctx, idx, "VF-POINTER-LEAK", true,
 				          "atomic operation with a pointer operand");
+			} else if (e->sem == ISA_SEM_ATOMIC_CMPXCHG && vf_reg_is_ptr(&st->r[0])) {
+				/* the value compared with is stored nowhere, but Linux counts it as a leak */
+				vf_report(ctx, idx, "VF-POINTER-LEAK", true,
+				          "atomic compare-and-exchange with a pointer in r0");
 			}
 			bool fetches = e->sem != ISA_SEM_ATOMIC_ADD && e->sem != ISA_SEM_ATOMIC_OR &&
 			               e->sem != ISA_SEM_ATOMIC_AND && e->sem != ISA_SEM_ATOMIC_XOR;
@@ -1727,6 +1927,13 @@ int vf_transfer(struct vf_actx *ctx, uint32_t idx, struct vf_state *st, struct v
 						          "a spilled %s pointer",
 						          e->size, vf_rtype_name(fr->sp->r[slot].type));
 					} else if (vf_reg_is_ptr(&fr->sp->r[slot])) {
+						if (!ctx->opts->privileged)
+							vf_report(ctx, idx, "VF-POINTER-LEAK", false,
+							          "atomic operation on a stack slot "
+							          "holding a spilled %s pointer: "
+							          "unprivileged loads may not read "
+							          "it this way",
+							          vf_rtype_name(fr->sp->r[slot].type));
 						have_old_reg = true;
 						old_reg = fr->sp->r[slot];
 					} else {
@@ -1771,6 +1978,14 @@ int vf_transfer(struct vf_actx *ctx, uint32_t idx, struct vf_state *st, struct v
 				          "programs");
 			if (e->sem == ISA_SEM_LD_IND)
 				check_init(ctx, st, idx, s->src);
+			/* a legacy packet load past the end exits the program */
+			vf_lock_check_held(ctx, st, idx, "a legacy packet load (ld_abs/ld_ind)");
+			for (uint32_t i = 0; i < st->nrefs; i++)
+				vf_report(
+				    ctx, idx, "VF-REF-LEAK", false,
+				    "a legacy packet load (ld_abs/ld_ind) may exit the program while it "
+				    "holds the reference acquired at instruction %u",
+				    st->refs[i] - 1);
 			for (int i = 1; i <= 5; i++)
 				vf_reg_uninit(&st->r[i]);
 			set_scalar(st, 0, size_range(e->size), idx);
@@ -1908,8 +2123,7 @@ int vf_transfer(struct vf_actx *ctx, uint32_t idx, struct vf_state *st, struct v
 	}
 	case ISA_SEM_CALL_BTF:
 		vf_report(ctx, idx, "VF-HELPER-UNKNOWN", false,
-		          "kfunc calls (call with src=2, BTF id %d) are not supported by bpfcheck yet",
-		          s->imm);
+		          "kfunc calls need kernel BTF; not supported (call with src=2, BTF id %d)", s->imm);
 		return 0;
 	case ISA_SEM_CALLX:
 	case ISA_SEM_GOTOX:
@@ -1946,6 +2160,11 @@ int vf_transfer(struct vf_actx *ctx, uint32_t idx, struct vf_state *st, struct v
 			t_ok = apply_scalar_cond(taken, cmp, is32, ra, rb, bconst);
 			f_ok = apply_scalar_cond(st, vf_cmp_negate((enum vf_cmp)cmp), is32, ra, rb, bconst);
 		}
+	}
+	if (!ctx->opts->privileged && t_ok != f_ok) {
+		/* Spectre v1: for unprivileged loads Linux also verifies the side of a decided branch
+		 * the CPU may run speculatively, from the state before the comparison */
+		t_ok = f_ok = true;
 	}
 	vf_state_add_branch(st, idx, false);
 	vf_state_add_branch(taken, idx, true);

@@ -50,6 +50,10 @@ struct vf_pass {
 /* The abstract-interpretation pass (src/verifier/analyze.c, specs/verifier.md). */
 int vf_analyze(struct vf_ctx *ctx);
 
+/* Unprivileged loads: refuses bpf-to-bpf calls, kfunc calls and function addresses anywhere in
+ * the program (src/verifier/unpriv.c); nothing for privileged loads. */
+int vf_pass_unpriv(struct vf_ctx *ctx);
+
 /* The passes in run order, terminated by {NULL, NULL}. */
 extern const struct vf_pass vf_passes[];
 

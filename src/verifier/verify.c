@@ -142,6 +142,7 @@ static int pass_structure(struct vf_ctx *ctx)
 
 const struct vf_pass vf_passes[] = {
     {"size", pass_size},
+    {"unpriv", vf_pass_unpriv},
     {"cfg", pass_cfg},
     {"wto", pass_wto},
     {"structure", pass_structure},

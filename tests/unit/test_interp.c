@@ -367,8 +367,11 @@ START_TEST(lddw_and_platform_lddw)
 {
 	struct isa_slot p[] = {S(0x18, 0, 0, 0, 0x55667788), S(0, 0, 0, 0, 0x11223344), EXIT};
 	ck_assert_uint_eq(run_ok(p, N(p), NULL, 0), 0x1122334455667788ull);
-	p[0].src = 1; /* map_by_fd: needs a platform */
+	p[0].src = 1; /* map_by_fd with a next_imm, which that subtype does not use: invalid */
 	struct isa_interp_result res = run(p, N(p), NULL, 0, NULL);
+	ck_assert_int_eq(res.fault, ISA_FAULT_INVALID_INSN);
+	p[1].imm = 0; /* map_by_fd: needs a platform */
+	res = run(p, N(p), NULL, 0, NULL);
 	ck_assert_int_eq(res.fault, ISA_FAULT_UNSUPPORTED);
 	ck_assert_uint_eq(res.insn_idx, 0);
 	ck_assert_ptr_nonnull(strstr(res.msg, "src=1"));

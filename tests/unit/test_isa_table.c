@@ -25,6 +25,7 @@ START_TEST(generated_matches_spec)
 		ck_assert_str_eq(t->entries[i].mnemonic, d->entries[i].mnemonic);
 		ck_assert_uint_eq(t->entries[i].sem, d->entries[i].sem);
 		ck_assert_int_eq(t->entries[i].match_value, d->entries[i].match_value);
+		ck_assert_uint_eq(t->entries[i].next_imm, d->entries[i].next_imm);
 	}
 	ck_assert_mem_eq(t->count, d->count, sizeof(d->count));
 	isa_table_free(t);
@@ -116,6 +117,14 @@ START_TEST(loader_rejects_bad_tables)
 	    "\"group\":\"base32\",\"sem\":\"add\",\"cpu\":\"v1\"}]}",
 	    head);
 	ck_assert_int_eq(parse_err(buf, msg, sizeof msg), 0);
+	snprintf(
+	    buf, sizeof buf,
+	    "%s{\"opcode\":\"0x07\",\"mnemonic\":\"add\",\"class\":\"ALU64\",\"mode\":\"K\",\"size\":0,"
+	    "\"dst\":\"reg\",\"src\":\"zero\",\"offset\":\"zero\",\"imm\":\"any\",\"dst_role\":\"readwrite\","
+	    "\"group\":\"base32\",\"sem\":\"add\",\"cpu\":\"v1\",\"next_imm\":\"zero\"}]}",
+	    head);
+	ck_assert_int_eq(parse_err(buf, msg, sizeof msg), BPFC_ERR_INPUT);
+	ck_assert_ptr_nonnull(strstr(msg, "only for wide encodings"));
 }
 END_TEST
 

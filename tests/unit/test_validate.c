@@ -118,6 +118,27 @@ START_TEST(reserved_field_wide_second_slot)
 }
 END_TEST
 
+/* next_imm is an operand of lddw src 0, 2 and 6 only (RFC 9669 s5.4); for map_by_fd, var_addr,
+ * code_addr and map_by_idx it is unused and must be zero. */
+START_TEST(reserved_next_imm)
+{
+	const uint8_t unused[] = {1, 3, 4, 5}, used[] = {0, 2, 6};
+	for (size_t k = 0; k < sizeof(unused); k++) {
+		struct isa_slot bad[] = {S(0x18, 1, unused[k], 0, 0), S(0x00, 0, 0, 0, 0x2f), EXIT};
+		run(bad, N(bad));
+		expect_one(ISA_CHECK_RESERVED_FIELD, 1, "next_imm is not used by lddw");
+		struct isa_slot ok[] = {S(0x18, 1, unused[k], 0, 0), S(0x00, 0, 0, 0, 0), EXIT};
+		run(ok, N(ok));
+		expect_clean();
+	}
+	for (size_t k = 0; k < sizeof(used); k++) {
+		struct isa_slot ok[] = {S(0x18, 1, used[k], 0, 0), S(0x00, 0, 0, 0, 0x2f), EXIT};
+		run(ok, N(ok));
+		expect_clean();
+	}
+}
+END_TEST
+
 START_TEST(bad_register)
 {
 	struct isa_slot bad[] = {S(0xb7, 11, 0, 0, 0), EXIT};
@@ -470,6 +491,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, unknown_opcode);
 	tcase_add_test(tc, reserved_field);
 	tcase_add_test(tc, reserved_field_wide_second_slot);
+	tcase_add_test(tc, reserved_next_imm);
 	tcase_add_test(tc, bad_register);
 	tcase_add_test(tc, bad_imm);
 	tcase_add_test(tc, bad_offset);
