@@ -8,14 +8,8 @@
 
 #include "bpfcheck/asm.h"
 #include "bpfcheck/verify.h"
+#include "vftest.h"
 #include "verifier/state.h"
-
-struct outcome {
-	bool accepted;
-	size_t count;     /* findings with the property asked for */
-	char first[1024]; /* first finding */
-	char all[4096];   /* every finding, for failure messages */
-};
 
 /* 0: hash (value 16 bytes), 1: prog_array, 2: sockmap, 3: array (value 8 bytes) */
 static struct bpfc_map maps[4];
@@ -33,59 +27,24 @@ static void init_maps(void)
 	    .name = "small", .type = 2, .key_size = 4, .value_size = 8, .max_entries = 1, .inner_map = -1};
 }
 
-static struct outcome run(const char *type, const char *src, const char *prop, bool privileged)
+static struct vft_outcome run(const char *type, const char *src, const char *prop, bool privileged)
 {
-	struct outcome out;
-	memset(&out, 0, sizeof(out));
 	init_maps();
-	struct isa_slot *slots = NULL;
-	size_t cnt = 0;
-	struct bpfc_error err;
-	int rc = isa_assemble(isa_table_default(), src, strlen(src), ISA_DIALECT_LLVM, "test", &slots, &cnt,
-	                      NULL, &err);
-	ck_assert_msg(rc == BPFC_OK, "assembly failed: %s", err.msg);
-	struct bpfc_func func = {.name = "prog", .start = 0, .end = (uint32_t)cnt};
-	struct bpfc_prog prog = {.name = "prog",
-	                         .type = (char *)type,
-	                         .insns = slots,
-	                         .insn_cnt = cnt,
-	                         .funcs = &func,
-	                         .func_cnt = 1};
 	struct vf_options o;
 	vf_options_default(&o);
 	o.privileged = privileged;
-	struct vf_result res;
-	rc = vf_verify(&prog, maps, 4, &o, &res, &err);
-	ck_assert_msg(rc == BPFC_OK, "vf_verify failed: %s", err.msg);
-	out.accepted = vf_result_accepted(&res);
-	size_t used = 0;
-	for (size_t i = 0; i < res.findings.cnt; i++) {
-		const struct vf_finding *f = &res.findings.items[i];
-		if (i == 0)
-			snprintf(out.first, sizeof(out.first), "%s: %s", f->property, f->message);
-		if (used < sizeof(out.all)) {
-			int k = snprintf(out.all + used, sizeof(out.all) - used, " [%s insn %u: %s]",
-			                 f->property, f->insn, f->message);
-			if (k > 0)
-				used += (size_t)k;
-		}
-		if (prop && strcmp(f->property, prop) == 0)
-			out.count++;
-	}
-	vf_result_free(&res);
-	free(slots);
-	return out;
+	return vft_verify_asm(type, src, maps, 4, &o, prop);
 }
 
 #define REJECT_P(type, src, prop, priv)                                                                      \
 	do {                                                                                                 \
-		struct outcome oc_ = run(type, src, prop, priv);                                             \
+		struct vft_outcome oc_ = run(type, src, prop, priv);                                         \
 		ck_assert_msg(!oc_.accepted && oc_.count == 1, "expected one %s rejection, got%s", prop,     \
 		              oc_.all);                                                                      \
 	} while (0)
 #define PASS_P(type, src, priv)                                                                              \
 	do {                                                                                                 \
-		struct outcome oc_ = run(type, src, NULL, priv);                                             \
+		struct vft_outcome oc_ = run(type, src, NULL, priv);                                         \
 		ck_assert_msg(oc_.accepted, "expected acceptance, got%s", oc_.all);                          \
 	} while (0)
 #define REJECT(type, src, prop) REJECT_P(type, src, prop, true)
@@ -263,7 +222,7 @@ START_TEST(spin_locks)
 	/* a tail call under the lock is a tail-call rule */
 	const char *tail = "r7 = r1\n" LOOKUP0 "r1 = r6\ncall 93\nr1 = r7\nr2 = map_by_idx(1) ll\nr3 = 0\n"
 	                   "call 12\nr1 = r6\ncall 94\nr0 = 0\nexit\n";
-	struct outcome oc = run("sched_cls", tail, "VF-TAIL-CALL", true);
+	struct vft_outcome oc = run("sched_cls", tail, "VF-TAIL-CALL", true);
 	ck_assert_msg(!oc.accepted && oc.count == 1 && strstr(oc.all, "VF-HELPER-ARG") == NULL,
 	              "tail under lock:%s", oc.all);
 }
@@ -302,7 +261,7 @@ END_TEST
 START_TEST(kfuncs)
 {
 	/* without kernel BTF a kfunc's prototype is unknown: rejected, saying why */
-	struct outcome oc = run("xdp", "call kfunc 5\nr0 = 0\nexit\n", "VF-HELPER-UNKNOWN", true);
+	struct vft_outcome oc = run("xdp", "call kfunc 5\nr0 = 0\nexit\n", "VF-HELPER-UNKNOWN", true);
 	ck_assert_msg(!oc.accepted && oc.count == 1, "kfunc:%s", oc.all);
 	ck_assert_msg(strstr(oc.first, "kfunc calls need kernel BTF") != NULL, "kfunc message: %s", oc.first);
 }

@@ -7,13 +7,7 @@
 
 #include "bpfcheck/asm.h"
 #include "bpfcheck/verify.h"
-
-struct outcome {
-	bool accepted;
-	size_t count;     /* findings with the property asked for */
-	size_t warnings;  /* of those, how many are warnings */
-	char first[1024]; /* first finding's message */
-};
+#include "vftest.h"
 
 static struct bpfc_map test_maps[5];
 
@@ -36,43 +30,14 @@ static void init_maps(void)
 	                                 .kind = BPFC_MAP_RODATA};
 }
 
-static struct outcome verify_opts(const char *type, const char *src, const char *prop, struct vf_options *o)
+static struct vft_outcome verify_opts(const char *type, const char *src, const char *prop,
+                                      struct vf_options *o)
 {
-	struct outcome out;
-	memset(&out, 0, sizeof(out));
 	init_maps();
-	struct isa_slot *slots = NULL;
-	size_t cnt = 0;
-	struct bpfc_error err;
-	int rc = isa_assemble(isa_table_default(), src, strlen(src), ISA_DIALECT_LLVM, "test", &slots, &cnt,
-	                      NULL, &err);
-	ck_assert_msg(rc == BPFC_OK, "assembly failed: %s", err.msg);
-	struct bpfc_func func = {.name = "prog", .start = 0, .end = (uint32_t)cnt};
-	struct bpfc_prog prog = {.name = "prog",
-	                         .type = (char *)type,
-	                         .insns = slots,
-	                         .insn_cnt = cnt,
-	                         .funcs = &func,
-	                         .func_cnt = 1};
-	struct vf_result res;
-	rc = vf_verify(&prog, test_maps, 5, o, &res, &err);
-	ck_assert_msg(rc == BPFC_OK, "vf_verify failed: %s", err.msg);
-	out.accepted = vf_result_accepted(&res);
-	for (size_t i = 0; i < res.findings.cnt; i++) {
-		const struct vf_finding *f = &res.findings.items[i];
-		if (i == 0)
-			snprintf(out.first, sizeof(out.first), "%s: %s", f->property, f->message);
-		if (prop && strcmp(f->property, prop) == 0) {
-			out.count++;
-			out.warnings += f->severity == VF_SEV_WARNING;
-		}
-	}
-	vf_result_free(&res);
-	free(slots);
-	return out;
+	return vft_verify_asm(type, src, test_maps, 5, o, prop);
 }
 
-static struct outcome verify(const char *type, const char *src, const char *prop)
+static struct vft_outcome verify(const char *type, const char *src, const char *prop)
 {
 	struct vf_options o;
 	vf_options_default(&o);
@@ -81,7 +46,7 @@ static struct outcome verify(const char *type, const char *src, const char *prop
 
 #define REJECT(type, src, prop)                                                                              \
 	do {                                                                                                 \
-		struct outcome oc_ = verify(type, src, prop);                                                \
+		struct vft_outcome oc_ = verify(type, src, prop);                                            \
 		ck_assert_msg(!oc_.accepted, "expected a rejection with %s", prop);                          \
 		ck_assert_msg(oc_.count == 1, "expected one %s finding, got %zu (first: %s)", prop,          \
 		              oc_.count, oc_.first);                                                         \
@@ -89,7 +54,7 @@ static struct outcome verify(const char *type, const char *src, const char *prop
 
 #define PASS(type, src)                                                                                      \
 	do {                                                                                                 \
-		struct outcome oc_ = verify(type, src, NULL);                                                \
+		struct vft_outcome oc_ = verify(type, src, NULL);                                            \
 		ck_assert_msg(oc_.accepted, "expected acceptance, got %s", oc_.first);                       \
 	} while (0)
 
@@ -135,7 +100,7 @@ END_TEST
 START_TEST(uninit_stack)
 {
 	const char *src = "r0 = *(u64 *)(r10 - 8)\nr0 = 0\nexit\n";
-	struct outcome oc = verify("xdp", src, "VF-UNINIT-STACK");
+	struct vft_outcome oc = verify("xdp", src, "VF-UNINIT-STACK");
 	ck_assert_msg(oc.accepted && oc.count == 1 && oc.warnings == 1, "privileged: a warning (%s)",
 	              oc.first);
 	struct vf_options o;
@@ -323,7 +288,8 @@ END_TEST
 
 START_TEST(pointer_compare_and_leak)
 {
-	struct outcome oc = verify("xdp", "r0 = 0\nif r10 > 5 goto +1\nr0 = 1\nexit\n", "VF-POINTER-COMPARE");
+	struct vft_outcome oc =
+	    verify("xdp", "r0 = 0\nif r10 > 5 goto +1\nr0 = 1\nexit\n", "VF-POINTER-COMPARE");
 	ck_assert_msg(oc.accepted && oc.warnings == 1, "privileged: a warning (%s)", oc.first);
 	oc = verify("xdp", LOOKUP("1") "if r0 == 0 goto +1\n*(u64 *)(r0 + 0) = r10\nr0 = 0\nexit\n",
 	            "VF-POINTER-LEAK");
@@ -414,8 +380,8 @@ START_TEST(loops)
 	struct vf_options o;
 	vf_options_default(&o);
 	o.privileged = false;
-	struct outcome oc = verify_opts("xdp", "r1 = 0\nl:\nr1 += 1\nif r1 < 10 goto l\nr0 = 0\nexit\n",
-	                                "VF-LOOP-UNBOUNDED", &o);
+	struct vft_outcome oc = verify_opts("xdp", "r1 = 0\nl:\nr1 += 1\nif r1 < 10 goto l\nr0 = 0\nexit\n",
+	                                    "VF-LOOP-UNBOUNDED", &o);
 	ck_assert_msg(!oc.accepted && oc.count == 1, "unprivileged loop: %s", oc.first);
 	/* a counter that moves both ways */
 	REJECT("xdp", "r1 = 0\nl:\nr1 += 1\nr1 -= 1\nif r1 < 10 goto l\nr0 = 0\nexit\n", "VF-LOOP-UNBOUNDED");
@@ -528,15 +494,15 @@ START_TEST(limits)
 	struct vf_options o;
 	vf_options_default(&o);
 	o.max_states = 1;
-	struct outcome oc = verify_opts("xdp", "r1 = 0\nl:\nr1 += 1\nif r1 < 10 goto l\nr0 = 0\nexit\n",
-	                                "VF-LIMIT-REACHED", &o);
+	struct vft_outcome oc = verify_opts("xdp", "r1 = 0\nl:\nr1 += 1\nif r1 < 10 goto l\nr0 = 0\nexit\n",
+	                                    "VF-LIMIT-REACHED", &o);
 	ck_assert_msg(!oc.accepted && oc.count == 1, "expected VF-LIMIT-REACHED (%s)", oc.first);
 }
 END_TEST
 
 START_TEST(messages)
 {
-	struct outcome oc =
+	struct vft_outcome oc =
 	    verify("xdp", LOOKUP("0") "r0 = *(u64 *)(r0 + 0)\nr0 = 0\nexit\n", "VF-NULL-DEREF");
 	ck_assert_msg(strstr(oc.first, "r0 may be NULL") != NULL, "%s", oc.first);
 	oc = verify("xdp", PKT("14") "r0 = *(u8 *)(r2 + 14)\nr0 = 0\nr0 = 1\nexit\n", "VF-PACKET-BOUNDS");

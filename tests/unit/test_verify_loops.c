@@ -9,54 +9,23 @@
 
 #include "bpfcheck/asm.h"
 #include "bpfcheck/verify.h"
+#include "vftest.h"
 
-struct outcome {
-	bool accepted;
-	size_t count;     /* findings with the property asked for */
-	char first[1024]; /* first finding */
-	struct vf_stats stats;
-};
-
-static struct outcome run(const char *src, const char *prop, const struct vf_options *o)
+static struct vft_outcome run(const char *src, const char *prop, const struct vf_options *o)
 {
-	struct outcome out;
-	memset(&out, 0, sizeof(out));
 	struct bpfc_map map = {
 	    .name = "table", .type = 2, .key_size = 4, .value_size = 64, .max_entries = 1, .inner_map = -1};
-	struct isa_slot *slots = NULL;
-	size_t cnt = 0;
-	struct bpfc_error err;
-	int rc = isa_assemble(isa_table_default(), src, strlen(src), ISA_DIALECT_LLVM, "test", &slots, &cnt,
-	                      NULL, &err);
-	ck_assert_msg(rc == BPFC_OK, "assembly failed: %s", err.msg);
-	struct bpfc_func func = {.name = "prog", .start = 0, .end = (uint32_t)cnt};
-	struct bpfc_prog prog = {
-	    .name = "prog", .type = "xdp", .insns = slots, .insn_cnt = cnt, .funcs = &func, .func_cnt = 1};
-	struct vf_result res;
-	rc = vf_verify(&prog, &map, 1, o, &res, &err);
-	ck_assert_msg(rc == BPFC_OK, "vf_verify failed: %s", err.msg);
-	out.accepted = vf_result_accepted(&res);
-	out.stats = res.stats;
-	for (size_t i = 0; i < res.findings.cnt; i++) {
-		const struct vf_finding *f = &res.findings.items[i];
-		if (i == 0)
-			snprintf(out.first, sizeof(out.first), "%s: %s", f->property, f->message);
-		if (prop && strcmp(f->property, prop) == 0)
-			out.count++;
-	}
-	vf_result_free(&res);
-	free(slots);
-	return out;
+	return vft_verify_asm("xdp", src, &map, 1, o, prop);
 }
 
 #define PASS(src)                                                                                            \
 	do {                                                                                                 \
-		struct outcome oc_ = run(src, NULL, NULL);                                                   \
+		struct vft_outcome oc_ = run(src, NULL, NULL);                                               \
 		ck_assert_msg(oc_.accepted, "expected pass, got %s", oc_.first);                             \
 	} while (0)
 #define REJECT(src, prop)                                                                                    \
 	do {                                                                                                 \
-		struct outcome oc_ = run(src, prop, NULL);                                                   \
+		struct vft_outcome oc_ = run(src, prop, NULL);                                               \
 		ck_assert_msg(!oc_.accepted && oc_.count > 0, "expected %s, got %s", prop,                   \
 		              oc_.first[0] ? oc_.first : "pass");                                            \
 	} while (0)
@@ -107,12 +76,12 @@ START_TEST(deep_nests_terminate)
 {
 	/* depths 1-6: every loop, the outermost included, keeps its termination argument */
 	for (int depth = 1; depth <= 6; depth++) {
-		struct outcome oc = run(nest(depth, 3, 0), NULL, NULL);
+		struct vft_outcome oc = run(nest(depth, 3, 0), NULL, NULL);
 		ck_assert_msg(oc.accepted, "depth %d: expected pass, got %s", depth, oc.first);
 	}
 	/* near misses: the outermost (or a middle) counter never moves */
 	for (int depth = 4; depth <= 6; depth++) {
-		struct outcome oc = run(nest(depth, 3, 1), "VF-LOOP-UNBOUNDED", NULL);
+		struct vft_outcome oc = run(nest(depth, 3, 1), "VF-LOOP-UNBOUNDED", NULL);
 		ck_assert_msg(!oc.accepted && oc.count == 1, "depth %d: expected VF-LOOP-UNBOUNDED, got %s",
 		              depth, oc.first[0] ? oc.first : "pass");
 		oc = run(nest(depth, 3, 3), "VF-LOOP-UNBOUNDED", NULL);
@@ -134,7 +103,7 @@ START_TEST(findings_after_loops)
 	                  "if r3 < 4 goto m\nr0 = %s\nexit\n";
 	char src[512];
 	snprintf(src, sizeof(src), two, "r7");
-	struct outcome oc = run(src, NULL, NULL);
+	struct vft_outcome oc = run(src, NULL, NULL);
 	ck_assert_msg(oc.accepted, "expected pass, got %s", oc.first);
 	snprintf(src, sizeof(src), two, "r8");
 	oc = run(src, "VF-UNINIT-REG", NULL);
@@ -196,7 +165,7 @@ START_TEST(memory_limit_and_stats)
 	const char *src = nest(3, 3, 0);
 	struct vf_options o;
 	vf_options_default(&o);
-	struct outcome ok = run(src, NULL, &o);
+	struct vft_outcome ok = run(src, NULL, &o);
 	ck_assert_msg(ok.accepted, "expected pass, got %s", ok.first);
 	ck_assert(ok.stats.iterations > 0);
 	ck_assert(ok.stats.peak_states > 0);
@@ -207,12 +176,12 @@ START_TEST(memory_limit_and_stats)
 	              (unsigned long long)ok.stats.peak_mem_bytes);
 	/* a limit below what the analysis needs: a finding, not an abort or a hang */
 	o.max_mem_bytes = ok.stats.peak_mem_bytes / 2;
-	struct outcome lim = run(src, "VF-LIMIT-REACHED", &o);
+	struct vft_outcome lim = run(src, "VF-LIMIT-REACHED", &o);
 	ck_assert_msg(!lim.accepted && lim.count == 1, "expected VF-LIMIT-REACHED, got %s", lim.first);
 	ck_assert_msg(strstr(lim.first, "memory") != NULL, "%s", lim.first);
 	/* exactly enough: passes */
 	o.max_mem_bytes = ok.stats.peak_mem_bytes;
-	struct outcome same = run(src, NULL, &o);
+	struct vft_outcome same = run(src, NULL, &o);
 	ck_assert_msg(same.accepted, "expected pass at the measured peak, got %s", same.first);
 }
 END_TEST
