@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bpfcheck/error.h"
 #include "bpfcheck/isa.h"
 
 /* ---- numeric values: wrappers over the domains module ---- */
@@ -315,7 +316,47 @@ bool vf_state_copy(struct vf_state *dst, const struct vf_state *src)
 	dst->lock = src->lock;
 	dst->path_n = src->path_n;
 	memcpy(dst->path, src->path, sizeof(dst->path));
+	if (dst == src)
+		return true;
+	if (!src->zone) {
+		vf_state_zone_drop(dst);
+		return true;
+	}
+	if (!vf_state_zone_mut(dst) || vf_zone_copy(dst->zone, src->zone) != BPFC_OK) {
+		vf_state_zone_drop(dst); /* losing relations is sound */
+		return false;
+	}
 	return true;
+}
+
+void vf_state_zone_drop(struct vf_state *s)
+{
+	if (!s->zone)
+		return;
+	vf_zone_free(s->zone);
+	free(s->zone);
+	s->zone = NULL;
+}
+
+void vf_state_zone_forget(struct vf_state *s, int r)
+{
+	if (s->zone)
+		vf_zone_forget(s->zone, VF_ZV_REG(r));
+}
+
+struct vf_zone *vf_state_zone_mut(struct vf_state *s)
+{
+	if (s->zone)
+		return s->zone;
+	struct vf_zone *z = calloc(1, sizeof(*z));
+	if (!z)
+		return NULL;
+	if (vf_zone_init(z) != BPFC_OK) {
+		free(z);
+		return NULL;
+	}
+	s->zone = z;
+	return z;
 }
 
 void vf_state_add_branch(struct vf_state *s, uint32_t insn, bool taken)
@@ -346,6 +387,7 @@ void vf_state_free(struct vf_state *s)
 		return;
 	for (uint32_t i = 0; i < s->nframes; i++)
 		frame_release(s->fr[i]);
+	vf_state_zone_drop(s);
 	acct_sub(s->acct, sizeof(*s));
 	free(s);
 }
@@ -357,6 +399,7 @@ bool vf_state_push_frame(struct vf_state *s)
 	struct vf_frame *f = frame_new(s->acct);
 	if (!f)
 		return false;
+	vf_state_zone_drop(s); /* the zone relates the current frame's registers */
 	s->fr[s->nframes++] = f;
 	return true;
 }
@@ -365,6 +408,7 @@ void vf_state_pop_frame(struct vf_state *s)
 {
 	if (s->nframes <= 1)
 		return;
+	vf_state_zone_drop(s);
 	s->nframes--;
 	frame_release(s->fr[s->nframes]);
 	s->fr[s->nframes] = NULL;
@@ -708,6 +752,34 @@ void vf_state_canon(struct vf_state *s, uint32_t tag)
 	}
 }
 
+/* Relations both states imply; a register that is no packet pointer after the join (or in
+ * another frame) has none. */
+static void zone_join(struct vf_state *dst, const struct vf_state *src, bool widen)
+{
+	if (!dst->zone)
+		return;
+	if (!src->zone || !vf_state_same_calls(dst, src)) {
+		vf_state_zone_drop(dst);
+		return;
+	}
+	struct vf_zone out;
+	if (vf_zone_init(&out) != BPFC_OK) {
+		vf_state_zone_drop(dst);
+		return;
+	}
+	int rc = widen ? vf_zone_widen(&out, dst->zone, src->zone) : vf_zone_join(&out, dst->zone, src->zone);
+	if (rc != BPFC_OK) {
+		vf_zone_free(&out);
+		vf_state_zone_drop(dst);
+		return;
+	}
+	vf_zone_free(dst->zone);
+	*dst->zone = out;
+	for (int i = 0; i < VF_NREGS; i++)
+		if (dst->r[i].type != VT_PKT)
+			vf_zone_forget(dst->zone, VF_ZV_REG(i));
+}
+
 void vf_state_join(struct vf_state *dst, const struct vf_state *src, bool widen, const uint64_t *thr,
                    size_t thr_cnt, uint32_t head_tag)
 {
@@ -726,6 +798,7 @@ void vf_state_join(struct vf_state *dst, const struct vf_state *src, bool widen,
 	dst->may_goto = dst->may_goto && src->may_goto;
 	if (dst->lock != src->lock)
 		dst->lock = VF_LOCK_MAYBE;
+	zone_join(dst, src, widen);
 	vf_state_canon(dst, head_tag);
 }
 
@@ -750,6 +823,10 @@ bool vf_state_eq(const struct vf_state *a, const struct vf_state *b)
 	for (int i = 0; i < VF_NREGS; i++)
 		if (!reg_eq(&a->r[i], &b->r[i]))
 			return false;
+	if (!a->zone != !b->zone)
+		return false;
+	if (a->zone && !(vf_zone_leq(a->zone, b->zone) && vf_zone_leq(b->zone, a->zone)))
+		return false;
 	for (uint32_t f = 0; f < a->nframes; f++) {
 		const struct vf_frame *fa = a->fr[f], *fb = b->fr[f];
 		if (fa == fb)

@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include "verifier/scalar.h"
+#include "verifier/zone.h"
 
 #define VF_NREGS 11
 #define VF_STACK_SIZE 512
@@ -143,6 +144,10 @@ struct vf_state {
 	/* the bpf_spin_lock held (src/verifier/calls_lock.c): 0 none, else VF_LOCK_KEY(map, off),
 	 * or VF_LOCK_MAYBE where paths holding different locks were joined */
 	uint64_t lock;
+	/* relations between packet pointers of the current frame and the packet end
+	 * (specs/verifier.md, "Zone"): variable VF_ZV_REG(r) is the offset from data of packet
+	 * pointer r (present only while r holds it), VF_ZV_END is data_end - data; NULL: none */
+	struct vf_zone *zone;
 	/* the last branch decisions on one path that reached this state (oldest first), for
 	 * findings; not part of the lattice (joins keep the destination's) */
 	uint8_t path_n;
@@ -154,6 +159,15 @@ struct vf_state {
 
 /* Records a branch decision in s's short path. */
 void vf_state_add_branch(struct vf_state *s, uint32_t insn, bool taken);
+
+#define VF_ZV_REG(r) (1u + (uint32_t)(r))
+#define VF_ZV_END 12u
+
+/* Zone helpers: drop every relation; forget register r's variable. */
+void vf_state_zone_drop(struct vf_state *s);
+void vf_state_zone_forget(struct vf_state *s, int r);
+/* The zone of s, allocated (empty) when absent; NULL on out-of-memory. */
+struct vf_zone *vf_state_zone_mut(struct vf_state *s);
 
 #define VF_LOCK_KEY(map, off) ((((uint64_t)(map) + 1) << 32) | (uint32_t)(off))
 #define VF_LOCK_MAYBE UINT64_MAX

@@ -634,7 +634,13 @@ static void access_pkt(struct vf_actx *ctx, struct vf_state *st, struct access *
 	}
 	int64_t lo = p->off + a->off;
 	int64_t end = lo + (int64_t)a->size_hi;
-	if (p->type == VT_PKT_META || lo < 0 || end > p->pkt_range || p->v.u64.hi >= 0xffff) {
+	/* the zone may relate this pointer to data_end where its proven range cannot (the
+	 * relation survived a join, or came from a copy with another fixed offset) */
+	bool zone_ok = p->type == VT_PKT && st->zone && p == &st->r[a->regno] && a->off > -0xffff &&
+	               a->off < 0xffff && a->size_hi < 0xffff &&
+	               vf_zone_upper(st->zone, VF_ZV_REG(a->regno), VF_ZV_END) <=
+	                   -((int64_t)a->off + (int64_t)a->size_hi);
+	if (p->type == VT_PKT_META || lo < 0 || (end > p->pkt_range && !zone_ok) || p->v.u64.hi >= 0xffff) {
 		struct vf_finding *f = vf_report(
 		    ctx, a->idx, bound_prop(a, "VF-PACKET-BOUNDS"), false,
 		    "%s of %llu byte(s) at packet offset %lld%s is not proven below data_end (proven: %d "
@@ -1091,6 +1097,29 @@ static bool is_zero_const(const struct vf_reg *r)
 
 /* A pointer compared with 0 or with another pointer; refines taken (cond true) and fall (false).
  * Returns false if this is not a pointer comparison. */
+/* Packet pointer pr compared "pr s2 data_end": the zone learns pr - end <= 0 or <= -1 where
+ * it is in bounds, end - pr <= -1 or <= 0 where it is not. Only for offsets that cannot wrap. */
+static void zone_pkt_cond(struct vf_state *good, struct vf_state *bad, int pr, unsigned s2)
+{
+	bool strict_good = s2 == ISA_SEM_JGE || s2 == ISA_SEM_JLT; /* good: pr < end */
+	struct vf_state *sts[2] = {good, bad};
+	for (int i = 0; i < 2; i++) {
+		struct vf_state *t = sts[i];
+		if (!t)
+			continue;
+		const struct vf_reg *P = &t->r[pr];
+		if (P->type != VT_PKT || P->v.u64.hi >= 0xffff || P->off <= -0xffff || P->off >= 0xffff)
+			continue;
+		struct vf_zone *z = vf_state_zone_mut(t);
+		if (!z)
+			continue;
+		int rc = i == 0 ? vf_zone_add_constraint(z, VF_ZV_REG(pr), VF_ZV_END, strict_good ? -1 : 0)
+		                : vf_zone_add_constraint(z, VF_ZV_END, VF_ZV_REG(pr), strict_good ? 0 : -1);
+		if (rc != BPFC_OK)
+			vf_state_zone_drop(t);
+	}
+}
+
 static bool pointer_cond(struct vf_actx *ctx, uint32_t idx, struct vf_state *taken, struct vf_state *fall,
                          unsigned sem, int ra, int rb, bool imm_zero, bool is32, bool *t_ok, bool *f_ok)
 {
@@ -1178,6 +1207,8 @@ static bool pointer_cond(struct vf_actx *ctx, uint32_t idx, struct vf_state *tak
 				*t_ok = false;
 			return true;
 		}
+		if (!is32)
+			zone_pkt_cond(good, bad, pr, s2);
 		if (bad && bad->r[pr].off > 0 && bad->r[pr].pkt_range < bad->r[pr].off)
 			bad->r[pr].pkt_range = VF_PKT_BEYOND; /* this pointer (only) is past the end */
 		if (good) {
@@ -1794,7 +1825,70 @@ static bool valid_reg(int r)
 	return r >= 0 && r < VF_NREGS;
 }
 
+static int transfer_insn(struct vf_actx *ctx, uint32_t idx, struct vf_state *st, struct vf_succ out[2]);
+
+/* Keeps the zone's invariant (a register's variable exists only while it holds the packet
+ * pointer the variable's relations were learnt for) around one instruction: calls and
+ * exits drop every relation (frames change, helpers clobber r0-r5 and may move data_end),
+ * other writes forget the register written, except copies of a packet pointer and constant
+ * moves of its fixed offset, which carry its relations over. */
 int vf_transfer(struct vf_actx *ctx, uint32_t idx, struct vf_state *st, struct vf_succ out[2])
+{
+	const struct isa_slot *s = &ctx->prog->insns[idx];
+	const struct isa_entry *e = ctx->ent[idx];
+	if (!st->zone || !e || !valid_reg(s->dst) || !valid_reg(s->src))
+		return transfer_insn(ctx, idx, st, out);
+	int dst = s->dst;
+	switch (e->cls) {
+	case ISA_CLS_ALU:
+	case ISA_CLS_ALU64: {
+		struct vf_reg before = st->r[dst];
+		bool src_reg = e->rule[ISA_FIELD_SRC] == ISA_RULE_REG;
+		int n = transfer_insn(ctx, idx, st, out);
+		const struct vf_reg *after = &st->r[dst];
+		if (!st->zone || dst == 10)
+			return n;
+		bool is64 = e->cls == ISA_CLS_ALU64;
+		if (is64 && e->sem == ISA_SEM_MOV && src_reg && after->type == VT_PKT &&
+		    st->r[s->src].type == VT_PKT && vf_zone_has(st->zone, VF_ZV_REG(s->src))) {
+			if (vf_zone_assign(st->zone, VF_ZV_REG(dst), VF_ZV_REG(s->src), 0) != BPFC_OK)
+				vf_state_zone_drop(st);
+		} else if (is64 && (e->sem == ISA_SEM_ADD || e->sem == ISA_SEM_SUB) &&
+		           before.type == VT_PKT && after->type == VT_PKT && before.pid == after->pid &&
+		           vn_eq(before.v, after->v) && after->off - before.off > -0xffff &&
+		           after->off - before.off < 0xffff) {
+			if (vf_zone_assign(st->zone, VF_ZV_REG(dst), VF_ZV_REG(dst),
+			                   after->off - before.off) != BPFC_OK)
+				vf_state_zone_drop(st);
+		} else {
+			vf_state_zone_forget(st, dst);
+		}
+		return n;
+	}
+	case ISA_CLS_LDX: vf_state_zone_forget(st, dst); break;
+	case ISA_CLS_ST:
+	case ISA_CLS_STX:
+		if (e->mode == ISA_MODE_ATOMIC) /* fetches write src or r0, acquires dst */
+			vf_state_zone_drop(st);
+		break;
+	case ISA_CLS_LD:
+		if (e->sem == ISA_SEM_LD_ABS || e->sem == ISA_SEM_LD_IND)
+			vf_state_zone_drop(st);
+		else
+			vf_state_zone_forget(st, dst);
+		break;
+	case ISA_CLS_JMP:
+	case ISA_CLS_JMP32:
+		if (e->sem == ISA_SEM_EXIT || e->sem == ISA_SEM_CALL_HELPER || e->sem == ISA_SEM_CALL_LOCAL ||
+		    e->sem == ISA_SEM_CALL_BTF || e->sem == ISA_SEM_CALLX)
+			vf_state_zone_drop(st);
+		break;
+	default: vf_state_zone_drop(st); break;
+	}
+	return transfer_insn(ctx, idx, st, out);
+}
+
+static int transfer_insn(struct vf_actx *ctx, uint32_t idx, struct vf_state *st, struct vf_succ out[2])
 {
 	const struct isa_slot *s = &ctx->prog->insns[idx];
 	const struct isa_entry *e = ctx->ent[idx];
