@@ -299,6 +299,10 @@ struct vf_state *vf_state_new_counted(struct vf_memacct *acct)
 	return s;
 }
 
+static struct vf_zone *zone_mut(struct vf_state *s);
+static size_t zone_bytes(const struct vf_zone *z);
+static void zone_recount(struct vf_state *s, size_t before);
+
 bool vf_state_copy(struct vf_state *dst, const struct vf_state *src)
 {
 	for (uint32_t i = 0; i < src->nframes; i++)
@@ -322,17 +326,40 @@ bool vf_state_copy(struct vf_state *dst, const struct vf_state *src)
 		vf_state_zone_drop(dst);
 		return true;
 	}
-	if (!vf_state_zone_mut(dst) || vf_zone_copy(dst->zone, src->zone) != BPFC_OK) {
+	if (!zone_mut(dst))
+		return false;
+	size_t before = zone_bytes(dst->zone);
+	int rc = vf_zone_copy(dst->zone, src->zone);
+	zone_recount(dst, before);
+	if (rc != BPFC_OK) {
 		vf_state_zone_drop(dst); /* losing relations is sound */
 		return false;
 	}
 	return true;
 }
 
+static size_t zone_bytes(const struct vf_zone *z)
+{
+	if (!z)
+		return 0;
+	return sizeof(*z) + (size_t)z->cap * z->cap * sizeof(int64_t) + (size_t)z->cap * sizeof(uint32_t);
+}
+
+/* The zone's matrix only grows: count what it gained since it was `before` bytes. */
+static void zone_recount(struct vf_state *s, size_t before)
+{
+	size_t now = zone_bytes(s->zone);
+	if (now >= before)
+		acct_add(s->acct, now - before);
+	else
+		acct_sub(s->acct, before - now);
+}
+
 void vf_state_zone_drop(struct vf_state *s)
 {
 	if (!s->zone)
 		return;
+	acct_sub(s->acct, zone_bytes(s->zone));
 	vf_zone_free(s->zone);
 	free(s->zone);
 	s->zone = NULL;
@@ -344,7 +371,7 @@ void vf_state_zone_forget(struct vf_state *s, int r)
 		vf_zone_forget(s->zone, VF_ZV_REG(r));
 }
 
-struct vf_zone *vf_state_zone_mut(struct vf_state *s)
+static struct vf_zone *zone_mut(struct vf_state *s)
 {
 	if (s->zone)
 		return s->zone;
@@ -356,7 +383,30 @@ struct vf_zone *vf_state_zone_mut(struct vf_state *s)
 		return NULL;
 	}
 	s->zone = z;
+	acct_add(s->acct, zone_bytes(z));
 	return z;
+}
+
+void vf_state_zone_assign(struct vf_state *s, uint32_t x, uint32_t y, int64_t c)
+{
+	if (!zone_mut(s))
+		return;
+	size_t before = zone_bytes(s->zone);
+	int rc = vf_zone_assign(s->zone, x, y, c);
+	zone_recount(s, before);
+	if (rc != BPFC_OK)
+		vf_state_zone_drop(s);
+}
+
+void vf_state_zone_constrain(struct vf_state *s, uint32_t x, uint32_t y, int64_t c)
+{
+	if (!zone_mut(s))
+		return;
+	size_t before = zone_bytes(s->zone);
+	int rc = vf_zone_add_constraint(s->zone, x, y, c);
+	zone_recount(s, before);
+	if (rc != BPFC_OK)
+		vf_state_zone_drop(s);
 }
 
 void vf_state_add_branch(struct vf_state *s, uint32_t insn, bool taken)
@@ -773,8 +823,10 @@ static void zone_join(struct vf_state *dst, const struct vf_state *src, bool wid
 		vf_state_zone_drop(dst);
 		return;
 	}
+	size_t before = zone_bytes(dst->zone);
 	vf_zone_free(dst->zone);
 	*dst->zone = out;
+	zone_recount(dst, before);
 	for (int i = 0; i < VF_NREGS; i++)
 		if (dst->r[i].type != VT_PKT)
 			vf_zone_forget(dst->zone, VF_ZV_REG(i));

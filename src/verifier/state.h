@@ -166,8 +166,10 @@ void vf_state_add_branch(struct vf_state *s, uint32_t insn, bool taken);
 /* Zone helpers: drop every relation; forget register r's variable. */
 void vf_state_zone_drop(struct vf_state *s);
 void vf_state_zone_forget(struct vf_state *s, int r);
-/* The zone of s, allocated (empty) when absent; NULL on out-of-memory. */
-struct vf_zone *vf_state_zone_mut(struct vf_state *s);
+/* x := y + c, and x - y <= c added, in s's zone (allocated when absent), its memory counted;
+ * on out-of-memory the zone is dropped (relations lost, never gained). */
+void vf_state_zone_assign(struct vf_state *s, uint32_t x, uint32_t y, int64_t c);
+void vf_state_zone_constrain(struct vf_state *s, uint32_t x, uint32_t y, int64_t c);
 
 #define VF_LOCK_KEY(map, off) ((((uint64_t)(map) + 1) << 32) | (uint32_t)(off))
 #define VF_LOCK_MAYBE UINT64_MAX

@@ -1110,13 +1110,10 @@ static void zone_pkt_cond(struct vf_state *good, struct vf_state *bad, int pr, u
 		const struct vf_reg *P = &t->r[pr];
 		if (P->type != VT_PKT || P->v.u64.hi >= 0xffff || P->off <= -0xffff || P->off >= 0xffff)
 			continue;
-		struct vf_zone *z = vf_state_zone_mut(t);
-		if (!z)
-			continue;
-		int rc = i == 0 ? vf_zone_add_constraint(z, VF_ZV_REG(pr), VF_ZV_END, strict_good ? -1 : 0)
-		                : vf_zone_add_constraint(z, VF_ZV_END, VF_ZV_REG(pr), strict_good ? 0 : -1);
-		if (rc != BPFC_OK)
-			vf_state_zone_drop(t);
+		if (i == 0)
+			vf_state_zone_constrain(t, VF_ZV_REG(pr), VF_ZV_END, strict_good ? -1 : 0);
+		else
+			vf_state_zone_constrain(t, VF_ZV_END, VF_ZV_REG(pr), strict_good ? 0 : -1);
 	}
 }
 
@@ -1851,15 +1848,12 @@ int vf_transfer(struct vf_actx *ctx, uint32_t idx, struct vf_state *st, struct v
 		bool is64 = e->cls == ISA_CLS_ALU64;
 		if (is64 && e->sem == ISA_SEM_MOV && src_reg && after->type == VT_PKT &&
 		    st->r[s->src].type == VT_PKT && vf_zone_has(st->zone, VF_ZV_REG(s->src))) {
-			if (vf_zone_assign(st->zone, VF_ZV_REG(dst), VF_ZV_REG(s->src), 0) != BPFC_OK)
-				vf_state_zone_drop(st);
+			vf_state_zone_assign(st, VF_ZV_REG(dst), VF_ZV_REG(s->src), 0);
 		} else if (is64 && (e->sem == ISA_SEM_ADD || e->sem == ISA_SEM_SUB) &&
 		           before.type == VT_PKT && after->type == VT_PKT && before.pid == after->pid &&
 		           vn_eq(before.v, after->v) && after->off - before.off > -0xffff &&
 		           after->off - before.off < 0xffff) {
-			if (vf_zone_assign(st->zone, VF_ZV_REG(dst), VF_ZV_REG(dst),
-			                   after->off - before.off) != BPFC_OK)
-				vf_state_zone_drop(st);
+			vf_state_zone_assign(st, VF_ZV_REG(dst), VF_ZV_REG(dst), after->off - before.off);
 		} else {
 			vf_state_zone_forget(st, dst);
 		}
