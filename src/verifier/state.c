@@ -326,8 +326,13 @@ bool vf_state_copy(struct vf_state *dst, const struct vf_state *src)
 		vf_state_zone_drop(dst);
 		return true;
 	}
-	if (!zone_mut(dst))
-		return false;
+	if (!dst->zone) {
+		/* all-zero: vf_zone_copy sizes it once (no empty zone allocated first) */
+		dst->zone = calloc(1, sizeof(*dst->zone));
+		if (!dst->zone)
+			return false;
+		acct_add(dst->acct, zone_bytes(dst->zone));
+	}
 	size_t before = zone_bytes(dst->zone);
 	int rc = vf_zone_copy(dst->zone, src->zone);
 	zone_recount(dst, before);

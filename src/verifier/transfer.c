@@ -1117,6 +1117,64 @@ static void zone_pkt_cond(struct vf_state *good, struct vf_state *bad, int pr, u
 	}
 }
 
+struct zrel {
+	uint32_t x, y;
+	int64_t c; /* x - y <= c; VF_ZONE_INF: none */
+};
+
+/* Two packet pointers compared unsigned, "ra sem rb": their offsets are ordered the same way
+ * (data + 64 KiB does not wrap); the zone relates them, and through data_end, the others. */
+static void zone_pkt_pair(struct vf_state *taken, struct vf_state *fall, int ra, int rb, unsigned sem)
+{
+	uint32_t a = VF_ZV_REG(ra), b = VF_ZV_REG(rb);
+	struct zrel t[2] = {{0, 0, VF_ZONE_INF}, {0, 0, VF_ZONE_INF}},
+	            f[2] = {{0, 0, VF_ZONE_INF}, {0, 0, VF_ZONE_INF}};
+	switch (sem) { /* taken: x - y <= c; fall: its negation */
+	case ISA_SEM_JGT:
+		t[0] = (struct zrel){b, a, -1};
+		f[0] = (struct zrel){a, b, 0};
+		break;
+	case ISA_SEM_JGE:
+		t[0] = (struct zrel){b, a, 0};
+		f[0] = (struct zrel){a, b, -1};
+		break;
+	case ISA_SEM_JLT:
+		t[0] = (struct zrel){a, b, -1};
+		f[0] = (struct zrel){b, a, 0};
+		break;
+	case ISA_SEM_JLE:
+		t[0] = (struct zrel){a, b, 0};
+		f[0] = (struct zrel){b, a, -1};
+		break;
+	case ISA_SEM_JEQ:
+		t[0] = (struct zrel){a, b, 0};
+		t[1] = (struct zrel){b, a, 0};
+		break;
+	case ISA_SEM_JNE:
+		f[0] = (struct zrel){a, b, 0};
+		f[1] = (struct zrel){b, a, 0};
+		break;
+	default: return;
+	}
+	struct vf_state *sts[2] = {taken, fall};
+	for (int i = 0; i < 2; i++) {
+		struct vf_state *st = sts[i];
+		if (!st)
+			continue;
+		const struct vf_reg *A = &st->r[ra], *B = &st->r[rb];
+		if (A->type != VT_PKT || B->type != VT_PKT || A->v.u64.hi >= 0xffff ||
+		    B->v.u64.hi >= 0xffff || A->off <= -0xffff || A->off >= 0xffff || B->off <= -0xffff ||
+		    B->off >= 0xffff)
+			continue;
+		for (int k = 0; k < 2; k++) {
+			int64_t c = i == 0 ? t[k].c : f[k].c;
+			if (c != VF_ZONE_INF)
+				vf_state_zone_constrain(st, i == 0 ? t[k].x : f[k].x,
+				                        i == 0 ? t[k].y : f[k].y, c);
+		}
+	}
+}
+
 static bool pointer_cond(struct vf_actx *ctx, uint32_t idx, struct vf_state *taken, struct vf_state *fall,
                          unsigned sem, int ra, int rb, bool imm_zero, bool is32, bool *t_ok, bool *f_ok)
 {
@@ -1224,6 +1282,8 @@ static bool pointer_cond(struct vf_actx *ctx, uint32_t idx, struct vf_state *tak
 		}
 		return true;
 	}
+	if (B && A->type == VT_PKT && B->type == VT_PKT && !is32)
+		zone_pkt_pair(taken, fall, ra, rb, sem);
 	if (B && (A->type == B->type || (ap && bp))) {
 		if (!(ap && bp && A->type == B->type))
 			vf_report(ctx, idx, "VF-POINTER-COMPARE", true,
@@ -1833,21 +1893,23 @@ int vf_transfer(struct vf_actx *ctx, uint32_t idx, struct vf_state *st, struct v
 {
 	const struct isa_slot *s = &ctx->prog->insns[idx];
 	const struct isa_entry *e = ctx->ent[idx];
-	if (!st->zone || !e || !valid_reg(s->dst) || !valid_reg(s->src))
+	if (!e || !valid_reg(s->dst) || !valid_reg(s->src))
 		return transfer_insn(ctx, idx, st, out);
+	if (!st->zone) /* created by the first comparison of a packet pointer */
+		return transfer_insn(ctx, idx, st, out);
+	bool pkt_copy = e->cls == ISA_CLS_ALU64 && e->sem == ISA_SEM_MOV &&
+	                e->rule[ISA_FIELD_SRC] == ISA_RULE_REG && st->r[s->src].type == VT_PKT;
 	int dst = s->dst;
 	switch (e->cls) {
 	case ISA_CLS_ALU:
 	case ISA_CLS_ALU64: {
 		struct vf_reg before = st->r[dst];
-		bool src_reg = e->rule[ISA_FIELD_SRC] == ISA_RULE_REG;
 		int n = transfer_insn(ctx, idx, st, out);
 		const struct vf_reg *after = &st->r[dst];
-		if (!st->zone || dst == 10)
+		if (dst == 10 || !st->zone)
 			return n;
 		bool is64 = e->cls == ISA_CLS_ALU64;
-		if (is64 && e->sem == ISA_SEM_MOV && src_reg && after->type == VT_PKT &&
-		    st->r[s->src].type == VT_PKT && vf_zone_has(st->zone, VF_ZV_REG(s->src))) {
+		if (pkt_copy && after->type == VT_PKT && st->r[s->src].type == VT_PKT) {
 			vf_state_zone_assign(st, VF_ZV_REG(dst), VF_ZV_REG(s->src), 0);
 		} else if (is64 && (e->sem == ISA_SEM_ADD || e->sem == ISA_SEM_SUB) &&
 		           before.type == VT_PKT && after->type == VT_PKT && before.pid == after->pid &&

@@ -32,7 +32,7 @@ struct vf_zone {
 /* A zone with no constraints (only ZERO). */
 int vf_zone_init(struct vf_zone *z);
 void vf_zone_free(struct vf_zone *z);
-/* dst (initialised, distinct from src) becomes a copy of src; its storage is reused. */
+/* dst (initialised or all-zero, distinct from src) becomes a copy of src; its storage is reused. */
 int vf_zone_copy(struct vf_zone *dst, const struct vf_zone *src);
 /* Makes z the empty set. */
 void vf_zone_set_bottom(struct vf_zone *z);

@@ -88,6 +88,25 @@ START_TEST(variable_offset)
 }
 END_TEST
 
+/* r6 = data + 40 checked against data_end; r4 = data + ihl * 4 + 14 compared with r6 only: the
+ * zone chains r4 + 8 <= r6 <= data_end */
+#define PAIR(CMP, ACCESS)                                                                                    \
+	"r2 = *(u32 *)(r1 + 0)\nr3 = *(u32 *)(r1 + 4)\nr6 = r2\nr6 += 40\nif r6 > r3 goto out\n"             \
+	"r5 = *(u8 *)(r2 + 0)\nr5 &= 7\nr5 <<= 2\nr4 = r2\nr4 += r5\nr4 += 14\nr7 = r4\nr7 += 8\n"           \
+	"if r7 " CMP " r6 goto out\n" ACCESS "out:\nr0 = 0\nexit\n"
+
+START_TEST(pointer_pairs)
+{
+	PASS("xdp", PAIR(">", "r0 = *(u64 *)(r4 + 0)\n"));
+	PASS("xdp", PAIR(">=", "r0 = *(u8 *)(r4 + 8)\n"));
+	REJECT("xdp", PAIR(">", "r0 = *(u8 *)(r4 + 8)\n"), "VF-PACKET-BOUNDS");
+	REJECT("xdp", PAIR(">=", "r0 = *(u8 *)(r4 + 9)\n"), "VF-PACKET-BOUNDS");
+	/* equality relates too, inequality does not */
+	PASS("xdp", PAIR("!=", "r0 = *(u64 *)(r4 + 0)\n"));
+	REJECT("xdp", PAIR("==", "r0 = *(u64 *)(r4 + 0)\n"), "VF-PACKET-BOUNDS");
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("verify_zone");
@@ -96,6 +115,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, relation_survives_join);
 	tcase_add_test(tc, copies_and_offsets);
 	tcase_add_test(tc, variable_offset);
+	tcase_add_test(tc, pointer_pairs);
 	suite_add_tcase(s, tc);
 	return s;
 }
