@@ -20,6 +20,7 @@ static void list_usage(FILE *f)
 	           "  --type TYPE       program type for every program (default: from the section name)\n"
 	           "  --btf FILE        target BTF for CO-RE relocations (default: the object's own BTF)\n"
 	           "  --verbose         also list each program's functions and every CO-RE relocation\n"
+	           "                    and the initial slots of map-in-map and prog-array maps\n"
 	           "  --help            this text\n\n"
 	           "exit codes: 0 listed, 2 usage error or an object that cannot be loaded\n");
 }
@@ -79,6 +80,11 @@ static void print_object(const struct bpfc_object *obj, int verbose, const char 
 			if (m->inner_map >= 0 && (size_t)m->inner_map < obj->map_cnt)
 				printf("inner=%s", obj->maps[m->inner_map].name);
 			printf("\n");
+			for (size_t k = 0; verbose && k < m->init_cnt; k++)
+				printf("      slot %-6u %s %s%s\n", m->init[k].slot,
+				       m->init[k].map_idx >= 0 ? "map" : "program", m->init[k].name,
+				       m->init[k].map_idx < 0 && m->init[k].prog_idx < 0 ? " (not loaded)"
+				                                                         : "");
 		}
 	}
 	if (obj->extern_cnt) {

@@ -23,6 +23,14 @@ enum bpfc_map_kind {
 
 /* A map as the verifier needs it. In instructions, lddw src=5 (map_by_idx) imm=K names maps[K];
  * src=6 (map_val_by_idx) imm=K, next_imm=OFF is the address of maps[K]'s value + OFF. */
+/* One initialized slot of a map-in-map or prog array (libbpf: `.values = { [2] = &m }`). */
+struct bpfc_map_init {
+	uint32_t slot;    /* index in the outer map, < max_entries */
+	int32_t map_idx;  /* map-in-map: index in the object's maps, else -1 */
+	int32_t prog_idx; /* prog array: index in the object's progs, -1 if not loaded (filtered out) */
+	char *name;       /* the map or function the slot names (owned by the object) */
+};
+
 struct bpfc_map {
 	char *name;
 	uint32_t type; /* Linux enum bpf_map_type (BPF_MAP_TYPE_HASH = 1, ...) */
@@ -36,6 +44,8 @@ struct bpfc_map {
 	uint8_t *data; /* initial contents for global data (value_size bytes), else NULL */
 	uint32_t btf_key_type_id;
 	uint32_t btf_value_type_id;
+	struct bpfc_map_init *init; /* initialized slots sorted by slot (owned by the object), or NULL */
+	size_t init_cnt;
 };
 
 /* Source position of one instruction (from .BTF.ext line_info). Strings are owned by the object. */
@@ -126,7 +136,8 @@ struct bpfc_object *bpfc_object_new(const char *path);
 struct bpfc_prog *bpfc_object_add_prog(struct bpfc_object *obj, const char *name, const char *section,
                                        const char *type, struct isa_slot *insns, size_t insn_cnt);
 
-/* Appends a copy of *map (name and data are copied); returns its index, or -1 on allocation failure. */
+/* Appends a copy of *map (name and data are copied, init is not: set it on obj->maps[idx]); returns its
+ * index, or -1 on allocation failure. */
 int bpfc_object_add_map(struct bpfc_object *obj, const struct bpfc_map *map);
 
 /* Frees the object, its programs, maps and private storage. Ignores NULL. */

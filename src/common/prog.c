@@ -61,6 +61,8 @@ int bpfc_object_add_map(struct bpfc_object *obj, const struct bpfc_map *map)
 	struct bpfc_map *m = &maps[obj->map_cnt];
 	*m = *map;
 	int fail = 0;
+	m->init = NULL;
+	m->init_cnt = 0;
 	m->name = dup_or_null(map->name ? map->name : "", &fail);
 	m->data = NULL;
 	if (map->data) {
@@ -97,6 +99,9 @@ void bpfc_object_free(struct bpfc_object *obj)
 	for (size_t i = 0; i < obj->map_cnt; i++) {
 		free(obj->maps[i].name);
 		free(obj->maps[i].data);
+		for (size_t k = 0; k < obj->maps[i].init_cnt; k++)
+			free(obj->maps[i].init[k].name);
+		free(obj->maps[i].init);
 	}
 	free(obj->maps);
 	free(obj->license);

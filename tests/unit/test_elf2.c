@@ -1,0 +1,254 @@
+/* The ELF loader's additions: initial values of map-in-map and prog-array maps (.rel.maps), on
+ * objects compiled from tests/programs/elf2_*.c, then the same objects corrupted. */
+#define _GNU_SOURCE
+#include <check.h>
+#include <elf.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bpfcheck/elf.h"
+#include "testutil.h"
+
+struct blob {
+	uint8_t *data;
+	size_t len;
+};
+
+static struct blob read_prog(const char *name)
+{
+	char *path = tu_program_path(name);
+	struct blob b = {0};
+	b.data = (uint8_t *)tu_read_file(path, &b.len);
+	ck_assert_msg(b.data != NULL, "cannot read %s (were the test programs built?)", path);
+	free(path);
+	return b;
+}
+
+static struct bpfc_object *load_opts(const char *name, const struct bpfc_elf_opts *opts)
+{
+	struct blob b = read_prog(name);
+	struct bpfc_object *obj = NULL;
+	struct bpfc_error err;
+	int rc = elf_load_object(name, b.data, b.len, opts, &obj, &err);
+	ck_assert_msg(rc == 0, "%s: %s", name, err.msg);
+	free(b.data);
+	return obj;
+}
+
+static int map_named(const struct bpfc_object *obj, const char *name)
+{
+	for (size_t i = 0; i < obj->map_cnt; i++)
+		if (strcmp(obj->maps[i].name, name) == 0)
+			return (int)i;
+	ck_abort_msg("no map %s", name);
+	return -1;
+}
+
+static int prog_named(const struct bpfc_object *obj, const char *name)
+{
+	for (size_t i = 0; i < obj->prog_cnt; i++)
+		if (strcmp(obj->progs[i].name, name) == 0)
+			return (int)i;
+	ck_abort_msg("no program %s", name);
+	return -1;
+}
+
+static Elf64_Shdr *shdr(uint8_t *d, size_t i)
+{
+	Elf64_Ehdr *eh = (Elf64_Ehdr *)d;
+	return (Elf64_Shdr *)(d + eh->e_shoff) + i;
+}
+
+static Elf64_Shdr *sec_named(uint8_t *d, const char *name)
+{
+	Elf64_Ehdr *eh = (Elf64_Ehdr *)d;
+	const char *strs = (const char *)d + shdr(d, eh->e_shstrndx)->sh_offset;
+	for (size_t i = 1; i < eh->e_shnum; i++)
+		if (strcmp(strs + shdr(d, i)->sh_name, name) == 0)
+			return shdr(d, i);
+	ck_abort_msg("no section %s", name);
+	return NULL;
+}
+
+static size_t sym_index(uint8_t *d, const char *name)
+{
+	Elf64_Shdr *st = sec_named(d, ".symtab");
+	const char *strs = (const char *)d + shdr(d, st->sh_link)->sh_offset;
+	Elf64_Sym *syms = (Elf64_Sym *)(d + st->sh_offset);
+	for (size_t i = 0; i < st->sh_size / sizeof(Elf64_Sym); i++)
+		if (strcmp(strs + syms[i].st_name, name) == 0)
+			return i;
+	ck_abort_msg("no symbol %s", name);
+	return 0;
+}
+
+/* The .rel.maps entry whose symbol is name. */
+static Elf64_Rel *rel_to(uint8_t *d, const char *name)
+{
+	Elf64_Shdr *rs = sec_named(d, ".rel.maps");
+	Elf64_Rel *rel = (Elf64_Rel *)(d + rs->sh_offset);
+	size_t sym = sym_index(d, name);
+	for (size_t i = 0; i < rs->sh_size / sizeof(*rel); i++)
+		if (ELF64_R_SYM(rel[i].r_info) == sym)
+			return &rel[i];
+	ck_abort_msg("no .rel.maps relocation to %s", name);
+	return NULL;
+}
+
+static void expect_error(const struct blob *b, const char *want)
+{
+	struct bpfc_object *obj = NULL;
+	struct bpfc_error err;
+	int rc = elf_load_object("bad.o", b->data, b->len, NULL, &obj, &err);
+	ck_assert_msg(rc != 0, "expected an error containing '%s', the object loaded", want);
+	ck_assert_ptr_null(obj);
+	ck_assert_msg(strstr(err.msg, want) != NULL, "error '%s' does not contain '%s'", err.msg, want);
+	ck_assert_msg(strncmp(err.msg, "bad.o: ", 7) == 0, "error '%s' does not name the file", err.msg);
+}
+
+START_TEST(map_in_map_and_prog_array_slots)
+{
+	struct bpfc_object *obj = load_opts("elf2_mapinit", NULL);
+	int outer = map_named(obj, "outer"), jumps = map_named(obj, "jumps");
+	const struct bpfc_map *m = &obj->maps[outer];
+	ck_assert_uint_eq(m->init_cnt, 2);
+	ck_assert_uint_eq(m->init[0].slot, 1);
+	ck_assert_int_eq(m->init[0].map_idx, map_named(obj, "first"));
+	ck_assert_int_eq(m->init[0].prog_idx, -1);
+	ck_assert_str_eq(m->init[0].name, "first");
+	ck_assert_uint_eq(m->init[1].slot, 5);
+	ck_assert_int_eq(m->init[1].map_idx, map_named(obj, "second"));
+	m = &obj->maps[jumps];
+	ck_assert_uint_eq(m->init_cnt, 2);
+	ck_assert_uint_eq(m->init[0].slot, 0);
+	ck_assert_int_eq(m->init[0].map_idx, -1);
+	ck_assert_int_eq(m->init[0].prog_idx, prog_named(obj, "tail_a"));
+	ck_assert_uint_eq(m->init[1].slot, 3);
+	ck_assert_int_eq(m->init[1].prog_idx, prog_named(obj, "tail_b"));
+	ck_assert_str_eq(m->init[1].name, "tail_b");
+	/* Maps without initial values have none. */
+	ck_assert_uint_eq(obj->maps[map_named(obj, "first")].init_cnt, 0);
+	ck_assert_ptr_null(obj->maps[map_named(obj, "first")].init);
+	bpfc_object_free(obj);
+
+	/* A prog array slot whose program was filtered out keeps its name, without an index. */
+	struct bpfc_elf_opts o = {.program = "entry"};
+	obj = load_opts("elf2_mapinit", &o);
+	ck_assert_uint_eq(obj->prog_cnt, 1);
+	m = &obj->maps[map_named(obj, "jumps")];
+	ck_assert_uint_eq(m->init_cnt, 2);
+	ck_assert_int_eq(m->init[0].prog_idx, -1);
+	ck_assert_int_eq(m->init[0].map_idx, -1);
+	ck_assert_str_eq(m->init[0].name, "tail_a");
+	bpfc_object_free(obj);
+}
+END_TEST
+
+START_TEST(slot_past_max_entries)
+{
+	struct blob b = read_prog("elf2_mapinit_bad");
+	expect_error(&b, "sets slot 3 of map 'small', outside its max_entries 2");
+	expect_error(&b, "section '.rel.maps': relocation 0 (offset 0x");
+	free(b.data);
+}
+END_TEST
+
+START_TEST(malformed_map_relocations)
+{
+	struct blob orig = read_prog("elf2_mapinit");
+	struct blob b = {malloc(orig.len), orig.len};
+	memcpy(b.data, orig.data, orig.len);
+
+	Elf64_Rel *r = rel_to(b.data, "second");
+	r->r_offset += 4;
+	expect_error(&b, "is not on an 8-byte slot of map 'outer' field 'values'");
+	memcpy(b.data, orig.data, orig.len);
+
+	r->r_offset = 1u << 20;
+	expect_error(&b, "(offset 0x100000) is not inside any map definition");
+	memcpy(b.data, orig.data, orig.len);
+
+	/* Pointing into a map without a 'values' field (first, at offset 0). */
+	r->r_offset = 8;
+	expect_error(&b, "initializes map 'first', which is not a map-in-map or prog array");
+	memcpy(b.data, orig.data, orig.len);
+
+	/* A function in a map-in-map slot, a map in a prog array slot. */
+	r->r_info = ELF64_R_INFO(sym_index(b.data, "tail_a"), ELF64_R_TYPE(r->r_info));
+	expect_error(&b, "puts symbol 'tail_a' in slot 5 of map-in-map 'outer', but it is not a map");
+	memcpy(b.data, orig.data, orig.len);
+
+	r = rel_to(b.data, "tail_b");
+	r->r_info = ELF64_R_INFO(sym_index(b.data, "first"), ELF64_R_TYPE(r->r_info));
+	expect_error(&b, "puts symbol 'first' in slot 3 of prog array 'jumps', but it is not a function");
+	memcpy(b.data, orig.data, orig.len);
+
+	r->r_info = ELF64_R_INFO(5000, ELF64_R_TYPE(r->r_info));
+	expect_error(&b, "refers to symbol 5000, which does not exist");
+	memcpy(b.data, orig.data, orig.len);
+
+	r->r_info = ELF64_R_INFO(ELF64_R_SYM(r->r_info), 10);
+	expect_error(&b, "has type 10; map initial values must be");
+	memcpy(b.data, orig.data, orig.len);
+
+	/* Two relocations for one slot. */
+	Elf64_Rel *r2 = rel_to(b.data, "tail_a");
+	r2->r_offset = r->r_offset;
+	expect_error(&b, "sets slot 3 of map 'jumps' twice");
+	memcpy(b.data, orig.data, orig.len);
+
+	sec_named(b.data, ".rel.maps")->sh_entsize = 24;
+	expect_error(&b, "section '.rel.maps': entry size 24");
+	free(b.data);
+	free(orig.data);
+}
+END_TEST
+
+START_TEST(cli_list_shows_slots)
+{
+	char *p = tu_program_path("elf2_mapinit");
+	const char *a1[] = {"list", "--verbose", p, NULL};
+	struct tu_result r = tu_run_cli(a1, NULL);
+	ck_assert_int_eq(r.exit_code, 0);
+	ck_assert_ptr_nonnull(strstr(r.out, "slot 1      map first\n"));
+	ck_assert_ptr_nonnull(strstr(r.out, "slot 5      map second\n"));
+	ck_assert_ptr_nonnull(strstr(r.out, "slot 3      program tail_b\n"));
+	tu_result_free(&r);
+
+	const char *a2[] = {"list", "--verbose", "--program", "entry", p, NULL};
+	r = tu_run_cli(a2, NULL);
+	ck_assert_int_eq(r.exit_code, 0);
+	ck_assert_ptr_nonnull(strstr(r.out, "slot 0      program tail_a (not loaded)\n"));
+	tu_result_free(&r);
+
+	const char *a3[] = {"list", p, NULL};
+	r = tu_run_cli(a3, NULL);
+	ck_assert_int_eq(r.exit_code, 0);
+	ck_assert_ptr_null(strstr(r.out, "slot 1"));
+	tu_result_free(&r);
+	free(p);
+
+	p = tu_program_path("elf2_mapinit_bad");
+	const char *a4[] = {"list", p, NULL};
+	r = tu_run_cli(a4, NULL);
+	ck_assert_int_eq(r.exit_code, 2);
+	ck_assert_ptr_nonnull(strstr(r.err, "outside its max_entries 2"));
+	tu_result_free(&r);
+	free(p);
+}
+END_TEST
+
+int main(void)
+{
+	Suite *s = suite_create("elf2");
+	TCase *tc = tcase_create("mapinit");
+	if (BPF_PROGRAMS_ENABLED) { /* the tests need clang-19's objects */
+		tcase_add_test(tc, map_in_map_and_prog_array_slots);
+		tcase_add_test(tc, slot_past_max_entries);
+		tcase_add_test(tc, malformed_map_relocations);
+		tcase_add_test(tc, cli_list_shows_slots);
+	}
+	suite_add_tcase(s, tc);
+	return tu_run_suite(s);
+}
