@@ -92,6 +92,8 @@ struct bpfc_extern {
 	uint32_t btf_type_id; /* VAR or FUNC in the object's BTF, 0 if unknown */
 	uint32_t size;        /* bytes it occupies in the KCONFIG map (kconfig only) */
 	uint32_t offset;      /* its offset in the KCONFIG map value (kconfig only) */
+	bool known;           /* kconfig: its value in the KCONFIG map was given (--kconfig), else 0
+	                         stands for "unknown" */
 };
 
 /* A CO-RE relocation (.BTF.ext core_relo) on one instruction of one program. */

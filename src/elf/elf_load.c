@@ -431,6 +431,39 @@ static int load_license_version(struct ctx *c)
 	return 0;
 }
 
+/* Reads a whole file named by an option (at most 16 MiB) into *text (NUL-terminated). */
+static int read_path(struct ctx *c, const char *path, const char *what, char **text, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return bpfc_error_set(c->err, BPFC_ERR_IO, "%s: cannot open the %s", path, what);
+	size_t cap = 1 << 12, n = 0, got;
+	char *buf = malloc(cap + 1);
+	while (buf && (got = fread(buf + n, 1, cap - n, f)) > 0) {
+		n += got;
+		if (n == cap) {
+			if (cap >= (16u << 20)) {
+				free(buf);
+				fclose(f);
+				return bpfc_error_set(c->err, BPFC_ERR_LIMIT,
+				                      "%s: the %s is larger than 16 MiB", path, what);
+			}
+			char *nb = realloc(buf, cap * 2 + 1);
+			if (!nb)
+				free(buf);
+			buf = nb;
+			cap *= 2;
+		}
+	}
+	fclose(f);
+	if (!buf)
+		return nomem(c);
+	buf[n] = 0;
+	*text = buf;
+	*len = n;
+	return 0;
+}
+
 /* ---- maps ---- */
 
 static int add_msym(struct ctx *c, uint32_t sec, uint64_t off, int map)
@@ -785,6 +818,21 @@ static int load_externs(struct ctx *c)
 		uint8_t *zero = calloc(1, kconfig_size);
 		if (!zero)
 			return nomem(c);
+		if (c->opts && c->opts->kconfig_path) {
+			char *text = NULL;
+			size_t tlen = 0;
+			int rc = read_path(c, c->opts->kconfig_path, "kernel configuration (--kconfig)",
+			                   &text, &tlen);
+			if (!rc)
+				rc = elf_kconfig_fill(c->opts->kconfig_path, text, tlen, btf,
+				                      c->bo == ISA_BIG_ENDIAN, c->priv->externs,
+				                      c->obj->extern_cnt, zero, c->err);
+			free(text);
+			if (rc) {
+				free(zero);
+				return rc;
+			}
+		}
 		struct bpfc_map m = {.name = ".kconfig",
 		                     .type = MAP_TYPE_ARRAY,
 		                     .key_size = 4,
