@@ -41,7 +41,9 @@ struct bpfc_map {
 	int32_t inner_map; /* index in the object's maps of the inner map template, -1 if none */
 	uint32_t pinning;
 	enum bpfc_map_kind kind;
-	uint8_t *data; /* initial contents for global data (value_size bytes), else NULL */
+	uint8_t *data;       /* initial contents for global data (value_size bytes), else NULL */
+	uint8_t *data_known; /* KCONFIG: per byte of data, 1 when its value is known (--kconfig),
+	                        else NULL (nothing known) */
 	uint32_t btf_key_type_id;
 	uint32_t btf_value_type_id;
 	struct bpfc_map_init *init; /* initialized slots sorted by slot (owned by the object), or NULL */

@@ -815,7 +815,7 @@ static int load_externs(struct ctx *c)
 	c->obj->externs = c->priv->externs;
 	c->kconfig_map = -1;
 	if (kconfig_size) {
-		uint8_t *zero = calloc(1, kconfig_size);
+		uint8_t *zero = calloc(1, kconfig_size), *known = NULL;
 		if (!zero)
 			return nomem(c);
 		if (c->opts && c->opts->kconfig_path) {
@@ -832,6 +832,16 @@ static int load_externs(struct ctx *c)
 				free(zero);
 				return rc;
 			}
+			known = calloc(1, kconfig_size);
+			if (!known) {
+				free(zero);
+				return nomem(c);
+			}
+			for (size_t i = 0; i < c->obj->extern_cnt; i++) {
+				const struct bpfc_extern *e = &c->priv->externs[i];
+				if (e->kind == BPFC_EXTERN_KCONFIG && e->known)
+					memset(known + e->offset, 1, e->size);
+			}
 		}
 		struct bpfc_map m = {.name = ".kconfig",
 		                     .type = MAP_TYPE_ARRAY,
@@ -842,9 +852,11 @@ static int load_externs(struct ctx *c)
 		                     .flags = MAP_F_MMAPABLE | MAP_F_RDONLY_PROG,
 		                     .kind = BPFC_MAP_KCONFIG,
 		                     .data = zero,
+		                     .data_known = known,
 		                     .btf_value_type_id = kconfig_ds};
 		c->kconfig_map = add_map(c, &m);
 		free(zero);
+		free(known);
 		if (c->kconfig_map < 0)
 			return nomem(c);
 	}

@@ -433,6 +433,32 @@ START_TEST(cli_kconfig)
 }
 END_TEST
 
+START_TEST(verify_uses_kconfig_values)
+{
+	char *p = tu_program_path("elf2_kconfig_verify");
+	char *hz250 = tu_write_temp("CONFIG_HZ=250\n", 14, ".config");
+	char *hz100 = tu_write_temp("CONFIG_HZ=100\n", 14, ".config");
+	const char *a1[] = {"verify", p, NULL};
+	struct tu_result r = tu_run_cli(a1, NULL);
+	ck_assert_int_eq(r.exit_code, 1); /* CONFIG_HZ unknown: the NULL dereference is reachable */
+	ck_assert_ptr_nonnull(strstr(r.out, "VF-NULL"));
+	tu_result_free(&r);
+	const char *a2[] = {"verify", "--kconfig", hz250, p, NULL};
+	r = tu_run_cli(a2, NULL);
+	ck_assert_msg(r.exit_code == 0, "%s%s", r.out, r.err);
+	tu_result_free(&r);
+	const char *a3[] = {"verify", "--kconfig", hz100, p, NULL};
+	r = tu_run_cli(a3, NULL);
+	ck_assert_int_eq(r.exit_code, 1);
+	tu_result_free(&r);
+	remove(hz250);
+	remove(hz100);
+	free(hz250);
+	free(hz100);
+	free(p);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("elf2");
@@ -445,6 +471,7 @@ int main(void)
 		tcase_add_test(tc, kconfig_values);
 		tcase_add_test(tc, kconfig_errors);
 		tcase_add_test(tc, cli_kconfig);
+		tcase_add_test(tc, verify_uses_kconfig_values);
 	}
 	suite_add_tcase(s, tc);
 	return tu_run_suite(s);
