@@ -1236,7 +1236,8 @@ static int map_init_reloc(struct ctx *c, const char *rel_name, uint32_t sec_idx,
 	const struct msym *outer = NULL;
 	for (size_t i = 0; i < c->msym_cnt; i++) {
 		const struct msym *ms = &c->msyms[i];
-		if (ms->sec == sec_idx && r->r_offset >= ms->off && r->r_offset - ms->off < ms->size)
+		if (ms->sec == sec_idx && r->r_offset >= ms->off && ms->size >= 8 &&
+		    r->r_offset - ms->off <= ms->size - 8) /* the whole 8-byte pointer inside */
 			outer = ms;
 	}
 	if (!outer)
