@@ -205,7 +205,7 @@ START_TEST(malformed_map_relocations)
 	memcpy(b.data, orig.data, orig.len);
 
 	Elf64_Rel *r = rel_to(b.data, "second");
-	r->r_offset += 4;
+	r->r_offset -= 4;
 	expect_error(&b, "is not on an 8-byte slot of map 'outer' field 'values'");
 	memcpy(b.data, orig.data, orig.len);
 
