@@ -25,6 +25,7 @@ static const char usage_text[] =
     "  --section NAME     ELF: only programs in this section\n"
     "  --program NAME     only the program with this name\n"
     "  --type TYPE        program type for inputs that do not carry one\n"
+    "  --kconfig FILE     ELF: kernel .config giving the .kconfig externs' values\n"
     "  --help             this text\n"
     "\n"
     "exit: 0 listed, 2 usage or input error\n";

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bpfcheck/btf.h"
 #include "bpfcheck/elf.h"
 #include "bpfcheck/platform.h"
 #include "commands.h"
@@ -19,7 +20,9 @@ static void list_usage(FILE *f)
 	           "  --program NAME    only the program (function) NAME\n"
 	           "  --type TYPE       program type for every program (default: from the section name)\n"
 	           "  --btf FILE        target BTF for CO-RE relocations (default: the object's own BTF)\n"
+	           "  --kconfig FILE    kernel .config giving the .kconfig externs' values\n"
 	           "  --verbose         also list each program's functions and every CO-RE relocation\n"
+	           "                    and the initial slots of map-in-map and prog-array maps\n"
 	           "  --help            this text\n\n"
 	           "exit codes: 0 listed, 2 usage error or an object that cannot be loaded\n");
 }
@@ -34,6 +37,32 @@ static const char *map_kind_name(enum bpfc_map_kind k)
 	case BPFC_MAP_KCONFIG: return "kconfig";
 	}
 	return "";
+}
+
+/* " = VALUE" for a .kconfig extern given by --kconfig: a string for char arrays, else the
+ * integer in the object's byte order; " = unknown" without --kconfig. */
+static void print_kconfig_value(const struct bpfc_object *obj, const struct bpfc_extern *e)
+{
+	const struct bpfc_map *km = NULL;
+	for (size_t i = 0; i < obj->map_cnt; i++)
+		if (obj->maps[i].kind == BPFC_MAP_KCONFIG)
+			km = &obj->maps[i];
+	if (!e->known || !km || !km->data || e->offset > km->value_size ||
+	    e->size > km->value_size - e->offset) {
+		printf(" = unknown");
+		return;
+	}
+	const uint8_t *p = km->data + e->offset;
+	uint32_t t = obj->btf ? btf_skip_mods(obj->btf, btf_size_or_type(obj->btf, e->btf_type_id)) : 0;
+	if (t && btf_kind(obj->btf, t) == BTF_K_ARRAY) {
+		printf(" = \"%.*s\"", (int)strnlen((const char *)p, e->size), (const char *)p);
+		return;
+	}
+	bool be = obj->prog_cnt && obj->progs[0].byte_order == ISA_BIG_ENDIAN;
+	unsigned long long v = 0;
+	for (uint32_t i = 0; i < e->size && i < 8; i++)
+		v |= (unsigned long long)p[be ? e->size - 1 - i : i] << (8 * i);
+	printf(" = %llu", v);
 }
 
 static void print_object(const struct bpfc_object *obj, int verbose, const char *btf_path)
@@ -79,15 +108,22 @@ static void print_object(const struct bpfc_object *obj, int verbose, const char 
 			if (m->inner_map >= 0 && (size_t)m->inner_map < obj->map_cnt)
 				printf("inner=%s", obj->maps[m->inner_map].name);
 			printf("\n");
+			for (size_t k = 0; verbose && k < m->init_cnt; k++)
+				printf("      slot %-6u %s %s%s\n", m->init[k].slot,
+				       m->init[k].map_idx >= 0 ? "map" : "program", m->init[k].name,
+				       m->init[k].map_idx < 0 && m->init[k].prog_idx < 0 ? " (not loaded)"
+				                                                         : "");
 		}
 	}
 	if (obj->extern_cnt) {
 		printf("externs:\n");
 		for (size_t i = 0; i < obj->extern_cnt; i++) {
 			const struct bpfc_extern *e = &obj->externs[i];
-			printf("  %-24s %s%s%s\n", e->name,
-			       e->kind == BPFC_EXTERN_KCONFIG ? "kconfig" : "ksym",
+			printf("  %-24s %s%s%s", e->name, e->kind == BPFC_EXTERN_KCONFIG ? "kconfig" : "ksym",
 			       e->is_func ? " function" : "", e->weak ? " weak" : "");
+			if (e->kind == BPFC_EXTERN_KCONFIG)
+				print_kconfig_value(obj, e);
+			printf("\n");
 		}
 	}
 	if (obj->core_relo_cnt) {
@@ -110,22 +146,21 @@ static void print_object(const struct bpfc_object *obj, int verbose, const char 
 
 int cmd_list(int argc, char **argv)
 {
-	static const struct option longopts[] = {{"section", required_argument, NULL, 's'},
-	                                         {"program", required_argument, NULL, 'p'},
-	                                         {"type", required_argument, NULL, 't'},
-	                                         {"btf", required_argument, NULL, 'b'},
-	                                         {"verbose", no_argument, NULL, 'v'},
-	                                         {"help", no_argument, NULL, 'h'},
-	                                         {NULL, 0, NULL, 0}};
+	static const struct option longopts[] = {
+	    {"section", required_argument, NULL, 's'}, {"program", required_argument, NULL, 'p'},
+	    {"type", required_argument, NULL, 't'},    {"btf", required_argument, NULL, 'b'},
+	    {"kconfig", required_argument, NULL, 'k'}, {"verbose", no_argument, NULL, 'v'},
+	    {"help", no_argument, NULL, 'h'},          {NULL, 0, NULL, 0}};
 	struct bpfc_elf_opts opts = {0};
 	int verbose = 0, c;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "s:p:t:b:vh", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "s:p:t:b:k:vh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 's': opts.section = optarg; break;
 		case 'p': opts.program = optarg; break;
 		case 't': opts.prog_type = optarg; break;
 		case 'b': opts.btf_path = optarg; break;
+		case 'k': opts.kconfig_path = optarg; break;
 		case 'v': verbose = 1; break;
 		case 'h': list_usage(stdout); return EXIT_OK;
 		default: list_usage(stderr); return EXIT_USAGE;

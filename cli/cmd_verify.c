@@ -45,6 +45,8 @@ static const char usage_text[] =
     "verification:\n"
     "  --type TYPE        program type (xdp, sched_cls, socket_filter, cgroup_skb, kprobe,\n"
     "                     tracepoint, ...) for inputs that do not carry one, or to override\n"
+    "  --kconfig FILE     ELF: kernel .config (CONFIG_X=y|m|n|\"str\"|123) giving the\n"
+    "                     .kconfig externs' values; without it they are unknown\n"
     "  --map NAME:TYPE:KEY:VALUE:ENTRIES\n"
     "                     declare a map for raw/assembly input (repeatable; lddw src=5 imm=K\n"
     "                     names the K-th, src=6 imm=K its value); TYPE is a number or hash,\n"

@@ -19,6 +19,7 @@ enum {
 	OPT_PROGRAM,
 	OPT_TYPE,
 	OPT_NO_RAW,
+	OPT_KCONFIG,
 	OPT_MAX_FINDINGS,
 	OPT_HELP,
 };
@@ -40,6 +41,7 @@ static const struct opt_family all_opts[] = {
     {{"section", required_argument, NULL, OPT_SECTION}, CLI_OPT_INPUT},
     {{"program", required_argument, NULL, OPT_PROGRAM}, CLI_OPT_INPUT},
     {{"type", required_argument, NULL, OPT_TYPE}, CLI_OPT_INPUT},
+    {{"kconfig", required_argument, NULL, OPT_KCONFIG}, CLI_OPT_INPUT},
     {{"no-raw", no_argument, NULL, OPT_NO_RAW}, CLI_OPT_DISASM},
     {{"help", no_argument, NULL, OPT_HELP}, CLI_OPT_INPUT | CLI_OPT_VALIDATE | CLI_OPT_DISASM},
 };
@@ -117,6 +119,7 @@ int cli_parse_options(int argc, char **argv, unsigned families, const char *usag
 		case OPT_SECTION: o->input.section = optarg; break;
 		case OPT_PROGRAM: o->input.program = optarg; break;
 		case OPT_TYPE: o->input.prog_type = optarg; break;
+		case OPT_KCONFIG: o->input.kconfig_path = optarg; break;
 		case OPT_NO_RAW: o->no_raw = true; break;
 		case ':': return usage_error(cmd, "option '%s' needs a value", argv[optind - 1]);
 		default: return usage_error(cmd, "unknown option '%s'", argv[optind - 1]);

@@ -14,10 +14,11 @@ extern "C" {
 #endif
 
 struct bpfc_elf_opts {
-	const char *section;   /* keep only programs in this section (NULL: all) */
-	const char *program;   /* keep only this program (NULL: all) */
-	const char *prog_type; /* override the type inferred from the section name */
-	const char *btf_path;  /* optional target BTF for CO-RE relocations */
+	const char *section;      /* keep only programs in this section (NULL: all) */
+	const char *program;      /* keep only this program (NULL: all) */
+	const char *prog_type;    /* override the type inferred from the section name */
+	const char *btf_path;     /* optional target BTF for CO-RE relocations */
+	const char *kconfig_path; /* optional kernel .config file giving the .kconfig externs' values */
 };
 
 /* True when data starts with the ELF magic. */

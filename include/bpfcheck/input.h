@@ -30,6 +30,7 @@ struct bpfc_input_opts {
 	const char *section;            /* keep only programs in this section (NULL: all) */
 	const char *program;            /* keep only the program with this name (NULL: all) */
 	const char *prog_type;          /* program type for inputs that do not carry one */
+	const char *kconfig_path;       /* ELF: kernel .config for .kconfig externs (NULL: unknown) */
 	const struct isa_table *isa;    /* NULL: the built-in table */
 };
 

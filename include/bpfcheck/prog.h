@@ -23,6 +23,14 @@ enum bpfc_map_kind {
 
 /* A map as the verifier needs it. In instructions, lddw src=5 (map_by_idx) imm=K names maps[K];
  * src=6 (map_val_by_idx) imm=K, next_imm=OFF is the address of maps[K]'s value + OFF. */
+/* One initialized slot of a map-in-map or prog array (libbpf: `.values = { [2] = &m }`). */
+struct bpfc_map_init {
+	uint32_t slot;    /* index in the outer map, < max_entries */
+	int32_t map_idx;  /* map-in-map: index in the object's maps, else -1 */
+	int32_t prog_idx; /* prog array: index in the object's progs, -1 if not loaded (filtered out) */
+	char *name;       /* the map or function the slot names (owned by the object) */
+};
+
 struct bpfc_map {
 	char *name;
 	uint32_t type; /* Linux enum bpf_map_type (BPF_MAP_TYPE_HASH = 1, ...) */
@@ -33,9 +41,13 @@ struct bpfc_map {
 	int32_t inner_map; /* index in the object's maps of the inner map template, -1 if none */
 	uint32_t pinning;
 	enum bpfc_map_kind kind;
-	uint8_t *data; /* initial contents for global data (value_size bytes), else NULL */
+	uint8_t *data;       /* initial contents for global data (value_size bytes), else NULL */
+	uint8_t *data_known; /* KCONFIG: per byte of data, 1 when its value is known (--kconfig),
+	                        else NULL (nothing known) */
 	uint32_t btf_key_type_id;
 	uint32_t btf_value_type_id;
+	struct bpfc_map_init *init; /* initialized slots sorted by slot (owned by the object), or NULL */
+	size_t init_cnt;
 };
 
 /* Source position of one instruction (from .BTF.ext line_info). Strings are owned by the object. */
@@ -82,6 +94,8 @@ struct bpfc_extern {
 	uint32_t btf_type_id; /* VAR or FUNC in the object's BTF, 0 if unknown */
 	uint32_t size;        /* bytes it occupies in the KCONFIG map (kconfig only) */
 	uint32_t offset;      /* its offset in the KCONFIG map value (kconfig only) */
+	bool known;           /* kconfig: its value in the KCONFIG map was given (--kconfig), else 0
+	                         stands for "unknown" */
 };
 
 /* A CO-RE relocation (.BTF.ext core_relo) on one instruction of one program. */
@@ -126,7 +140,8 @@ struct bpfc_object *bpfc_object_new(const char *path);
 struct bpfc_prog *bpfc_object_add_prog(struct bpfc_object *obj, const char *name, const char *section,
                                        const char *type, struct isa_slot *insns, size_t insn_cnt);
 
-/* Appends a copy of *map (name and data are copied); returns its index, or -1 on allocation failure. */
+/* Appends a copy of *map (name and data are copied, init is not: set it on obj->maps[idx]); returns its
+ * index, or -1 on allocation failure. */
 int bpfc_object_add_map(struct bpfc_object *obj, const struct bpfc_map *map);
 
 /* Frees the object, its programs, maps and private storage. Ignores NULL. */

@@ -61,8 +61,18 @@ int bpfc_object_add_map(struct bpfc_object *obj, const struct bpfc_map *map)
 	struct bpfc_map *m = &maps[obj->map_cnt];
 	*m = *map;
 	int fail = 0;
+	m->init = NULL;
+	m->init_cnt = 0;
 	m->name = dup_or_null(map->name ? map->name : "", &fail);
 	m->data = NULL;
+	m->data_known = NULL;
+	if (map->data && map->data_known) {
+		m->data_known = malloc(map->value_size ? map->value_size : 1);
+		if (m->data_known)
+			memcpy(m->data_known, map->data_known, map->value_size);
+		else
+			fail = 1;
+	}
 	if (map->data) {
 		m->data = malloc(map->value_size ? map->value_size : 1);
 		if (m->data)
@@ -73,6 +83,7 @@ int bpfc_object_add_map(struct bpfc_object *obj, const struct bpfc_map *map)
 	if (fail) {
 		free(m->name);
 		free(m->data);
+		free(m->data_known);
 		return -1;
 	}
 	return (int)obj->map_cnt++;
@@ -97,6 +108,10 @@ void bpfc_object_free(struct bpfc_object *obj)
 	for (size_t i = 0; i < obj->map_cnt; i++) {
 		free(obj->maps[i].name);
 		free(obj->maps[i].data);
+		free(obj->maps[i].data_known);
+		for (size_t k = 0; k < obj->maps[i].init_cnt; k++)
+			free(obj->maps[i].init[k].name);
+		free(obj->maps[i].init);
 	}
 	free(obj->maps);
 	free(obj->license);

@@ -2,6 +2,7 @@
 #ifndef BPFCHECK_ELF_INTERNAL_H
 #define BPFCHECK_ELF_INTERNAL_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -32,4 +33,10 @@ const void *elf_sections_table(struct bpfc_error *err);
 /* Program type for a section name (longest matching rule), or NULL; owned by the table. */
 const char *elf_sections_table_type(const void *table, const char *section);
 
+/* Fills the KCONFIG map value data (the object's byte order) from a kernel .config-style text
+ * (CONFIG_X=y|m|n|"str"|123, "# CONFIG_X is not set") for each .kconfig extern, as libbpf does,
+ * and sets e->known. A non-weak extern without a value (except LINUX_*), a value its BTF type
+ * cannot hold or a malformed line fail with BPFC_ERR_INPUT naming path:line. */
+int elf_kconfig_fill(const char *path, const char *text, size_t len, const struct btf *btf, bool big_endian,
+                     struct bpfc_extern *externs, size_t extern_cnt, uint8_t *data, struct bpfc_error *err);
 #endif

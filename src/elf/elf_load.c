@@ -20,6 +20,7 @@
 #define EM_BPF 247
 #endif
 #define R_BPF_64_64 1
+#define R_BPF_64_ABS64 2
 #define R_BPF_64_32 10
 
 #define OP_LDDW 0x18
@@ -75,6 +76,8 @@ struct msym { /* a map's location in .maps or a legacy maps section */
 	uint32_t sec;
 	uint64_t off;
 	int map;
+	uint32_t size;       /* .maps: bytes of the definition */
+	uint32_t values_off; /* .maps: byte offset of the 'values' member, UINT32_MAX if none */
 };
 
 struct elf_priv {
@@ -428,6 +431,39 @@ static int load_license_version(struct ctx *c)
 	return 0;
 }
 
+/* Reads a whole file named by an option (at most 16 MiB) into *text (NUL-terminated). */
+static int read_path(struct ctx *c, const char *path, const char *what, char **text, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return bpfc_error_set(c->err, BPFC_ERR_IO, "%s: cannot open the %s", path, what);
+	size_t cap = 1 << 12, n = 0, got;
+	char *buf = malloc(cap + 1);
+	while (buf && (got = fread(buf + n, 1, cap - n, f)) > 0) {
+		n += got;
+		if (n == cap) {
+			if (cap >= (16u << 20)) {
+				free(buf);
+				fclose(f);
+				return bpfc_error_set(c->err, BPFC_ERR_LIMIT,
+				                      "%s: the %s is larger than 16 MiB", path, what);
+			}
+			char *nb = realloc(buf, cap * 2 + 1);
+			if (!nb)
+				free(buf);
+			buf = nb;
+			cap *= 2;
+		}
+	}
+	fclose(f);
+	if (!buf)
+		return nomem(c);
+	buf[n] = 0;
+	*text = buf;
+	*len = n;
+	return 0;
+}
+
 /* ---- maps ---- */
 
 static int add_msym(struct ctx *c, uint32_t sec, uint64_t off, int map)
@@ -436,7 +472,7 @@ static int add_msym(struct ctx *c, uint32_t sec, uint64_t off, int map)
 	if (!n)
 		return nomem(c);
 	c->msyms = n;
-	c->msyms[c->msym_cnt++] = (struct msym){sec, off, map};
+	c->msyms[c->msym_cnt++] = (struct msym){sec, off, map, 0, UINT32_MAX};
 	return 0;
 }
 
@@ -451,7 +487,7 @@ static bool btf_uint_member(const struct btf *btf, uint32_t type, uint32_t *val)
 }
 
 static int parse_btf_map(struct ctx *c, const char *name, uint32_t def_type, struct bpfc_map *m, int depth,
-                         int *inner_idx);
+                         int *inner_idx, uint32_t *values_off);
 
 static int add_map(struct ctx *c, const struct bpfc_map *m)
 {
@@ -462,7 +498,7 @@ static int add_map(struct ctx *c, const struct bpfc_map *m)
 }
 
 static int parse_btf_map(struct ctx *c, const char *name, uint32_t def_type, struct bpfc_map *m, int depth,
-                         int *inner_idx)
+                         int *inner_idx, uint32_t *values_off)
 {
 	const struct btf *btf = c->priv->btf;
 	uint32_t st = btf_skip_mods(btf, def_type);
@@ -472,6 +508,7 @@ static int parse_btf_map(struct ctx *c, const char *name, uint32_t def_type, str
 	memset(m, 0, sizeof(*m));
 	m->inner_map = -1;
 	*inner_idx = -1;
+	*values_off = UINT32_MAX;
 	struct btf_member mem;
 	for (uint32_t i = 0; btf_member(btf, st, i, &mem); i++) {
 		uint32_t v;
@@ -539,7 +576,8 @@ static int parse_btf_map(struct ctx *c, const char *name, uint32_t def_type, str
 				snprintf(iname, sizeof(iname), "%s.inner", name);
 				struct bpfc_map im;
 				int dummy;
-				int rc = parse_btf_map(c, iname, inner, &im, depth + 1, &dummy);
+				uint32_t dummy_off;
+				int rc = parse_btf_map(c, iname, inner, &im, depth + 1, &dummy, &dummy_off);
 				if (rc)
 					return rc;
 				im.name = iname;
@@ -550,6 +588,7 @@ static int parse_btf_map(struct ctx *c, const char *name, uint32_t def_type, str
 			}
 			/* prog arrays list functions: nothing to load, the value is a 4-byte id. */
 			m->value_size = 4;
+			*values_off = mem.bit_offset / 8;
 		}
 		/* numa_node, map_extra: ignored (do not change what the verifier sees). */
 	}
@@ -583,6 +622,9 @@ static int load_btf_maps(struct ctx *c, uint32_t sec_idx)
 					            "outside the section",
 					            name, (unsigned long long)c->syms[k].st_value);
 				v.bit_offset = (uint32_t)c->syms[k].st_value;
+				/* .values = {...} extends the flexible 'values' array past the BTF size. */
+				if (c->syms[k].st_size > v.bitfield_size && c->syms[k].st_size <= UINT32_MAX)
+					v.bitfield_size = (uint32_t)c->syms[k].st_size;
 				break;
 			}
 		if (v.bit_offset > s->sh.sh_size || v.bitfield_size > s->sh.sh_size - v.bit_offset)
@@ -592,7 +634,8 @@ static int load_btf_maps(struct ctx *c, uint32_t sec_idx)
 			            name, v.bit_offset, v.bitfield_size, (unsigned long long)s->sh.sh_size);
 		struct bpfc_map m;
 		int inner;
-		int rc = parse_btf_map(c, name, btf_size_or_type(btf, v.type), &m, 0, &inner);
+		uint32_t values_off;
+		int rc = parse_btf_map(c, name, btf_size_or_type(btf, v.type), &m, 0, &inner, &values_off);
 		if (rc)
 			return rc;
 		m.name = (char *)name;
@@ -603,6 +646,8 @@ static int load_btf_maps(struct ctx *c, uint32_t sec_idx)
 			return -idx;
 		if ((rc = add_msym(c, sec_idx, v.bit_offset, idx)))
 			return rc;
+		c->msyms[c->msym_cnt - 1].size = v.bitfield_size;
+		c->msyms[c->msym_cnt - 1].values_off = values_off;
 	}
 	return 0;
 }
@@ -770,9 +815,34 @@ static int load_externs(struct ctx *c)
 	c->obj->externs = c->priv->externs;
 	c->kconfig_map = -1;
 	if (kconfig_size) {
-		uint8_t *zero = calloc(1, kconfig_size);
+		uint8_t *zero = calloc(1, kconfig_size), *known = NULL;
 		if (!zero)
 			return nomem(c);
+		if (c->opts && c->opts->kconfig_path) {
+			char *text = NULL;
+			size_t tlen = 0;
+			int rc = read_path(c, c->opts->kconfig_path, "kernel configuration (--kconfig)",
+			                   &text, &tlen);
+			if (!rc)
+				rc = elf_kconfig_fill(c->opts->kconfig_path, text, tlen, btf,
+				                      c->bo == ISA_BIG_ENDIAN, c->priv->externs,
+				                      c->obj->extern_cnt, zero, c->err);
+			free(text);
+			if (rc) {
+				free(zero);
+				return rc;
+			}
+			known = calloc(1, kconfig_size);
+			if (!known) {
+				free(zero);
+				return nomem(c);
+			}
+			for (size_t i = 0; i < c->obj->extern_cnt; i++) {
+				const struct bpfc_extern *e = &c->priv->externs[i];
+				if (e->kind == BPFC_EXTERN_KCONFIG && e->known)
+					memset(known + e->offset, 1, e->size);
+			}
+		}
 		struct bpfc_map m = {.name = ".kconfig",
 		                     .type = MAP_TYPE_ARRAY,
 		                     .key_size = 4,
@@ -782,9 +852,11 @@ static int load_externs(struct ctx *c)
 		                     .flags = MAP_F_MMAPABLE | MAP_F_RDONLY_PROG,
 		                     .kind = BPFC_MAP_KCONFIG,
 		                     .data = zero,
+		                     .data_known = known,
 		                     .btf_value_type_id = kconfig_ds};
 		c->kconfig_map = add_map(c, &m);
 		free(zero);
+		free(known);
 		if (c->kconfig_map < 0)
 			return nomem(c);
 	}
@@ -1085,7 +1157,7 @@ static int load_relocs(struct ctx *c)
 			            rs->sh.sh_info);
 		struct esec *s = &c->secs[rs->sh.sh_info];
 		if (s->kind != SK_CODE)
-			continue; /* .rel.BTF, .rel.debug_*, .rel.maps (map-in-map init): not code */
+			continue; /* .rel.BTF, .rel.debug_*; .rel.maps: load_map_inits */
 		if (!c->syms)
 			return fail(c, "section '%s': relocations without a symbol table", rs->name);
 		if (rs->sh.sh_entsize != sizeof(Elf64_Rel))
@@ -1125,6 +1197,146 @@ static int load_relocs(struct ctx *c)
 			s->targets[k] = (struct target){(uint32_t)i, (uint32_t)t};
 		}
 	}
+	return 0;
+}
+
+/* ---- initial values of map-in-map and prog-array maps (.rel.maps) ---- */
+
+#define MAP_TYPE_PROG_ARRAY 3
+#define MAP_TYPE_ARRAY_OF_MAPS 12
+#define MAP_TYPE_HASH_OF_MAPS 13
+
+static int cmp_init(const void *a, const void *b)
+{
+	const struct bpfc_map_init *x = a, *y = b;
+	return x->slot < y->slot ? -1 : x->slot > y->slot;
+}
+
+static int prog_index(struct ctx *c, const char *name, const char *section)
+{
+	for (size_t i = 0; i < c->obj->prog_cnt; i++)
+		if (strcmp(c->obj->progs[i].name, name) == 0 && c->obj->progs[i].section &&
+		    strcmp(c->obj->progs[i].section, section) == 0)
+			return (int)i;
+	return -1;
+}
+
+/* One relocation in .rel.maps: 8-byte slot `slot` of the outer map's 'values' array points at
+ * a map (map-in-map) or a function (prog array). libbpf: bpf_object__collect_map_relos. */
+static int map_init_reloc(struct ctx *c, const char *rel_name, uint32_t sec_idx, size_t ri, const GElf_Rel *r)
+{
+	unsigned long long off = (unsigned long long)r->r_offset;
+	uint32_t type = (uint32_t)GELF_R_TYPE(r->r_info);
+	size_t symi = GELF_R_SYM(r->r_info);
+	if (type != R_BPF_64_64 && type != R_BPF_64_ABS64)
+		return fail(c,
+		            "section '%s': relocation %zu (offset 0x%llx) has type %u; map initial values "
+		            "must be R_BPF_64_ABS64 (2) or R_BPF_64_64 (1)",
+		            rel_name, ri, off, type);
+	const struct msym *outer = NULL;
+	for (size_t i = 0; i < c->msym_cnt; i++) {
+		const struct msym *ms = &c->msyms[i];
+		if (ms->sec == sec_idx && r->r_offset >= ms->off && ms->size >= 8 &&
+		    r->r_offset - ms->off <= ms->size - 8) /* the whole 8-byte pointer inside */
+			outer = ms;
+	}
+	if (!outer)
+		return fail(c,
+		            "section '%s': relocation %zu (offset 0x%llx) is not inside any map definition",
+		            rel_name, ri, off);
+	struct bpfc_map *m = &c->obj->maps[outer->map];
+	bool mim = m->type == MAP_TYPE_ARRAY_OF_MAPS || m->type == MAP_TYPE_HASH_OF_MAPS;
+	if (outer->values_off == UINT32_MAX || (!mim && m->type != MAP_TYPE_PROG_ARRAY))
+		return fail(c,
+		            "section '%s': relocation %zu (offset 0x%llx) initializes map '%s', which is "
+		            "not a map-in-map or prog array with a 'values' field",
+		            rel_name, ri, off, m->name);
+	uint64_t rel = r->r_offset - outer->off;
+	if (rel < outer->values_off || (rel - outer->values_off) % 8)
+		return fail(c,
+		            "section '%s': relocation %zu (offset 0x%llx) is not on an 8-byte slot of map "
+		            "'%s' field 'values' (at byte %u of the map)",
+		            rel_name, ri, off, m->name, outer->values_off);
+	uint64_t slot = (rel - outer->values_off) / 8;
+	if (slot >= m->max_entries)
+		return fail(c,
+		            "section '%s': relocation %zu (offset 0x%llx) sets slot %llu of map '%s', "
+		            "outside its max_entries %u",
+		            rel_name, ri, off, (unsigned long long)slot, m->name, m->max_entries);
+	if (symi == 0 || symi >= c->sym_cnt)
+		return fail(
+		    c,
+		    "section '%s': relocation %zu (offset 0x%llx) refers to symbol %zu, which does not exist",
+		    rel_name, ri, off, symi);
+	const GElf_Sym *sym = &c->syms[symi];
+	const char *sname = c->sym_names[symi];
+	struct bpfc_map_init in = {(uint32_t)slot, -1, -1, NULL};
+	if (mim) {
+		int target = sym->st_shndx == sec_idx && GELF_ST_TYPE(sym->st_info) != STT_SECTION
+		                 ? msym_map(c, sec_idx, sym->st_value)
+		                 : -1;
+		if (target < 0)
+			return fail(c,
+			            "section '%s': relocation %zu (offset 0x%llx) puts symbol '%s' in slot "
+			            "%llu of map-in-map '%s', but it is not a map of '.maps'",
+			            rel_name, ri, off, sname, (unsigned long long)slot, m->name);
+		in.map_idx = target;
+	} else {
+		bool func = GELF_ST_TYPE(sym->st_info) == STT_FUNC && sym->st_shndx < c->sec_cnt &&
+		            c->secs[sym->st_shndx].kind == SK_CODE;
+		if (!func)
+			return fail(c,
+			            "section '%s': relocation %zu (offset 0x%llx) puts symbol '%s' in slot "
+			            "%llu of prog array '%s', but it is not a function",
+			            rel_name, ri, off, sname, (unsigned long long)slot, m->name);
+		in.prog_idx = prog_index(c, sname, c->secs[sym->st_shndx].name);
+	}
+	for (size_t k = 0; k < m->init_cnt; k++)
+		if (m->init[k].slot == in.slot)
+			return fail(
+			    c, "section '%s': relocation %zu (offset 0x%llx) sets slot %u of map '%s' twice",
+			    rel_name, ri, off, in.slot, m->name);
+	struct bpfc_map_init *n = realloc(m->init, (m->init_cnt + 1) * sizeof(*n));
+	if (!n)
+		return nomem(c);
+	m->init = n;
+	if (!(in.name = strdup(sname)))
+		return nomem(c);
+	m->init[m->init_cnt++] = in;
+	return 0;
+}
+
+/* Runs after the programs are built: prog-array slots name programs by their index. */
+static int load_map_inits(struct ctx *c)
+{
+	for (size_t i = 1; i < c->sec_cnt; i++) {
+		struct esec *rs = &c->secs[i];
+		if (rs->sh.sh_type != SHT_REL || rs->sh.sh_info == 0 || rs->sh.sh_info >= c->sec_cnt ||
+		    c->secs[rs->sh.sh_info].kind != SK_MAPS)
+			continue;
+		if (!c->syms)
+			return fail(c, "section '%s': relocations without a symbol table", rs->name);
+		if (rs->sh.sh_entsize != sizeof(Elf64_Rel))
+			return fail(c, "section '%s': entry size %llu (expected %zu)", rs->name,
+			            (unsigned long long)rs->sh.sh_entsize, sizeof(Elf64_Rel));
+		Elf_Data *data = elf_getdata(elf_getscn(c->elf, i), NULL);
+		if (!data)
+			return fail(c, "cannot read relocation section '%s': %s", rs->name, elf_errmsg(-1));
+		size_t n = data->d_size / sizeof(Elf64_Rel);
+		for (size_t k = 0; k < n; k++) {
+			GElf_Rel r;
+			if (!gelf_getrel(data, (int)k, &r))
+				return fail(c, "section '%s': cannot read relocation %zu: %s", rs->name, k,
+				            elf_errmsg(-1));
+			int rc = map_init_reloc(c, rs->name, rs->sh.sh_info, k, &r);
+			if (rc)
+				return rc;
+		}
+	}
+	for (size_t i = 0; i < c->obj->map_cnt; i++)
+		if (c->obj->maps[i].init_cnt > 1)
+			qsort(c->obj->maps[i].init, c->obj->maps[i].init_cnt, sizeof(struct bpfc_map_init),
+			      cmp_init);
 	return 0;
 }
 
@@ -1509,6 +1721,8 @@ int elf_load_object(const char *path, const uint8_t *data, size_t len, const str
 		rc = check_line_info(&c);
 	if (!rc)
 		rc = load_programs(&c);
+	if (!rc)
+		rc = load_map_inits(&c);
 	ctx_free(&c);
 	if (rc) {
 		bpfc_object_free(c.obj);

@@ -331,7 +331,8 @@ int bpfc_input_load(const char *path, const struct bpfc_input_opts *opts, struct
 		struct bpfc_elf_opts eo = {.section = o->section,
 		                           .program = o->program,
 		                           .prog_type = o->prog_type,
-		                           .btf_path = NULL};
+		                           .btf_path = NULL,
+		                           .kconfig_path = o->kconfig_path};
 		if (!elf_is_elf(data, len))
 			rc =
 			    bpfc_error_set(err, BPFC_ERR_INPUT, "%s: not an ELF object (no ELF magic)", path);

@@ -617,6 +617,30 @@ static void access_ctx(struct vf_actx *ctx, struct vf_state *st, struct access *
 	}
 }
 
+/* A load from the .kconfig map at a fixed offset whose bytes --kconfig gave (m->data_known) is
+ * that constant: the kernel fills the map before the program runs and programs cannot write it. */
+static void kconfig_load(const struct vf_actx *ctx, struct access *a, const struct vf_reg *p,
+                         const struct bpfc_map *m)
+{
+	if (!m || m->kind != BPFC_MAP_KCONFIG || !m->data || !m->data_known || a->helper ||
+	    a->acc != ACC_READ || a->loaded.type != VT_SCALAR)
+		return;
+	int64_t lo, hi;
+	ptr_off_range(p, a->off, &lo, &hi);
+	uint64_t n = a->size_hi;
+	if (lo != hi || lo < 0 || (n != 1 && n != 2 && n != 4 && n != 8) || (uint64_t)lo > m->value_size ||
+	    n > m->value_size - (uint64_t)lo)
+		return;
+	bool be = ctx->prog->byte_order == ISA_BIG_ENDIAN;
+	uint64_t v = 0;
+	for (uint64_t i = 0; i < n; i++) {
+		if (!m->data_known[lo + (int64_t)i])
+			return;
+		v |= (uint64_t)m->data[lo + (int64_t)(be ? n - 1 - i : i)] << (8 * i);
+	}
+	vf_reg_scalar(&a->loaded, vn_const(v));
+}
+
 static void access_pkt(struct vf_actx *ctx, struct vf_state *st, struct access *a, struct vf_reg *p)
 {
 	vf_reg_unknown(&a->loaded);
@@ -734,6 +758,7 @@ static void access_mem(struct vf_actx *ctx, struct vf_state *st, struct access *
 				    map_name(ctx, p), (long long)lk);
 		}
 		access_sized(ctx, st, a, p, m ? m->value_size : 0, "VF-MAP-VALUE-BOUNDS", "map value");
+		kconfig_load(ctx, a, p, m);
 		return;
 	}
 	case VT_MEM: access_sized(ctx, st, a, p, p->size, "VF-MEM-BOUNDS", "memory region"); return;
