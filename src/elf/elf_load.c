@@ -1140,6 +1140,39 @@ static int apply_reloc(struct ctx *c, struct esec *s, const char *rel_name, size
 	}
 }
 
+/* Relocation handler: relocation ri of section rel_name, which relocates section target. */
+typedef int (*reloc_fn)(struct ctx *c, const char *rel_name, uint32_t target, size_t ri, const GElf_Rel *r);
+
+/* Checks the REL section i (symbol table present, entry size) and hands each relocation to fn. */
+static int walk_rels(struct ctx *c, size_t i, reloc_fn fn)
+{
+	struct esec *rs = &c->secs[i];
+	if (!c->syms)
+		return fail(c, "section '%s': relocations without a symbol table", rs->name);
+	if (rs->sh.sh_entsize != sizeof(Elf64_Rel))
+		return fail(c, "section '%s': entry size %llu (expected %zu)", rs->name,
+		            (unsigned long long)rs->sh.sh_entsize, sizeof(Elf64_Rel));
+	Elf_Data *data = elf_getdata(elf_getscn(c->elf, i), NULL);
+	if (!data)
+		return fail(c, "cannot read relocation section '%s': %s", rs->name, elf_errmsg(-1));
+	size_t n = data->d_size / sizeof(Elf64_Rel);
+	for (size_t k = 0; k < n; k++) {
+		GElf_Rel r;
+		if (!gelf_getrel(data, (int)k, &r))
+			return fail(c, "section '%s': cannot read relocation %zu: %s", rs->name, k,
+			            elf_errmsg(-1));
+		int rc = fn(c, rs->name, rs->sh.sh_info, k, &r);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+static int code_reloc(struct ctx *c, const char *rel_name, uint32_t target, size_t ri, const GElf_Rel *r)
+{
+	return apply_reloc(c, &c->secs[target], rel_name, ri, r);
+}
+
 static int load_relocs(struct ctx *c)
 {
 	for (size_t i = 1; i < c->sec_cnt; i++) {
@@ -1158,24 +1191,9 @@ static int load_relocs(struct ctx *c)
 		struct esec *s = &c->secs[rs->sh.sh_info];
 		if (s->kind != SK_CODE)
 			continue; /* .rel.BTF, .rel.debug_*; .rel.maps: load_map_inits */
-		if (!c->syms)
-			return fail(c, "section '%s': relocations without a symbol table", rs->name);
-		if (rs->sh.sh_entsize != sizeof(Elf64_Rel))
-			return fail(c, "section '%s': entry size %llu (expected %zu)", rs->name,
-			            (unsigned long long)rs->sh.sh_entsize, sizeof(Elf64_Rel));
-		Elf_Data *data = elf_getdata(elf_getscn(c->elf, i), NULL);
-		if (!data)
-			return fail(c, "cannot read relocation section '%s': %s", rs->name, elf_errmsg(-1));
-		size_t n = data->d_size / sizeof(Elf64_Rel);
-		for (size_t k = 0; k < n; k++) {
-			GElf_Rel r;
-			if (!gelf_getrel(data, (int)k, &r))
-				return fail(c, "section '%s': cannot read relocation %zu: %s", rs->name, k,
-				            elf_errmsg(-1));
-			int rc = apply_reloc(c, s, rs->name, k, &r);
-			if (rc)
-				return rc;
-		}
+		int rc = walk_rels(c, i, code_reloc);
+		if (rc)
+			return rc;
 	}
 	/* Calls and function addresses that no relocation touched are pc-relative in their section. */
 	for (size_t i = 1; i < c->sec_cnt; i++) {
@@ -1314,24 +1332,9 @@ static int load_map_inits(struct ctx *c)
 		if (rs->sh.sh_type != SHT_REL || rs->sh.sh_info == 0 || rs->sh.sh_info >= c->sec_cnt ||
 		    c->secs[rs->sh.sh_info].kind != SK_MAPS)
 			continue;
-		if (!c->syms)
-			return fail(c, "section '%s': relocations without a symbol table", rs->name);
-		if (rs->sh.sh_entsize != sizeof(Elf64_Rel))
-			return fail(c, "section '%s': entry size %llu (expected %zu)", rs->name,
-			            (unsigned long long)rs->sh.sh_entsize, sizeof(Elf64_Rel));
-		Elf_Data *data = elf_getdata(elf_getscn(c->elf, i), NULL);
-		if (!data)
-			return fail(c, "cannot read relocation section '%s': %s", rs->name, elf_errmsg(-1));
-		size_t n = data->d_size / sizeof(Elf64_Rel);
-		for (size_t k = 0; k < n; k++) {
-			GElf_Rel r;
-			if (!gelf_getrel(data, (int)k, &r))
-				return fail(c, "section '%s': cannot read relocation %zu: %s", rs->name, k,
-				            elf_errmsg(-1));
-			int rc = map_init_reloc(c, rs->name, rs->sh.sh_info, k, &r);
-			if (rc)
-				return rc;
-		}
+		int rc = walk_rels(c, i, map_init_reloc);
+		if (rc)
+			return rc;
 	}
 	for (size_t i = 0; i < c->obj->map_cnt; i++)
 		if (c->obj->maps[i].init_cnt > 1)
