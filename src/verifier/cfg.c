@@ -53,26 +53,6 @@ const char *vf_term_name(unsigned term)
 	return "?";
 }
 
-static bool is_cond_jump(const struct isa_entry *e)
-{
-	if (e->cls != ISA_CLS_JMP && e->cls != ISA_CLS_JMP32)
-		return false;
-	switch (e->sem) {
-	case ISA_SEM_JEQ:
-	case ISA_SEM_JGT:
-	case ISA_SEM_JGE:
-	case ISA_SEM_JSET:
-	case ISA_SEM_JNE:
-	case ISA_SEM_JSGT:
-	case ISA_SEM_JSGE:
-	case ISA_SEM_JLT:
-	case ISA_SEM_JLE:
-	case ISA_SEM_JSLT:
-	case ISA_SEM_JSLE: return true;
-	default: return false;
-	}
-}
-
 static void classify(const struct vf_cfg *cfg, uint32_t i, struct insn_info *info)
 {
 	const struct isa_slot *s = &cfg->prog->insns[i];
@@ -95,36 +75,23 @@ static void classify(const struct vf_cfg *cfg, uint32_t i, struct insn_info *inf
 		}
 		return;
 	}
+	/* The target comes from the ISA layer; what kind of block end it is, from the semantics. */
+	info->has_target = isa_jump_target(e, s, i, &info->target);
 	switch (e->sem) {
 	case ISA_SEM_JA:
-		info->term = VF_TERM_JUMP;
-		info->has_target = true;
-		info->target = (int64_t)i + s->off + 1;
-		return;
-	case ISA_SEM_JA32:
-		info->term = VF_TERM_JUMP;
-		info->has_target = true;
-		info->target = (int64_t)i + s->imm + 1;
-		return;
-	case ISA_SEM_MAY_GOTO:
-		info->term = VF_TERM_MAY_GOTO;
-		info->has_target = true;
-		info->target = (int64_t)i + s->off + 1;
-		return;
+	case ISA_SEM_JA32: info->term = VF_TERM_JUMP; return;
+	case ISA_SEM_MAY_GOTO: info->term = VF_TERM_MAY_GOTO; return;
 	case ISA_SEM_EXIT: info->term = VF_TERM_EXIT; return;
 	case ISA_SEM_GOTOX: info->term = VF_TERM_GOTOX; return;
 	case ISA_SEM_CALL_LOCAL:
 		info->term = VF_TERM_CALL;
-		info->has_target = info->is_call = true;
+		info->is_call = true;
 		info->call_kind = VF_CALL_LOCAL;
-		info->target = (int64_t)i + s->imm + 1;
 		return;
-	default: break;
-	}
-	if (is_cond_jump(e)) {
-		info->term = VF_TERM_COND;
-		info->has_target = true;
-		info->target = (int64_t)i + s->off + 1;
+	default:
+		/* every other encoding with a static target is a conditional jump */
+		if (info->has_target)
+			info->term = VF_TERM_COND;
 	}
 }
 
