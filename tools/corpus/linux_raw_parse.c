@@ -8,17 +8,7 @@
 #include <string.h>
 
 #include "bpfcheck/platform.h"
-
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
+#include "common/text.h"
 
 int lr_decode_slot(const char *tok, size_t len, struct isa_slot *out, struct bpfc_error *err)
 {
@@ -27,7 +17,7 @@ int lr_decode_slot(const char *tok, size_t len, struct isa_slot *out, struct bpf
 		                      (int)(len > 40 ? 40 : len), tok, len);
 	uint64_t v = 0;
 	for (size_t i = 0; i < 16; i++) {
-		int h = hexval(tok[i]);
+		int h = bpfc_hex_digit(tok[i]);
 		if (h < 0)
 			return bpfc_error_set(err, BPFC_ERR_INPUT,
 			                      "slot '%.16s': '%c' at position %zu is not a hex digit", tok,
