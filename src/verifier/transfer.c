@@ -901,6 +901,12 @@ static void do_ptr_arith(struct vf_actx *ctx, struct vf_state *st, uint32_t idx,
 	st->r[dst] = res;
 }
 
+/* The largest 2^k - 1 whose bits are all set in m. */
+static uint64_t low_ones(uint64_t m)
+{
+	return m == UINT64_MAX ? m : (m ^ (m + 1)) >> 1;
+}
+
 static void do_alu(struct vf_actx *ctx, struct vf_state *st, uint32_t idx, const struct isa_slot *s,
                    const struct isa_entry *e)
 {
@@ -945,6 +951,14 @@ static void do_alu(struct vf_actx *ctx, struct vf_state *st, uint32_t idx, const
 				d->origin = idx + 1;
 		} else {
 			struct vf_scalar v = vn_trunc(srcv.v, 4);
+			if (use_src && srcv.type == VT_SCALAR && srcv.v.u64.hi <= UINT32_MAX) {
+				/* the value fits 32 bits: the truncation is a copy, and stays linked */
+				if (s->src != dst && !srcv.nid)
+					srcv.nid = st->r[s->src].nid =
+					    0x20000000u | (++ctx->id_gen & 0x1fffffffu);
+				*d = srcv;
+				return;
+			}
 			struct vf_reg nr;
 			vf_reg_scalar(&nr, v);
 			nr.origin = idx + 1;
@@ -1048,6 +1062,10 @@ static void do_alu(struct vf_actx *ctx, struct vf_state *st, uint32_t idx, const
 		do_ptr_arith(ctx, st, idx, dst, &ptr, &sc, sem, is64, s->src, dst);
 		return;
 	}
+	if (sem == ISA_SEM_AND && vn_is_const(srcv.v) && d->v.u64.hi <= low_ones(srcv.v.u64.lo) &&
+	    (is64 || d->v.u64.hi <= UINT32_MAX))
+		return; /* a mask that keeps every bit the value may have: the register is unchanged
+		           (and keeps its links: a compare on it still refines its copies) */
 	struct vf_reg before = *d;
 	struct vf_scalar v = vn_alu(sem, is64, d->v, srcv.v);
 	vf_reg_scalar(d, v);

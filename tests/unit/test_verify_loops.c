@@ -135,6 +135,29 @@ START_TEST(counter_bounded_by_register)
 }
 END_TEST
 
+START_TEST(counter_tested_through_truncation)
+{
+	/* the exit test reads a truncated copy of the counter (w2 = w2, r2 &= 0xff): while the
+	 * counter fits the mask the copy equals it, so the test bounds the counter too */
+	const char *loop = "r1 = *(u32 *)(r1 + 16)\nif r1 < 1 goto out\nif r1 > 100 goto out\nr0 = 0\n"
+	                   "l:\nr2 = r0\n%s\nif r1 > r2 goto body\ngoto out\nbody:\nr0 += 1\ngoto l\n"
+	                   "out:\nr0 = 0\nexit\n";
+	char src[512];
+	snprintf(src, sizeof(src), loop, "w2 = w2");
+	PASS(src);
+	snprintf(src, sizeof(src), loop, "r2 &= 0xff");
+	PASS(src);
+	snprintf(src, sizeof(src), loop, "w2 &= 0xffff");
+	PASS(src);
+	/* near misses: a mask that drops a bit the counter needs (0x3f < 100: the copy wraps and
+	 * the test may never fail), and a mask that is not low ones */
+	snprintf(src, sizeof(src), loop, "r2 &= 0x3f");
+	REJECT(src, "VF-LOOP-UNBOUNDED");
+	snprintf(src, sizeof(src), loop, "r2 &= 0xfe");
+	REJECT(src, "VF-LOOP-UNBOUNDED");
+}
+END_TEST
+
 START_TEST(packet_walk_without_counter)
 {
 	/* the comparison with data_end caps the pointer's variable part (64 KiB packets): the walk
@@ -195,6 +218,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, deep_nests_terminate);
 	tcase_add_test(tc, findings_after_loops);
 	tcase_add_test(tc, counter_bounded_by_register);
+	tcase_add_test(tc, counter_tested_through_truncation);
 	tcase_add_test(tc, packet_walk_without_counter);
 	tcase_add_test(tc, memory_limit_and_stats);
 	suite_add_tcase(s, tc);
