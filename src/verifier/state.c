@@ -376,6 +376,95 @@ void vf_state_zone_forget(struct vf_state *s, int r)
 		vf_zone_forget(s->zone, VF_ZV_REG(r));
 }
 
+void vf_state_zone_forget_id(struct vf_state *s, uint32_t id)
+{
+	if (s->zone)
+		vf_zone_forget(s->zone, id);
+}
+
+bool vf_zone_scalar_ok(const struct vf_reg *r)
+{
+	return r->type == VT_SCALAR && r->v.u64.hi <= VF_ZONE_SCALAR_MAX;
+}
+
+const struct vf_reg *vf_state_zone_loc(const struct vf_state *s, uint32_t id)
+{
+	if (id >= VF_ZV_REG(0) && id < VF_ZV_REG(VF_NREGS))
+		return &s->r[id - VF_ZV_REG(0)];
+	if (id >= VF_ZV_SLOT(0) && id < VF_ZV_SLOT(VF_STACK_SLOTS)) {
+		const struct vf_frame *fr = s->fr[s->nframes - 1];
+		uint32_t k = id - VF_ZV_SLOT(0);
+		return fr->sb[k * 8] == SB_SPILL && fr->sp ? &fr->sp->r[k] : NULL;
+	}
+	return NULL;
+}
+
+bool vf_state_zone_valid(const struct vf_state *s, uint32_t id)
+{
+	if (id == VF_ZONE_ZERO || id == VF_ZV_END || id == VF_ZV_META)
+		return true;
+	const struct vf_reg *r = vf_state_zone_loc(s, id);
+	return r && (r->type == VT_PKT || r->type == VT_PKT_META || vf_zone_scalar_ok(r));
+}
+
+void vf_state_zone_sweep(struct vf_state *s)
+{
+	if (!s->zone)
+		return;
+	for (uint32_t i = vf_zone_size(s->zone); i-- > 1;)
+		if (!vf_state_zone_valid(s, s->zone->ids[i]))
+			vf_zone_forget(s->zone, s->zone->ids[i]);
+}
+
+bool vf_state_zone_room(const struct vf_state *s, uint32_t extra)
+{
+	return (s->zone ? vf_zone_size(s->zone) : 1) + extra <= VF_ZONE_MAX_VARS;
+}
+
+/* What id's location says alone, added to z (see vf_state_zone_bounds); ids absent from z are
+ * added only when add is set. */
+static int zone_put_bounds(struct vf_zone *z, const struct vf_state *s, uint32_t id, bool add)
+{
+	const struct vf_reg *r = vf_state_zone_loc(s, id);
+	if (!r || (!add && !vf_zone_has(z, id)))
+		return BPFC_OK;
+	int64_t lo, hi;
+	uint32_t base = VF_ZONE_ZERO;
+	int rc;
+	if (vf_zone_scalar_ok(r)) {
+		lo = (int64_t)r->v.u64.lo;
+		hi = (int64_t)r->v.u64.hi;
+	} else if ((r->type == VT_PKT || r->type == VT_PKT_META) && r->off > -0xffff && r->off < 0xffff &&
+	           r->v.s64.lo > -0xffff && r->v.s64.hi < 0xffff) {
+		lo = r->off + r->v.s64.lo;
+		hi = r->off + r->v.s64.hi;
+		if (r->type == VT_PKT_META) {
+			base = VF_ZV_META;
+			if ((rc = vf_zone_add_constraint(z, VF_ZV_META, VF_ZONE_ZERO, 0)))
+				return rc;
+		}
+	} else {
+		return BPFC_OK;
+	}
+	if ((rc = vf_zone_add_constraint(z, id, base, hi)))
+		return rc;
+	return vf_zone_add_constraint(z, base, id, -lo);
+}
+
+void vf_state_zone_bounds(struct vf_state *s, uint32_t id)
+{
+	bool has = s->zone && vf_zone_has(s->zone, id);
+	if (!has && !vf_state_zone_room(s, 2))
+		return;
+	if (!zone_mut(s))
+		return;
+	size_t before = zone_bytes(s->zone);
+	int rc = zone_put_bounds(s->zone, s, id, true);
+	zone_recount(s, before);
+	if (rc != BPFC_OK)
+		vf_state_zone_drop(s);
+}
+
 static struct vf_zone *zone_mut(struct vf_state *s)
 {
 	if (s->zone)
@@ -394,6 +483,13 @@ static struct vf_zone *zone_mut(struct vf_state *s)
 
 void vf_state_zone_assign(struct vf_state *s, uint32_t x, uint32_t y, int64_t c)
 {
+	if (x != y && s->zone) {
+		uint32_t n = vf_zone_size(s->zone) - vf_zone_has(s->zone, x) + 1 + !vf_zone_has(s->zone, y);
+		if (n > VF_ZONE_MAX_VARS) {
+			vf_zone_forget(s->zone, x);
+			return;
+		}
+	}
 	if (!zone_mut(s))
 		return;
 	size_t before = zone_bytes(s->zone);
@@ -405,6 +501,8 @@ void vf_state_zone_assign(struct vf_state *s, uint32_t x, uint32_t y, int64_t c)
 
 void vf_state_zone_constrain(struct vf_state *s, uint32_t x, uint32_t y, int64_t c)
 {
+	if (s->zone && !vf_state_zone_room(s, !vf_zone_has(s->zone, x) + !vf_zone_has(s->zone, y)))
+		return;
 	if (!zone_mut(s))
 		return;
 	size_t before = zone_bytes(s->zone);
@@ -807,39 +905,75 @@ void vf_state_canon(struct vf_state *s, uint32_t tag)
 	}
 }
 
-/* Relations both states imply; a register that is no packet pointer after the join (or in
- * another frame) has none. */
-static void zone_join(struct vf_state *dst, const struct vf_state *src, bool widen)
+/* z (initialised) := s's zone with what each location says alone added for the variables of
+ * s's zone and of other: a state without a relation still knows its scalars' ranges, so a
+ * counter's link to its bound survives the join of a loop's entry with its back edge. */
+static int zone_materialize(struct vf_zone *z, const struct vf_state *s, const struct vf_zone *other)
 {
-	if (!dst->zone)
+	int rc = s->zone ? vf_zone_copy(z, s->zone) : BPFC_OK;
+	for (uint32_t i = 1; !rc && s->zone && i < s->zone->n; i++)
+		rc = zone_put_bounds(z, s, s->zone->ids[i], false);
+	for (uint32_t i = 1; !rc && other && i < other->n; i++)
+		rc = zone_put_bounds(z, s, other->ids[i], true);
+	return rc;
+}
+
+/* Relations both states imply, each completed by its locations' own bounds (computed before the
+ * registers are joined): *out_set tells whether dst gets out; on failure dst loses its zone. */
+static void zone_join_begin(struct vf_state *dst, const struct vf_state *src, bool widen, struct vf_zone *out,
+                            bool *out_set)
+{
+	*out_set = false;
+	memset(out, 0, sizeof(*out));
+	if (!dst->zone && !src->zone)
 		return;
-	if (!src->zone || !vf_state_same_calls(dst, src)) {
+	if (!vf_state_same_calls(dst, src)) {
 		vf_state_zone_drop(dst);
 		return;
 	}
-	struct vf_zone out;
-	if (vf_zone_init(&out) != BPFC_OK) {
-		vf_state_zone_drop(dst);
-		return;
-	}
-	int rc = widen ? vf_zone_widen(&out, dst->zone, src->zone) : vf_zone_join(&out, dst->zone, src->zone);
+	struct vf_zone a, b;
+	memset(&a, 0, sizeof(a));
+	memset(&b, 0, sizeof(b));
+	int rc = vf_zone_init(&a);
+	rc = rc ? rc : vf_zone_init(&b);
+	rc = rc ? rc : vf_zone_init(out);
+	rc = rc ? rc : zone_materialize(&a, dst, src->zone);
+	rc = rc ? rc : zone_materialize(&b, src, dst->zone);
+	if (!rc)
+		rc = widen ? vf_zone_widen(out, &a, &b) : vf_zone_join(out, &a, &b);
+	vf_zone_free(&a);
+	vf_zone_free(&b);
 	if (rc != BPFC_OK) {
-		vf_zone_free(&out);
+		vf_zone_free(out);
 		vf_state_zone_drop(dst);
+		return;
+	}
+	*out_set = true;
+}
+
+/* Installs the joined zone, then forgets every variable whose location no longer holds a packet
+ * pointer or a zone scalar. */
+static void zone_join_end(struct vf_state *dst, struct vf_zone *out, bool out_set)
+{
+	if (!out_set)
+		return;
+	if (!zone_mut(dst)) {
+		vf_zone_free(out);
 		return;
 	}
 	size_t before = zone_bytes(dst->zone);
 	vf_zone_free(dst->zone);
-	*dst->zone = out;
+	*dst->zone = *out;
 	zone_recount(dst, before);
-	for (int i = 0; i < VF_NREGS; i++)
-		if (dst->r[i].type != VT_PKT)
-			vf_zone_forget(dst->zone, VF_ZV_REG(i));
+	vf_state_zone_sweep(dst);
 }
 
 void vf_state_join(struct vf_state *dst, const struct vf_state *src, bool widen, const uint64_t *thr,
                    size_t thr_cnt, uint32_t head_tag)
 {
+	struct vf_zone zout;
+	bool zset;
+	zone_join_begin(dst, src, widen, &zout, &zset);
 	for (int i = 0; i < VF_NREGS; i++)
 		reg_join(&dst->r[i], &src->r[i], widen, thr, thr_cnt, head_tag);
 	uint32_t n = dst->nframes < src->nframes ? dst->nframes : src->nframes;
@@ -855,7 +989,7 @@ void vf_state_join(struct vf_state *dst, const struct vf_state *src, bool widen,
 	dst->may_goto = dst->may_goto && src->may_goto;
 	if (dst->lock != src->lock)
 		dst->lock = VF_LOCK_MAYBE;
-	zone_join(dst, src, widen);
+	zone_join_end(dst, &zout, zset);
 	vf_state_canon(dst, head_tag);
 }
 

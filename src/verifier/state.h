@@ -144,9 +144,12 @@ struct vf_state {
 	/* the bpf_spin_lock held (src/verifier/calls_lock.c): 0 none, else VF_LOCK_KEY(map, off),
 	 * or VF_LOCK_MAYBE where paths holding different locks were joined */
 	uint64_t lock;
-	/* relations between packet pointers of the current frame and the packet end
-	 * (specs/verifier.md, "Zone"): variable VF_ZV_REG(r) is the offset from data of packet
-	 * pointer r (present only while r holds it), VF_ZV_END is data_end - data; NULL: none */
+	/* relations between locations of the current frame (specs/verifier.md, "Zone"): variable
+	 * VF_ZV_REG(r) / VF_ZV_SLOT(k) is the offset from data of the packet (or meta) pointer held
+	 * in register r / spilled in slot k, or the value of the scalar held there when it lies in
+	 * [0, VF_ZONE_SCALAR_MAX] (present only while the location holds it); VF_ZV_END is
+	 * data_end - data, VF_ZV_META data_meta - data; at most VF_ZONE_MAX_VARS variables;
+	 * NULL: none */
 	struct vf_zone *zone;
 	/* the last branch decisions on one path that reached this state (oldest first), for
 	 * findings; not part of the lattice (joins keep the destination's) */
@@ -162,14 +165,39 @@ void vf_state_add_branch(struct vf_state *s, uint32_t insn, bool taken);
 
 #define VF_ZV_REG(r) (1u + (uint32_t)(r))
 #define VF_ZV_END 12u
+#define VF_ZV_META 13u
+#define VF_ZV_SLOT(k) (16u + (uint32_t)(k))
+/* Cap on the zone's variables (ZERO included): a state's zone costs at most 24^2 words, and its
+ * cubic closure stays cheap; past it new variables are not added (relations lost, not gained). */
+#define VF_ZONE_MAX_VARS 24u
+/* Scalars in the zone lie in [0, 2^62]: adding a 32-bit constant or comparing (signed or
+ * unsigned) is then integer arithmetic and order. */
+#define VF_ZONE_SCALAR_MAX (UINT64_C(1) << 62)
 
-/* Zone helpers: drop every relation; forget register r's variable. */
+/* Zone helpers: drop every relation; forget register r's variable, or any variable. */
 void vf_state_zone_drop(struct vf_state *s);
 void vf_state_zone_forget(struct vf_state *s, int r);
+void vf_state_zone_forget_id(struct vf_state *s, uint32_t id);
 /* x := y + c, and x - y <= c added, in s's zone (allocated when absent), its memory counted;
- * on out-of-memory the zone is dropped (relations lost, never gained). */
+ * on out-of-memory the zone is dropped (relations lost, never gained). Past the variable cap,
+ * assign forgets x and constrain adds nothing. */
 void vf_state_zone_assign(struct vf_state *s, uint32_t x, uint32_t y, int64_t c);
 void vf_state_zone_constrain(struct vf_state *s, uint32_t x, uint32_t y, int64_t c);
+/* A scalar that may be a zone variable: its value lies in [0, VF_ZONE_SCALAR_MAX]. */
+bool vf_zone_scalar_ok(const struct vf_reg *r);
+/* The location a variable names in s (a register, or a spilled slot of the current frame); NULL
+ * for ZERO, END, META and slots that hold no spill. */
+const struct vf_reg *vf_state_zone_loc(const struct vf_state *s, uint32_t id);
+/* Whether variable id may be in s's zone now (END, META, or a location holding a packet or
+ * meta pointer or a zone scalar); sweep forgets every variable that may not. */
+bool vf_state_zone_valid(const struct vf_state *s, uint32_t id);
+void vf_state_zone_sweep(struct vf_state *s);
+/* Whether `extra` more variables fit under the cap. */
+bool vf_state_zone_room(const struct vf_state *s, uint32_t extra);
+/* Adds to the zone what id's location says alone: a scalar's range, a packet pointer's offset
+ * range from data (a meta pointer's from data_meta, with data_meta <= data). Adds id when
+ * absent and there is room. */
+void vf_state_zone_bounds(struct vf_state *s, uint32_t id);
 
 #define VF_LOCK_KEY(map, off) ((((uint64_t)(map) + 1) << 32) | (uint32_t)(off))
 #define VF_LOCK_MAYBE UINT64_MAX

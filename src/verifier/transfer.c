@@ -113,6 +113,11 @@ static const char *map_name(const struct vf_actx *ctx, const struct vf_reg *r)
 }
 
 /* Applies fn to every register and spilled slot of every frame. */
+static bool is_pkt_type(uint8_t t)
+{
+	return t == VT_PKT || t == VT_PKT_META;
+}
+
 static void for_each_reg(struct vf_state *st, void (*fn)(struct vf_reg *, void *), void *arg)
 {
 	for (int i = 0; i < VF_NREGS; i++)
@@ -641,6 +646,32 @@ static void kconfig_load(const struct vf_actx *ctx, struct access *a, const stru
 	vf_reg_scalar(&a->loaded, vn_const(v));
 }
 
+/* The zone's upper bound of (the offset of packet pointer p, held in register regno or -1) + k
+ * minus data_end (a meta pointer: minus data); VF_ZONE_INF when unknown. Only the register's own
+ * variable counts: like Linux, a pointer loaded anew after a check is not in bounds. */
+static int64_t zone_pkt_upper(const struct vf_state *st, int regno, const struct vf_reg *p, int64_t k)
+{
+	if (!st->zone || regno < 0 || k <= -0xffff || k >= 0xffff)
+		return VF_ZONE_INF;
+	int64_t u = vf_zone_upper(st->zone, VF_ZV_REG(regno), p->type == VT_PKT ? VF_ZV_END : VF_ZONE_ZERO);
+	if (u == INT64_MIN)
+		return u; /* bottom: no execution reaches here */
+	int64_t t;
+	return u == VF_ZONE_INF || __builtin_add_overflow(u, k, &t) ? VF_ZONE_INF : t;
+}
+
+/* The registers sharing pointer r's variable part (same type and pid, as Linux's packet ids)
+ * enter the zone with the offsets their values give, so a comparison bounds them all. */
+static void zone_pkt_family(struct vf_state *st, int r)
+{
+	const struct vf_reg *P = &st->r[r];
+	for (int i = 0; i < 10; i++) {
+		const struct vf_reg *Q = &st->r[i];
+		if (Q->type == P->type && Q->pid == P->pid)
+			vf_state_zone_bounds(st, VF_ZV_REG(i));
+	}
+}
+
 static void access_pkt(struct vf_actx *ctx, struct vf_state *st, struct access *a, struct vf_reg *p)
 {
 	vf_reg_unknown(&a->loaded);
@@ -659,18 +690,19 @@ static void access_pkt(struct vf_actx *ctx, struct vf_state *st, struct access *
 	int64_t lo = p->off + a->off;
 	int64_t end = lo + (int64_t)a->size_hi;
 	/* the zone may relate this pointer to data_end where its proven range cannot (the
-	 * relation survived a join, or came from a copy with another fixed offset) */
-	bool zone_ok = p->type == VT_PKT && st->zone && p == &st->r[a->regno] && a->off > -0xffff &&
-	               a->off < 0xffff && a->size_hi < 0xffff &&
-	               vf_zone_upper(st->zone, VF_ZV_REG(a->regno), VF_ZV_END) <=
-	                   -((int64_t)a->off + (int64_t)a->size_hi);
-	if (p->type == VT_PKT_META || lo < 0 || (end > p->pkt_range && !zone_ok) || p->v.u64.hi >= 0xffff) {
+	 * relation survived a join, or came from a copy with another fixed offset); a meta pointer
+	 * is in bounds only by the zone, below data */
+	bool zone_ok = zone_pkt_upper(st, p == &st->r[a->regno] ? a->regno : -1, p,
+	                              (int64_t)a->off + (int64_t)a->size_hi) <= 0;
+	bool beyond = p->type == VT_PKT_META ? !zone_ok : end > p->pkt_range && !zone_ok;
+	if (lo < 0 || beyond || p->v.u64.hi >= 0xffff || (p->type == VT_PKT_META && p->v.s64.lo < 0)) {
 		struct vf_finding *f = vf_report(
 		    ctx, a->idx, bound_prop(a, "VF-PACKET-BOUNDS"), false,
-		    "%s of %llu byte(s) at packet offset %lld%s is not proven below data_end (proven: %d "
-		    "byte(s))",
-		    a->acc & ACC_WRITE ? "write" : "read", (unsigned long long)a->size_hi, (long long)lo,
-		    p->pid ? " + variable" : "", p->type == VT_PKT_META ? 0 : p->pkt_range);
+		    "%s of %llu byte(s) at %s offset %lld%s is not proven below %s (proven: %d byte(s))",
+		    a->acc & ACC_WRITE ? "write" : "read", (unsigned long long)a->size_hi,
+		    p->type == VT_PKT_META ? "metadata" : "packet", (long long)lo,
+		    p->pid ? " + variable" : "", p->type == VT_PKT_META ? "data" : "data_end",
+		    p->type == VT_PKT_META ? 0 : p->pkt_range);
 		if (f)
 			vf_finding_set_hint(f, "compare the end of the access with data_end first, e.g. "
 			                       "if ((void *)(hdr + 1) > data_end) return XDP_DROP;");
@@ -1133,6 +1165,112 @@ static bool apply_scalar_cond(struct vf_state *st, int cmp, bool is32, int ra, i
 	return true;
 }
 
+/* The zone's bounds of its scalar variables refine their ranges (x < y with y <= 100 bounds x
+ * where widening lost it). False when some range becomes empty (the state is infeasible);
+ * nothing is changed then. */
+static bool zone_refine(struct vf_state *st)
+{
+	struct vf_zone *z = st->zone;
+	if (!z)
+		return true;
+	vf_zone_ensure_closed(z);
+	if (vf_zone_is_bottom(z))
+		return false;
+	struct {
+		uint32_t id;
+		struct vf_scalar v;
+	} nw[VF_ZONE_MAX_VARS];
+	uint32_t cnt = 0;
+	for (uint32_t i = 1; i < vf_zone_size(z) && cnt < VF_ZONE_MAX_VARS; i++) {
+		uint32_t id = z->ids[i];
+		const struct vf_reg *l = vf_state_zone_loc(st, id);
+		if (!l || !vf_zone_scalar_ok(l))
+			continue;
+		int64_t hi = vf_zone_upper(z, id, VF_ZONE_ZERO), nlo = vf_zone_upper(z, VF_ZONE_ZERO, id);
+		uint64_t lo = nlo < 0 ? (uint64_t)-nlo : 0;
+		if (hi < 0 || (hi != VF_ZONE_INF && lo > (uint64_t)hi))
+			return false;
+		uint64_t uhi = hi == VF_ZONE_INF ? UINT64_MAX : (uint64_t)hi;
+		if (uhi >= l->v.u64.hi && lo <= l->v.u64.lo)
+			continue;
+		bool empty = false;
+		nw[cnt].id = id;
+		nw[cnt].v = vn_meet(l->v, vn_urange(lo, uhi), &empty);
+		if (empty)
+			return false;
+		cnt++;
+	}
+	for (uint32_t i = 0; i < cnt; i++) {
+		uint32_t id = nw[i].id;
+		if (id < VF_ZV_SLOT(0)) {
+			st->r[id - VF_ZV_REG(0)].v = nw[i].v;
+			link_refine(st, (int)(id - VF_ZV_REG(0)));
+			continue;
+		}
+		struct vf_frame *fr = vf_frame_mut(st, st->nframes - 1);
+		struct vf_reg *sr = fr ? vf_frame_spills_mut(fr) : NULL;
+		if (sr)
+			sr[id - VF_ZV_SLOT(0)].v = nw[i].v;
+	}
+	return true;
+}
+
+/* The locations linked to scalar register r (same nid: copies, spills and fills of one value)
+ * are equal to it in the zone, so a comparison of one relates them all. */
+static void zone_scalar_family(struct vf_state *st, int r)
+{
+	const struct vf_reg *R = &st->r[r];
+	if (!R->nid || !st->zone || !vf_zone_has(st->zone, VF_ZV_REG(r)))
+		return;
+	const struct vf_frame *fr = st->fr[st->nframes - 1];
+	for (uint32_t id = VF_ZV_REG(0); id < VF_ZV_SLOT(VF_STACK_SLOTS); id++) {
+		if (id == VF_ZV_REG(r) || (id >= VF_ZV_REG(10) && id < VF_ZV_SLOT(0)))
+			continue;
+		if (id >= VF_ZV_SLOT(0) && fr->sb[(id - VF_ZV_SLOT(0)) * 8] != SB_SPILL)
+			continue;
+		const struct vf_reg *l = vf_state_zone_loc(st, id);
+		if (!l || l->nid != R->nid || !vf_zone_scalar_ok(l))
+			continue;
+		vf_state_zone_constrain(st, id, VF_ZV_REG(r), 0);
+		vf_state_zone_constrain(st, VF_ZV_REG(r), id, 0);
+	}
+}
+
+/* Scalars compared "ra cmp rb" (rb < 0: with a constant) on the side where it holds: two zone
+ * scalars whose compared values are their integer values (both in [0, 2^62]; for a 32-bit
+ * comparison below 2^32, or 2^31 when signed) get the difference constraint; a zone variable compared with a
+ * constant gets its refined range; then the zone refines every zone scalar. False when infeasible. */
+static bool zone_scalar_cond(struct vf_state *st, int cmp, bool is32, int ra, int rb)
+{
+	const struct vf_reg *A = &st->r[ra], *B = rb >= 0 ? &st->r[rb] : NULL;
+	bool sgn = cmp == VF_CMP_SGT || cmp == VF_CMP_SGE || cmp == VF_CMP_SLT || cmp == VF_CMP_SLE;
+	uint64_t lim = !is32 ? VF_ZONE_SCALAR_MAX : sgn ? INT32_MAX : UINT32_MAX;
+	bool rel = B && rb != ra && vf_zone_scalar_ok(A) && vf_zone_scalar_ok(B) && A->v.u64.hi <= lim &&
+	           B->v.u64.hi <= lim && cmp != VF_CMP_NE && cmp != VF_CMP_SET && cmp != VF_CMP_NSET;
+	uint32_t a = VF_ZV_REG(ra), b = rb >= 0 ? VF_ZV_REG(rb) : 0;
+	if (!rel && (!st->zone || !(vf_zone_has(st->zone, a) || (B && vf_zone_has(st->zone, b)))))
+		return true;
+	if (rel &&
+	    !vf_state_zone_room(st, (st->zone ? !vf_zone_has(st->zone, a) + !vf_zone_has(st->zone, b) : 2)))
+		rel = false;
+	if (rel || vf_zone_has(st->zone, a))
+		vf_state_zone_bounds(st, a);
+	if (B && (rel || vf_zone_has(st->zone, b)))
+		vf_state_zone_bounds(st, b);
+	if (!st->zone)
+		return true;
+	if (rel) {
+		zone_scalar_family(st, ra);
+		zone_scalar_family(st, rb);
+	}
+	if (rel && vf_zone_has(st->zone, a) && vf_zone_has(st->zone, b) &&
+	    vf_zone_assume(st->zone, (enum vf_cmp)cmp, a, b, 0) != BPFC_OK) {
+		vf_state_zone_drop(st);
+		return true;
+	}
+	return zone_refine(st);
+}
+
 static bool is_zero_const(const struct vf_reg *r)
 {
 	return r->type == VT_SCALAR && vn_is_const(r->v) && r->v.u64.lo == 0;
@@ -1153,6 +1291,7 @@ static void zone_pkt_cond(struct vf_state *good, struct vf_state *bad, int pr, u
 		const struct vf_reg *P = &t->r[pr];
 		if (P->type != VT_PKT || P->v.u64.hi >= 0xffff || P->off <= -0xffff || P->off >= 0xffff)
 			continue;
+		zone_pkt_family(t, pr);
 		if (i == 0)
 			vf_state_zone_constrain(t, VF_ZV_REG(pr), VF_ZV_END, strict_good ? -1 : 0);
 		else
@@ -1205,10 +1344,13 @@ static void zone_pkt_pair(struct vf_state *taken, struct vf_state *fall, int ra,
 		if (!st)
 			continue;
 		const struct vf_reg *A = &st->r[ra], *B = &st->r[rb];
-		if (A->type != VT_PKT || B->type != VT_PKT || A->v.u64.hi >= 0xffff ||
+		if (!is_pkt_type(A->type) || !is_pkt_type(B->type) || A->v.u64.hi >= 0xffff ||
 		    B->v.u64.hi >= 0xffff || A->off <= -0xffff || A->off >= 0xffff || B->off <= -0xffff ||
 		    B->off >= 0xffff)
 			continue;
+		/* each offset where its own value places it (data, or data_meta <= data) */
+		zone_pkt_family(st, ra);
+		zone_pkt_family(st, rb);
 		for (int k = 0; k < 2; k++) {
 			int64_t c = i == 0 ? t[k].c : f[k].c;
 			if (c != VF_ZONE_INF)
@@ -1325,10 +1467,11 @@ static bool pointer_cond(struct vf_actx *ctx, uint32_t idx, struct vf_state *tak
 		}
 		return true;
 	}
-	if (B && A->type == VT_PKT && B->type == VT_PKT && !is32)
+	bool meta_pair = B && is_pkt_type(A->type) && is_pkt_type(B->type);
+	if (meta_pair && !is32)
 		zone_pkt_pair(taken, fall, ra, rb, sem);
 	if (B && (A->type == B->type || (ap && bp))) {
-		if (!(ap && bp && A->type == B->type))
+		if (!(ap && bp && A->type == B->type) && !meta_pair)
 			vf_report(ctx, idx, "VF-POINTER-COMPARE", true,
 			          "comparison of r%d (%s) with r%d (%s)", ra, vf_rtype_name(A->type), rb,
 			          B ? vf_rtype_name(B->type) : "imm");
@@ -1927,48 +2070,115 @@ static bool valid_reg(int r)
 
 static int transfer_insn(struct vf_actx *ctx, uint32_t idx, struct vf_state *st, struct vf_succ out[2]);
 
-/* Keeps the zone's invariant (a register's variable exists only while it holds the packet
- * pointer the variable's relations were learnt for) around one instruction: calls and
- * exits drop every relation (frames change, helpers clobber r0-r5 and may move data_end),
- * other writes forget the register written, except copies of a packet pointer and constant
- * moves of its fixed offset, which carry its relations over. */
+/* A store of size bytes at base + off: the current frame's slots it overlaps lose their
+ * variables; an 8-byte spill of a zone variable (register val_reg) keeps it as the slot's. */
+static void zone_stack_store(struct vf_state *st, const struct vf_reg *base, int64_t off, int64_t size,
+                             int val_reg)
+{
+	if (!st->zone || base->type != VT_STACK || base->frame + 1u != st->nframes)
+		return;
+	if (!vn_is_const(base->v)) {
+		for (int k = 0; k < VF_STACK_SLOTS; k++)
+			vf_state_zone_forget_id(st, VF_ZV_SLOT(k));
+		return;
+	}
+	int64_t lo = base->off + (int64_t)base->v.u64.lo + off;
+	if (lo < -VF_STACK_SIZE || lo >= 0 || size < 1 || size > 8)
+		return; /* reported by the access check; nothing in the frame is written */
+	int64_t b = lo + VF_STACK_SIZE;
+	for (int64_t k = b / 8; k <= (b + size - 1) / 8 && k < VF_STACK_SLOTS; k++)
+		vf_state_zone_forget_id(st, VF_ZV_SLOT(k));
+	if (val_reg >= 0 && size == 8 && (b & 7) == 0 && vf_zone_has(st->zone, VF_ZV_REG(val_reg)) &&
+	    vf_state_zone_valid(st, VF_ZV_SLOT(b / 8)))
+		vf_state_zone_assign(st, VF_ZV_SLOT(b / 8), VF_ZV_REG(val_reg), 0);
+}
+
+/* The slot an 8-byte fill at base + off reads from the current frame, or -1. */
+static int zone_fill_slot(const struct vf_state *st, const struct vf_reg *base, int64_t off)
+{
+	if (base->type != VT_STACK || base->frame + 1u != st->nframes || !vn_is_const(base->v))
+		return -1;
+	int64_t b = base->off + (int64_t)base->v.u64.lo + off + VF_STACK_SIZE;
+	return b >= 0 && b < VF_STACK_SIZE && (b & 7) == 0 ? (int)(b / 8) : -1;
+}
+
+/* Keeps the zone's invariant (a variable exists only while its location holds the packet
+ * pointer or zone scalar its relations were learnt for) around one instruction: local calls
+ * and exits drop every relation (frames change), helper calls forget r0-r5, the packet's
+ * variables and, when a stack pointer is passed, the slots; other writes forget the location
+ * written, except copies (register moves, spills, fills) and additions of a constant, which
+ * carry its relations over. Comparisons add relations inside transfer_insn. */
 int vf_transfer(struct vf_actx *ctx, uint32_t idx, struct vf_state *st, struct vf_succ out[2])
 {
 	const struct isa_slot *s = &ctx->prog->insns[idx];
 	const struct isa_entry *e = ctx->ent[idx];
 	if (!e || !valid_reg(s->dst) || !valid_reg(s->src))
 		return transfer_insn(ctx, idx, st, out);
-	if (!st->zone) /* created by the first comparison of a packet pointer */
+	if (!st->zone) /* created by the first comparison that relates two locations */
 		return transfer_insn(ctx, idx, st, out);
-	bool pkt_copy = e->cls == ISA_CLS_ALU64 && e->sem == ISA_SEM_MOV &&
-	                e->rule[ISA_FIELD_SRC] == ISA_RULE_REG && st->r[s->src].type == VT_PKT;
+	bool src_reg = e->rule[ISA_FIELD_SRC] == ISA_RULE_REG;
 	int dst = s->dst;
 	switch (e->cls) {
 	case ISA_CLS_ALU:
 	case ISA_CLS_ALU64: {
-		struct vf_reg before = st->r[dst];
+		struct vf_reg before = st->r[dst], src = st->r[s->src];
 		int n = transfer_insn(ctx, idx, st, out);
 		const struct vf_reg *after = &st->r[dst];
 		if (dst == 10 || !st->zone)
 			return n;
 		bool is64 = e->cls == ISA_CLS_ALU64;
-		if (pkt_copy && after->type == VT_PKT && st->r[s->src].type == VT_PKT) {
+		bool mov = e->sem == ISA_SEM_MOV && src_reg;
+		int64_t c = 0;
+		bool konst = !src_reg || (src.type == VT_SCALAR && vn_is_const(src.v) &&
+		                          (int64_t)src.v.u64.lo > -0xffff && (int64_t)src.v.u64.lo < 0xffff);
+		if (konst)
+			c = src_reg ? (int64_t)src.v.u64.lo : (int64_t)s->imm;
+		if (e->sem == ISA_SEM_SUB)
+			c = -c;
+		if (mov && is64 && is_pkt_type(src.type) && after->type == src.type) {
+			vf_state_zone_assign(st, VF_ZV_REG(dst), VF_ZV_REG(s->src), 0);
+		} else if (mov && vf_zone_scalar_ok(&src) && vf_zone_scalar_ok(after) &&
+		           (is64 || src.v.u64.hi <= UINT32_MAX) && vf_zone_has(st->zone, VF_ZV_REG(s->src))) {
 			vf_state_zone_assign(st, VF_ZV_REG(dst), VF_ZV_REG(s->src), 0);
 		} else if (is64 && (e->sem == ISA_SEM_ADD || e->sem == ISA_SEM_SUB) &&
-		           before.type == VT_PKT && after->type == VT_PKT && before.pid == after->pid &&
-		           vn_eq(before.v, after->v) && after->off - before.off > -0xffff &&
-		           after->off - before.off < 0xffff) {
+		           is_pkt_type(before.type) && after->type == before.type &&
+		           before.pid == after->pid && vn_eq(before.v, after->v) &&
+		           after->off - before.off > -0xffff && after->off - before.off < 0xffff) {
 			vf_state_zone_assign(st, VF_ZV_REG(dst), VF_ZV_REG(dst), after->off - before.off);
+		} else if (is64 && konst && (e->sem == ISA_SEM_ADD || e->sem == ISA_SEM_SUB) &&
+		           vf_zone_scalar_ok(&before) && vf_zone_scalar_ok(after)) {
+			/* both ends in [0, 2^62]: no concrete value wrapped */
+			vf_state_zone_assign(st, VF_ZV_REG(dst), VF_ZV_REG(dst), c);
 		} else {
 			vf_state_zone_forget(st, dst);
 		}
 		return n;
 	}
-	case ISA_CLS_LDX: vf_state_zone_forget(st, dst); break;
+	case ISA_CLS_LDX: {
+		int slot =
+		    e->mode == ISA_MODE_MEM && e->size == 8 ? zone_fill_slot(st, &st->r[s->src], s->off) : -1;
+		int n = transfer_insn(ctx, idx, st, out);
+		if (!st->zone)
+			return n;
+		if (slot >= 0 && vf_zone_has(st->zone, VF_ZV_SLOT(slot)) &&
+		    vf_state_zone_valid(st, VF_ZV_REG(dst)))
+			vf_state_zone_assign(st, VF_ZV_REG(dst), VF_ZV_SLOT(slot), 0);
+		else
+			vf_state_zone_forget(st, dst);
+		return n;
+	}
 	case ISA_CLS_ST:
 	case ISA_CLS_STX:
-		if (e->mode == ISA_MODE_ATOMIC) /* fetches write src or r0, acquires dst */
+		if (e->mode == ISA_MODE_ATOMIC) { /* fetches write src or r0, acquires dst */
 			vf_state_zone_drop(st);
+			break;
+		}
+		if (e->mode == ISA_MODE_MEM) {
+			struct vf_reg base = st->r[dst];
+			int n = transfer_insn(ctx, idx, st, out);
+			zone_stack_store(st, &base, s->off, e->size, e->cls == ISA_CLS_STX ? s->src : -1);
+			return n;
+		}
 		break;
 	case ISA_CLS_LD:
 		if (e->sem == ISA_SEM_LD_ABS || e->sem == ISA_SEM_LD_IND)
@@ -1978,9 +2188,25 @@ int vf_transfer(struct vf_actx *ctx, uint32_t idx, struct vf_state *st, struct v
 		break;
 	case ISA_CLS_JMP:
 	case ISA_CLS_JMP32:
-		if (e->sem == ISA_SEM_EXIT || e->sem == ISA_SEM_CALL_HELPER || e->sem == ISA_SEM_CALL_LOCAL ||
-		    e->sem == ISA_SEM_CALL_BTF || e->sem == ISA_SEM_CALLX)
+		if (e->sem == ISA_SEM_EXIT || e->sem == ISA_SEM_CALL_LOCAL || e->sem == ISA_SEM_CALLX) {
 			vf_state_zone_drop(st);
+		} else if (e->sem == ISA_SEM_CALL_HELPER || e->sem == ISA_SEM_CALL_BTF) {
+			/* r0-r5 change; a helper may move the packet (its pointers become unusable) or
+			 * write the stack through a pointer argument */
+			bool stack_arg = false;
+			for (int r = 1; r <= 5; r++)
+				stack_arg |= st->r[r].type == VT_STACK && st->r[r].frame + 1u == st->nframes;
+			for (int r = 0; r <= 5; r++)
+				vf_state_zone_forget(st, r);
+			vf_state_zone_forget_id(st, VF_ZV_END);
+			vf_state_zone_forget_id(st, VF_ZV_META);
+			for (uint32_t i = vf_zone_size(st->zone); i-- > 1;) {
+				uint32_t id = st->zone->ids[i];
+				const struct vf_reg *l = vf_state_zone_loc(st, id);
+				if ((l && is_pkt_type(l->type)) || (stack_arg && id >= VF_ZV_SLOT(0)))
+					vf_zone_forget(st->zone, id);
+			}
+		}
 		break;
 	default: vf_state_zone_drop(st); break;
 	}
@@ -2337,7 +2563,7 @@ static int transfer_insn(struct vf_actx *ctx, uint32_t idx, struct vf_state *st,
 		ctx->nomem = true;
 		return 0;
 	}
-	bool t_ok = true, f_ok = true;
+	bool t_ok = true, f_ok = true, tz = true, fz = true;
 	unsigned sem = e->sem;
 	struct vf_scalar bconst = vn_const(is32 ? (uint64_t)(uint32_t)s->imm : (uint64_t)(int64_t)s->imm);
 	if (st->r[ra].type == VT_UNUSABLE || (rb >= 0 && st->r[rb].type == VT_UNUSABLE)) {
@@ -2352,12 +2578,21 @@ static int transfer_insn(struct vf_actx *ctx, uint32_t idx, struct vf_state *st,
 		if (cmp >= 0) {
 			t_ok = apply_scalar_cond(taken, cmp, is32, ra, rb, bconst);
 			f_ok = apply_scalar_cond(st, vf_cmp_negate((enum vf_cmp)cmp), is32, ra, rb, bconst);
+			tz = !t_ok || zone_scalar_cond(taken, cmp, is32, ra, rb);
+			fz = !f_ok || zone_scalar_cond(st, vf_cmp_negate((enum vf_cmp)cmp), is32, ra, rb);
+			t_ok = t_ok && tz;
+			f_ok = f_ok && fz;
 		}
 	}
 	if (!ctx->opts->privileged && t_ok != f_ok) {
 		/* Spectre v1: for unprivileged loads Linux also verifies the side of a decided branch
-		 * the CPU may run speculatively, from the state before the comparison */
+		 * the CPU may run speculatively, from the state before the comparison (whose zone,
+		 * if it found the side infeasible, is dropped: it would prove anything) */
 		t_ok = f_ok = true;
+		if (!tz)
+			vf_state_zone_drop(taken);
+		if (!fz)
+			vf_state_zone_drop(st);
 	}
 	vf_state_add_branch(st, idx, false);
 	vf_state_add_branch(taken, idx, true);

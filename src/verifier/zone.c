@@ -99,6 +99,7 @@ static int resize(struct vf_zone *z, uint32_t n)
 		return rc;
 	z->n = n;
 	z->bottom = false;
+	z->open = false;
 	return BPFC_OK;
 }
 
@@ -125,6 +126,7 @@ int vf_zone_copy(struct vf_zone *dst, const struct vf_zone *src)
 	for (uint32_t i = 0; i < src->n; i++)
 		memcpy(&M(dst, i, 0), &M(src, i, 0), src->n * sizeof(*src->m));
 	dst->bottom = src->bottom;
+	dst->open = src->open;
 	return BPFC_OK;
 }
 
@@ -332,6 +334,7 @@ static int pointwise(struct vf_zone *out, const struct vf_zone *a, const struct 
 				M(out, p, q) = widen ? (y <= x ? x : INF) : max64(x, y);
 			}
 		}
+		out->open = widen || a->open || b->open;
 	}
 	free(ia);
 	free(ib);
@@ -374,6 +377,18 @@ void vf_zone_close(struct vf_zone *z)
 	for (uint32_t i = 0; i < z->n; i++)
 		if (M(z, i, i) < 0)
 			z->bottom = true;
+	z->open = false;
+}
+
+void vf_zone_ensure_closed(struct vf_zone *z)
+{
+	if (z->open)
+		vf_zone_close(z);
+}
+
+uint32_t vf_zone_size(const struct vf_zone *z)
+{
+	return z->n;
 }
 
 int vf_zone_meet(struct vf_zone *out, const struct vf_zone *a, const struct vf_zone *b)

@@ -27,6 +27,7 @@ struct vf_zone {
 	uint32_t *ids; /* ids[i]: the caller's id of index i */
 	int64_t *m;    /* m[i * cap + j]: upper bound of x_i - x_j, or VF_ZONE_INF */
 	bool bottom;   /* no assignment satisfies the constraints */
+	bool open;     /* not known closed (after widen): vf_zone_close before precise queries */
 };
 
 /* A zone with no constraints (only ZERO). */
@@ -68,5 +69,9 @@ int vf_zone_narrow(struct vf_zone *out, const struct vf_zone *a, const struct vf
 bool vf_zone_leq(const struct vf_zone *a, const struct vf_zone *b);
 /* Full closure (Floyd-Warshall, O(n^3)); finds contradictions (bottom). */
 void vf_zone_close(struct vf_zone *z);
+/* Closes z only when it may not be closed (after a widening); O(1) otherwise. */
+void vf_zone_ensure_closed(struct vf_zone *z);
+/* Number of variables in use, ZERO included. */
+uint32_t vf_zone_size(const struct vf_zone *z);
 
 #endif

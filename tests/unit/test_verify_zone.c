@@ -1,5 +1,6 @@
-/* The zone (relations between packet pointers and data_end) in the engine: programs that pass only
- * because a relation survives a join, a copy or an offset change, and near misses that must fail. */
+/* The zone (relations between packet pointers, data_end, data_meta and bounded scalars) in the
+ * engine: programs that pass only because a relation survives a join, a copy, a spill or an
+ * offset change, or because two scalars were compared, and near misses that must fail. */
 #include <check.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -107,6 +108,136 @@ START_TEST(pointer_pairs)
 }
 END_TEST
 
+START_TEST(spilled_packet_pointers)
+{
+	/* r4 + 8 <= r6 <= data_end holds only in the zone (r4 has a variable part); a spill and a
+	 * fill keep it */
+	PASS("xdp",
+	     PAIR(">", "*(u64 *)(r10 - 8) = r4\nr4 = 0\nr8 = *(u64 *)(r10 - 8)\nr0 = *(u64 *)(r8 + 0)\n"));
+	REJECT("xdp",
+	       PAIR(">", "*(u64 *)(r10 - 8) = r4\nr4 = 0\nr8 = *(u64 *)(r10 - 8)\nr0 = *(u64 *)(r8 + 1)\n"),
+	       "VF-PACKET-BOUNDS");
+	/* filled through another stack pointer to the same slot */
+	PASS("xdp", PAIR(">", "*(u64 *)(r10 - 16) = r4\nr4 = 0\nr9 = r10\nr9 += -8\nr8 = *(u64 *)(r9 - 8)\n"
+	                      "r0 = *(u64 *)(r8 + 0)\n"));
+	/* the slot overwritten by another spill holds the new pointer's relation */
+	PASS("xdp", PAIR(">", "*(u64 *)(r10 - 8) = r4\nr7 = r4\nr7 += 1\n*(u64 *)(r10 - 8) = r7\n"
+	                      "r8 = *(u64 *)(r10 - 8)\nr0 = *(u32 *)(r8 + 3)\n"));
+	REJECT("xdp",
+	       PAIR(">", "*(u64 *)(r10 - 8) = r4\nr7 = r4\nr7 += 1\n*(u64 *)(r10 - 8) = r7\n"
+	                 "r8 = *(u64 *)(r10 - 8)\nr0 = *(u64 *)(r8 + 0)\n"),
+	       "VF-PACKET-BOUNDS");
+	/* overwritten by a pointer with no relation, or partly by a number: forgotten */
+	REJECT("xdp",
+	       PAIR(">", "*(u64 *)(r10 - 8) = r4\nr7 = r4\nr7 += r5\n*(u64 *)(r10 - 8) = r7\n"
+	                 "r8 = *(u64 *)(r10 - 8)\nr0 = *(u8 *)(r8 + 0)\n"),
+	       "VF-PACKET-BOUNDS");
+	REJECT("xdp",
+	       PAIR(">", "*(u64 *)(r10 - 8) = r4\n*(u32 *)(r10 - 4) = 0\nr8 = *(u64 *)(r10 - 8)\n"
+	                 "r0 = *(u8 *)(r8 + 0)\n"),
+	       NULL);
+	/* a stack slot is per frame, and a helper call forgets the packet's relations */
+	REJECT(
+	    "xdp",
+	    PAIR(">",
+	         "*(u64 *)(r10 - 8) = r4\nr9 = r1\ncall 7\nr8 = *(u64 *)(r10 - 8)\nr0 = *(u64 *)(r8 + 0)\n"),
+	    "VF-PACKET-BOUNDS");
+}
+END_TEST
+
+/* xdp: r2 = data_meta, r3 = data; the metadata area [data_meta, data) is bounded by comparing a
+ * meta pointer with data */
+#define META(SETUP, CMP, ACCESS)                                                                             \
+	"r2 = *(u32 *)(r1 + 8)\nr3 = *(u32 *)(r1 + 0)\n" SETUP "if " CMP " goto out\n" ACCESS                \
+	"out:\nr0 = 0\nexit\n"
+
+START_TEST(meta_pointers)
+{
+	PASS("xdp", META("r4 = r2\nr4 += 4\n", "r4 > r3", "r0 = *(u32 *)(r2 + 0)\n"));
+	PASS("xdp", META("r4 = r2\nr4 += 4\n", "r3 < r4", "r0 = *(u32 *)(r4 - 4)\n"));
+	PASS("xdp", META("r4 = r2\nr4 += 4\n", "r4 >= r3", "r0 = *(u8 *)(r2 + 4)\n"));
+	PASS("xdp", META("r4 = r2\nr4 += 8\n", "r4 > r3", "*(u32 *)(r2 + 4) = 1\n"));
+	/* one byte too far, before data_meta, no check, the check on the wrong side */
+	REJECT("xdp", META("r4 = r2\nr4 += 4\n", "r4 > r3", "r0 = *(u32 *)(r2 + 1)\n"), "VF-PACKET-BOUNDS");
+	REJECT("xdp", META("r4 = r2\nr4 += 4\n", "r4 > r3", "r0 = *(u8 *)(r2 - 1)\n"), "VF-PACKET-BOUNDS");
+	REJECT("xdp", META("r4 = r2\nr4 += 4\n", "r4 < r3", "r0 = *(u32 *)(r2 + 0)\n"), "VF-PACKET-BOUNDS");
+	REJECT("xdp", "r2 = *(u32 *)(r1 + 8)\nr0 = *(u8 *)(r2 + 0)\nr0 = 0\nexit\n", "VF-PACKET-BOUNDS");
+	/* data_meta loaded anew after the check is not in bounds (as in Linux) */
+	REJECT("xdp", META("r4 = r2\nr4 += 4\n", "r4 > r3", "r2 = *(u32 *)(r1 + 8)\nr0 = *(u32 *)(r2 + 0)\n"),
+	       "VF-PACKET-BOUNDS");
+	/* a meta pointer spilled and filled keeps its relation */
+	PASS("xdp", META("r4 = r2\nr4 += 4\n", "r4 > r3",
+	                 "*(u64 *)(r10 - 8) = r2\nr2 = 0\nr5 = *(u64 *)(r10 - 8)\n"
+	                 "r0 = *(u32 *)(r5 + 0)\n"));
+}
+END_TEST
+
+/* xdp: r6 = ingress_ifindex, r7 = rx_queue_index (unknown u32); the last branch reaches an
+ * uninitialised read (r9) unless the earlier comparisons decide it */
+#define SCALARS(FIRST, SECOND, LAST)                                                                         \
+	"r6 = *(u32 *)(r1 + 12)\nr7 = *(u32 *)(r1 + 16)\n" FIRST "\n" SECOND "\nif " LAST                    \
+	" goto out\nr0 = *(u64 *)(r9 + 0)\nout:\nr0 = 0\nexit\n"
+
+START_TEST(scalar_relations)
+{
+	/* r6 < r7, then r7 <= 100: r6 <= 99 (the intervals learnt r6's bound before r7's) */
+	PASS("xdp", SCALARS("if r6 >= r7 goto out", "if r7 > 100 goto out", "r6 < 100"));
+	REJECT("xdp", SCALARS("if r6 >= r7 goto out", "if r7 > 100 goto out", "r6 < 99"), "VF-UNINIT-REG");
+	REJECT("xdp", SCALARS("if r6 > r7 goto out", "if r7 > 100 goto out", "r6 < 100"), "VF-UNINIT-REG");
+	/* every order and signedness, either operand first */
+	PASS("xdp", SCALARS("if r7 <= r6 goto out", "if r7 > 100 goto out", "r6 < 100"));
+	PASS("xdp", SCALARS("if r6 s>= r7 goto out", "if r7 > 100 goto out", "r6 < 100"));
+	PASS("xdp", SCALARS("if r7 s> r6 goto body\ngoto out\nbody:", "if r7 > 100 goto out", "r6 < 100"));
+	PASS("xdp", SCALARS("if r6 == r7 goto body\ngoto out\nbody:", "if r7 > 100 goto out", "r6 < 101"));
+	REJECT("xdp", SCALARS("if r6 != r7 goto body\ngoto out\nbody:", "if r7 > 100 goto out", "r6 < 101"),
+	       "VF-UNINIT-REG");
+	/* 32-bit comparisons of values below 2^32 */
+	PASS("xdp", SCALARS("if w6 >= w7 goto out", "if r7 > 100 goto out", "r6 < 100"));
+	PASS("xdp", SCALARS("r6 &= 0xffff\nr7 &= 0xffff\nif w6 s>= w7 goto out", "if r7 > 100 goto out",
+	                    "r6 < 100"));
+	/* signed 32-bit: a u32 value above 2^31 compares as negative */
+	REJECT("xdp", SCALARS("if w6 s>= w7 goto out", "if r7 > 100 goto out", "r6 < 100"), "VF-UNINIT-REG");
+	/* ... not when a value may have more bits: the comparison says nothing of the high half */
+	REJECT("xdp", SCALARS("r6 <<= 32\nif w6 >= w7 goto out", "if r7 > 100 goto out", "r6 < 100"),
+	       "VF-UNINIT-REG");
+	/* copies and constants added keep the relation */
+	PASS("xdp", SCALARS("r8 = r6\nif r8 >= r7 goto out", "if r7 > 100 goto out", "r6 < 100"));
+	PASS("xdp", SCALARS("*(u64 *)(r10 - 8) = r6\nr8 = *(u64 *)(r10 - 8)\nif r8 >= r7 goto out",
+	                    "if r7 > 100 goto out", "r6 < 100"));
+	/* (a first relation, r3 <= r6, makes the zone that then follows r8 = r6 + 5) */
+	PASS("xdp",
+	     SCALARS("r3 = *(u32 *)(r1 + 12)\nif r3 > r6 goto out\nr8 = r6\nr8 += 5\nif r8 > r7 goto out",
+	             "if r7 > 100 goto out", "r6 < 96"));
+	REJECT("xdp",
+	       SCALARS("r3 = *(u32 *)(r1 + 12)\nif r3 > r6 goto out\nr8 = r6\nr8 += 4\nif r8 > r7 goto out",
+	               "if r7 > 100 goto out", "r6 < 96"),
+	       "VF-UNINIT-REG");
+	PASS("xdp",
+	     SCALARS("if r6 >= r7 goto out\nr8 = r6\nr8 += 3\nr6 = 0", "if r7 > 100 goto out", "r8 < 103"));
+	/* r6 - 3 may wrap below 0: no relation */
+	REJECT("xdp",
+	       SCALARS("if r6 >= r7 goto out\nr8 = r6\nr8 -= 3\nr6 = 0", "if r7 > 100 goto out", "r8 < 97"),
+	       "VF-UNINIT-REG");
+	/* a spilled scalar keeps its relation; r1-r5 lose theirs at a call, r6-r9 keep them */
+	PASS("xdp", SCALARS("if r6 >= r7 goto out\n*(u64 *)(r10 - 8) = r6\nr6 = 0\nr1 = 0\ncall 7",
+	                    "if r7 > 100 goto out\nr6 = *(u64 *)(r10 - 8)", "r6 < 100"));
+	REJECT("xdp",
+	       SCALARS("r2 = r6\nif r2 >= r7 goto out\nr1 = 0\ncall 7", "if r7 > 100 goto out", "r2 < 100"),
+	       NULL);
+	/* an addition that may wrap or a non-constant addition forgets */
+	REJECT("xdp", SCALARS("if r6 >= r7 goto out\nr6 += -1", "if r7 > 100 goto out", "r6 < 99"),
+	       "VF-UNINIT-REG");
+	REJECT("xdp",
+	       SCALARS("if r6 >= r7 goto out\nr8 = 1\nr6 += r8\nr6 *= 1", "if r7 > 100 goto out", "r6 < 101"),
+	       "VF-UNINIT-REG");
+	/* values that may exceed 2^62 stay out of the zone */
+	REJECT("xdp",
+	       SCALARS("r6 <<= 40\nr7 <<= 40\nif r6 >= r7 goto out\nr6 >>= 40\nr7 >>= 40",
+	               "if r7 > 100 goto out", "r6 < 100"),
+	       "VF-UNINIT-REG");
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("verify_zone");
@@ -116,6 +247,9 @@ static Suite *suite(void)
 	tcase_add_test(tc, copies_and_offsets);
 	tcase_add_test(tc, variable_offset);
 	tcase_add_test(tc, pointer_pairs);
+	tcase_add_test(tc, spilled_packet_pointers);
+	tcase_add_test(tc, meta_pointers);
+	tcase_add_test(tc, scalar_relations);
 	suite_add_tcase(s, tc);
 	return s;
 }
