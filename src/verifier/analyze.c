@@ -187,6 +187,77 @@ static int reenters_head(struct run *R, uint32_t h, const struct vf_state *st)
 	return verdict;
 }
 
+/* Relational progress on a back edge of the loop headed at tag - 1: pairs of zone scalars
+ * (a, b), each a location whose delta is its own, such that a - b shrinks by at least `step`
+ * per iteration (a's delta minus b's) and lies in [lo, hi] here by the zone; the loop then
+ * runs at most (hi - lo) / step + 1 times ("for (i = 0; i < n; i++)" with n unchanged:
+ * i - n grows towards -1). Writes up to VF_ZPAIRS pairs within the limit to out; the best
+ * pair beyond it explains why in *why_n (iterations) and names (a, b, step). */
+static uint32_t zone_progress(const struct vf_state *st, uint32_t tag, uint64_t limit, uint16_t *out,
+                              uint64_t *why_n, uint16_t *why_pair, int64_t *why_step)
+{
+	*why_n = 0;
+	if (!st->zone || vf_zone_is_bottom(st->zone))
+		return 0;
+	struct vf_zone z;
+	memset(&z, 0, sizeof(z));
+	if (vf_zone_copy(&z, st->zone) != BPFC_OK) {
+		vf_zone_free(&z);
+		return 0;
+	}
+	vf_zone_close(&z);
+	struct cand {
+		uint32_t id;
+		const struct vf_delta *d;
+	} c[VF_ZONE_MAX_VARS];
+	uint32_t cn = 0, cnt = 0;
+	for (uint32_t i = 1; i < vf_zone_size(&z) && cn < VF_ZONE_MAX_VARS; i++) {
+		uint32_t id = z.ids[i];
+		const struct vf_reg *l = vf_state_zone_loc(st, id);
+		if (!l || l->type != VT_SCALAR || id == VF_ZV_REG(10))
+			continue;
+		/* the location ids VF_LOC_REG / VF_LOC_SLOT name the same places as VF_ZV_REG / SLOT */
+		const struct vf_delta *d = vf_reg_delta(l, tag);
+		if (d && d->base == id)
+			c[cn++] = (struct cand){id, d};
+	}
+	for (uint32_t i = 0; i < cn && !z.bottom; i++)
+		for (uint32_t j = 0; j < cn; j++) {
+			if (i == j)
+				continue;
+			int64_t shrink =
+			    (int64_t)c[i].d->dmax - c[j].d->dmin; /* a - b changes by at most this */
+			int64_t hi = vf_zone_upper(&z, c[i].id, c[j].id),
+			        nlo = vf_zone_upper(&z, c[j].id, c[i].id);
+			if (shrink > -1 || hi == VF_ZONE_INF || nlo == VF_ZONE_INF)
+				continue;
+			int64_t span; /* hi - lo */
+			if (__builtin_add_overflow(hi, nlo, &span) || span < 0)
+				continue;
+			uint64_t n = (uint64_t)span / (uint64_t)-shrink + 1;
+			if (n > limit) {
+				if (!*why_n || n < *why_n) {
+					*why_n = n;
+					*why_pair = (uint16_t)(c[i].id << 8 | c[j].id);
+					*why_step = -shrink;
+				}
+				continue;
+			}
+			if (cnt < VF_ZPAIRS)
+				out[cnt++] = (uint16_t)(c[i].id << 8 | c[j].id);
+		}
+	vf_zone_free(&z);
+	return cnt;
+}
+
+static void zone_var_name(uint32_t id, char *buf, size_t len)
+{
+	if (id >= VF_ZV_SLOT(0))
+		snprintf(buf, len, "fp%d", -(VF_STACK_SIZE - (int)(id - VF_ZV_SLOT(0)) * 8));
+	else
+		snprintf(buf, len, "r%u", id - VF_ZV_REG(0));
+}
+
 static void check_back_edge(struct run *R, uint32_t to, const struct vf_state *st)
 {
 	struct vf_actx *A = R->A;
@@ -240,12 +311,49 @@ static void check_back_edge(struct run *R, uint32_t to, const struct vf_state *s
 				*(inc ? &inc_s : &dec_s) |= bit;
 		}
 	}
-	if (st->may_goto)
-		inc_r = inc_s = dec_r = dec_s = UINT64_MAX;
+	uint16_t zp[VF_ZPAIRS];
+	uint64_t zwhy_n;
+	uint16_t zwhy_pair = 0;
+	int64_t zwhy_step = 0;
+	uint32_t zcnt = zone_progress(st, tag, limit, zp, &zwhy_n, &zwhy_pair, &zwhy_step);
+	if (zwhy_n && !L->why[0]) {
+		char a[16], b[16];
+		zone_var_name(zwhy_pair >> 8, a, sizeof(a));
+		zone_var_name(zwhy_pair & 0xff, b, sizeof(b));
+		snprintf(L->why, sizeof(L->why),
+		         "%s - %s shrinks by %lld per iteration but its bounds allow %llu iterations "
+		         "(limit %llu)",
+		         a, b, (long long)zwhy_step, (unsigned long long)zwhy_n, (unsigned long long)limit);
+	}
+	bool any = st->may_goto;
 	/* no progress, but from this state the loop cannot come round again (a branch that was
 	 * taken now goes the other way): this back edge is taken at most once */
-	if (!(inc_r | inc_s | dec_r | dec_s) && reenters_head(R, to, st) == 0)
+	if (!any && !(inc_r | inc_s | dec_r | dec_s) && !zcnt && reenters_head(R, to, st) == 0)
+		any = true;
+	if (any)
 		inc_r = inc_s = dec_r = dec_s = UINT64_MAX;
+	if (!any) { /* relational candidates: those of every back edge so far */
+		if (!L->seen) {
+			memcpy(L->zpair, zp, zcnt * sizeof(zp[0]));
+			L->zpair_cnt = (uint8_t)zcnt;
+			L->zpair_all = false;
+		} else if (L->zpair_all) {
+			memcpy(L->zpair, zp, zcnt * sizeof(zp[0]));
+			L->zpair_cnt = (uint8_t)zcnt;
+			L->zpair_all = false;
+		} else {
+			uint8_t k = 0;
+			for (uint8_t i = 0; i < L->zpair_cnt; i++)
+				for (uint32_t j = 0; j < zcnt; j++)
+					if (L->zpair[i] == zp[j]) {
+						L->zpair[k++] = L->zpair[i];
+						break;
+					}
+			L->zpair_cnt = k;
+		}
+	} else if (!L->seen) {
+		L->zpair_all = true; /* this edge bounds itself: neutral for the pairs */
+	}
 	if (!L->seen) {
 		L->seen = true;
 		L->inc_regs = inc_r;
@@ -1161,7 +1269,8 @@ loops:
 				    f, "unroll the loop (#pragma unroll) or load the program with CAP_BPF");
 			continue;
 		}
-		if (!L->seen || L->inc_regs || L->inc_slots || L->dec_regs || L->dec_slots)
+		if (!L->seen || L->inc_regs || L->inc_slots || L->dec_regs || L->dec_slots || L->zpair_cnt ||
+		    L->zpair_all)
 			continue;
 		struct vf_finding *f =
 		    vf_report(&A, L->head, "VF-LOOP-UNBOUNDED", false,

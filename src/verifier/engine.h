@@ -101,12 +101,19 @@ struct vf_ahead {
 	bool queued;
 };
 
+#define VF_ZPAIRS 8
+
 struct vf_aloop {
 	uint32_t head;
 	bool seen; /* a back edge was checked */
 	bool proven;
 	uint64_t inc_regs, inc_slots, dec_regs, dec_slots; /* candidates on every back edge so far */
-	char why[160];                                     /* best explanation when not proven */
+	/* relational candidates on every back edge so far: zone variable pairs (a << 8 | b) whose
+	 * difference a - b shrinks towards a bound (analyze.c, zone_progress) */
+	uint16_t zpair[VF_ZPAIRS];
+	uint8_t zpair_cnt;
+	bool zpair_all; /* every back edge so far bounded itself (at most once, may_goto) */
+	char why[160];  /* best explanation when not proven */
 };
 
 struct vf_actx {

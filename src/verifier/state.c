@@ -404,7 +404,9 @@ bool vf_state_zone_valid(const struct vf_state *s, uint32_t id)
 	if (id == VF_ZONE_ZERO || id == VF_ZV_END || id == VF_ZV_META)
 		return true;
 	const struct vf_reg *r = vf_state_zone_loc(s, id);
-	return r && (r->type == VT_PKT || r->type == VT_PKT_META || vf_zone_scalar_ok(r));
+	/* a scalar's variable is its value read as an unsigned integer, whatever its range: copies
+	 * keep it exactly; arithmetic and comparisons check the range they need */
+	return r && (r->type == VT_PKT || r->type == VT_PKT_META || r->type == VT_SCALAR);
 }
 
 void vf_state_zone_sweep(struct vf_state *s)
@@ -431,9 +433,11 @@ static int zone_put_bounds(struct vf_zone *z, const struct vf_state *s, uint32_t
 	int64_t lo, hi;
 	uint32_t base = VF_ZONE_ZERO;
 	int rc;
-	if (vf_zone_scalar_ok(r)) {
+	if (r->type == VT_SCALAR) { /* its value as an unsigned integer */
+		if (r->v.u64.lo > (uint64_t)INT64_MAX)
+			return BPFC_OK;
 		lo = (int64_t)r->v.u64.lo;
-		hi = (int64_t)r->v.u64.hi;
+		hi = r->v.u64.hi >= (uint64_t)INT64_MAX ? VF_ZONE_INF : (int64_t)r->v.u64.hi;
 	} else if ((r->type == VT_PKT || r->type == VT_PKT_META) && r->off > -0xffff && r->off < 0xffff &&
 	           r->v.s64.lo > -0xffff && r->v.s64.hi < 0xffff) {
 		lo = r->off + r->v.s64.lo;
@@ -446,7 +450,7 @@ static int zone_put_bounds(struct vf_zone *z, const struct vf_state *s, uint32_t
 	} else {
 		return BPFC_OK;
 	}
-	if ((rc = vf_zone_add_constraint(z, id, base, hi)))
+	if (hi != VF_ZONE_INF && (rc = vf_zone_add_constraint(z, id, base, hi)))
 		return rc;
 	return vf_zone_add_constraint(z, base, id, -lo);
 }
@@ -920,8 +924,8 @@ static int zone_materialize(struct vf_zone *z, const struct vf_state *s, const s
 
 /* Relations both states imply, each completed by its locations' own bounds (computed before the
  * registers are joined): *out_set tells whether dst gets out; on failure dst loses its zone. */
-static void zone_join_begin(struct vf_state *dst, const struct vf_state *src, bool widen, struct vf_zone *out,
-                            bool *out_set)
+static void zone_join_begin(struct vf_state *dst, const struct vf_state *src, bool widen, const uint64_t *thr,
+                            size_t thr_cnt, struct vf_zone *out, bool *out_set)
 {
 	*out_set = false;
 	memset(out, 0, sizeof(*out));
@@ -940,7 +944,7 @@ static void zone_join_begin(struct vf_state *dst, const struct vf_state *src, bo
 	rc = rc ? rc : zone_materialize(&a, dst, src->zone);
 	rc = rc ? rc : zone_materialize(&b, src, dst->zone);
 	if (!rc)
-		rc = widen ? vf_zone_widen(out, &a, &b) : vf_zone_join(out, &a, &b);
+		rc = widen ? vf_zone_widen_thr(out, &a, &b, thr, thr_cnt) : vf_zone_join(out, &a, &b);
 	vf_zone_free(&a);
 	vf_zone_free(&b);
 	if (rc != BPFC_OK) {
@@ -973,7 +977,7 @@ void vf_state_join(struct vf_state *dst, const struct vf_state *src, bool widen,
 {
 	struct vf_zone zout;
 	bool zset;
-	zone_join_begin(dst, src, widen, &zout, &zset);
+	zone_join_begin(dst, src, widen, thr, thr_cnt, &zout, &zset);
 	for (int i = 0; i < VF_NREGS; i++)
 		reg_join(&dst->r[i], &src->r[i], widen, thr, thr_cnt, head_tag);
 	uint32_t n = dst->nframes < src->nframes ? dst->nframes : src->nframes;

@@ -1165,6 +1165,34 @@ static bool apply_scalar_cond(struct vf_state *st, int cmp, bool is32, int ra, i
 	return true;
 }
 
+/* The range of scalar r (zone variable id) as an integer: its interval met with the zone's
+ * bounds (the zone closed first); lo > hi when empty. */
+static void zone_range(struct vf_state *st, uint32_t id, const struct vf_reg *r, int64_t *lo, int64_t *hi)
+{
+	*lo = r->v.u64.lo > (uint64_t)INT64_MAX ? INT64_MAX : (int64_t)r->v.u64.lo;
+	*hi = r->v.u64.hi >= (uint64_t)INT64_MAX ? INT64_MAX : (int64_t)r->v.u64.hi;
+	if (!st->zone || !vf_zone_has(st->zone, id))
+		return;
+	vf_zone_ensure_closed(st->zone);
+	int64_t u = vf_zone_upper(st->zone, id, VF_ZONE_ZERO), d = vf_zone_upper(st->zone, VF_ZONE_ZERO, id);
+	if (u < *hi)
+		*hi = u;
+	if (d != VF_ZONE_INF && d != INT64_MIN && -d > *lo)
+		*lo = -d;
+}
+
+/* Whether scalar r (variable id) lies in [0, lim] by its interval or the zone. */
+static bool zone_fits(struct vf_state *st, uint32_t id, const struct vf_reg *r, uint64_t lim)
+{
+	int64_t lo, hi;
+	if (r->type != VT_SCALAR)
+		return false;
+	if (r->v.u64.hi <= lim)
+		return true;
+	zone_range(st, id, r, &lo, &hi);
+	return lo >= 0 && hi >= lo && (uint64_t)hi <= lim;
+}
+
 /* The zone's bounds of its scalar variables refine their ranges (x < y with y <= 100 bounds x
  * where widening lost it). False when some range becomes empty (the state is infeasible);
  * nothing is changed then. */
@@ -1184,7 +1212,7 @@ static bool zone_refine(struct vf_state *st)
 	for (uint32_t i = 1; i < vf_zone_size(z) && cnt < VF_ZONE_MAX_VARS; i++) {
 		uint32_t id = z->ids[i];
 		const struct vf_reg *l = vf_state_zone_loc(st, id);
-		if (!l || !vf_zone_scalar_ok(l))
+		if (!l || l->type != VT_SCALAR)
 			continue;
 		int64_t hi = vf_zone_upper(z, id, VF_ZONE_ZERO), nlo = vf_zone_upper(z, VF_ZONE_ZERO, id);
 		uint64_t lo = nlo < 0 ? (uint64_t)-nlo : 0;
@@ -1229,7 +1257,7 @@ static void zone_scalar_family(struct vf_state *st, int r)
 		if (id >= VF_ZV_SLOT(0) && fr->sb[(id - VF_ZV_SLOT(0)) * 8] != SB_SPILL)
 			continue;
 		const struct vf_reg *l = vf_state_zone_loc(st, id);
-		if (!l || l->nid != R->nid || !vf_zone_scalar_ok(l))
+		if (!l || l->nid != R->nid || l->type != VT_SCALAR)
 			continue;
 		vf_state_zone_constrain(st, id, VF_ZV_REG(r), 0);
 		vf_state_zone_constrain(st, VF_ZV_REG(r), id, 0);
@@ -1245,9 +1273,9 @@ static bool zone_scalar_cond(struct vf_state *st, int cmp, bool is32, int ra, in
 	const struct vf_reg *A = &st->r[ra], *B = rb >= 0 ? &st->r[rb] : NULL;
 	bool sgn = cmp == VF_CMP_SGT || cmp == VF_CMP_SGE || cmp == VF_CMP_SLT || cmp == VF_CMP_SLE;
 	uint64_t lim = !is32 ? VF_ZONE_SCALAR_MAX : sgn ? INT32_MAX : UINT32_MAX;
-	bool rel = B && rb != ra && vf_zone_scalar_ok(A) && vf_zone_scalar_ok(B) && A->v.u64.hi <= lim &&
-	           B->v.u64.hi <= lim && cmp != VF_CMP_NE && cmp != VF_CMP_SET && cmp != VF_CMP_NSET;
 	uint32_t a = VF_ZV_REG(ra), b = rb >= 0 ? VF_ZV_REG(rb) : 0;
+	bool rel = B && rb != ra && cmp != VF_CMP_NE && cmp != VF_CMP_SET && cmp != VF_CMP_NSET &&
+	           zone_fits(st, a, A, lim) && zone_fits(st, b, B, lim);
 	if (!rel && (!st->zone || !(vf_zone_has(st->zone, a) || (B && vf_zone_has(st->zone, b)))))
 		return true;
 	if (rel &&
@@ -2070,6 +2098,41 @@ static bool valid_reg(int r)
 
 static int transfer_insn(struct vf_actx *ctx, uint32_t idx, struct vf_state *st, struct vf_succ out[2]);
 
+/* Register r's range met with the zone's bounds of its variable (and its linked copies'). */
+static void zone_refine_reg(struct vf_state *st, int r)
+{
+	struct vf_reg *R = &st->r[r];
+	if (R->type != VT_SCALAR || !vf_zone_has(st->zone, VF_ZV_REG(r)))
+		return;
+	int64_t lo, hi;
+	zone_range(st, VF_ZV_REG(r), R, &lo, &hi);
+	if (lo > hi || lo < 0 || ((uint64_t)hi >= R->v.u64.hi && (uint64_t)lo <= R->v.u64.lo))
+		return; /* empty (an infeasible path, left to the branches) or nothing new */
+	bool empty = false;
+	struct vf_scalar v = vn_meet(R->v, vn_urange((uint64_t)lo, (uint64_t)hi), &empty);
+	if (empty)
+		return;
+	R->v = v;
+	link_refine(st, r);
+}
+
+/* Whether scalar r (variable id), known in [0, 2^62], stays non-negative when c is added. */
+static bool zone_add_fits(struct vf_state *st, uint32_t id, const struct vf_reg *r, int64_t c)
+{
+	int64_t lo, hi;
+	if (c >= 0)
+		return true;
+	zone_range(st, id, r, &lo, &hi);
+	return lo + c >= 0;
+}
+
+/* A scalar whose copy starts relating two registers: in the zone's range and not a constant
+ * (a constant's relations are its bounds, added when needed). */
+static bool zone_copyable(const struct vf_reg *r)
+{
+	return vf_zone_scalar_ok(r) && !vn_is_const(r->v);
+}
+
 /* A store of size bytes at base + off: the current frame's slots it overlaps lose their
  * variables; an 8-byte spill of a zone variable (register val_reg) keeps it as the slot's. */
 static void zone_stack_store(struct vf_state *st, const struct vf_reg *base, int64_t off, int64_t size,
@@ -2114,9 +2177,24 @@ int vf_transfer(struct vf_actx *ctx, uint32_t idx, struct vf_state *st, struct v
 	const struct isa_entry *e = ctx->ent[idx];
 	if (!e || !valid_reg(s->dst) || !valid_reg(s->src))
 		return transfer_insn(ctx, idx, st, out);
-	if (!st->zone) /* created by the first comparison that relates two locations */
-		return transfer_insn(ctx, idx, st, out);
 	bool src_reg = e->rule[ISA_FIELD_SRC] == ISA_RULE_REG;
+	if (st->zone && (e->cls == ISA_CLS_ALU || e->cls == ISA_CLS_ALU64 || e->cls == ISA_CLS_JMP ||
+	                 e->cls == ISA_CLS_JMP32 || e->cls == ISA_CLS_STX)) {
+		/* the operands' ranges as the zone knows them (a counter below a bound whose own range
+		 * was widened): refined where they are used, the states kept at heads stay as widened */
+		if (e->sem == ISA_SEM_CALL_HELPER || e->sem == ISA_SEM_CALL_BTF) {
+			for (int r = 1; r <= 5; r++)
+				zone_refine_reg(st, r);
+		} else {
+			zone_refine_reg(st, s->dst);
+			if (src_reg)
+				zone_refine_reg(st, s->src);
+		}
+	}
+	/* created by the first copy of a scalar or comparison that relates two locations */
+	if (!st->zone && !((e->cls == ISA_CLS_ALU64 || e->cls == ISA_CLS_ALU) && e->sem == ISA_SEM_MOV &&
+	                   src_reg && s->dst != s->src && zone_copyable(&st->r[s->src])))
+		return transfer_insn(ctx, idx, st, out);
 	int dst = s->dst;
 	switch (e->cls) {
 	case ISA_CLS_ALU:
@@ -2124,7 +2202,7 @@ int vf_transfer(struct vf_actx *ctx, uint32_t idx, struct vf_state *st, struct v
 		struct vf_reg before = st->r[dst], src = st->r[s->src];
 		int n = transfer_insn(ctx, idx, st, out);
 		const struct vf_reg *after = &st->r[dst];
-		if (dst == 10 || !st->zone)
+		if (dst == 10)
 			return n;
 		bool is64 = e->cls == ISA_CLS_ALU64;
 		bool mov = e->sem == ISA_SEM_MOV && src_reg;
@@ -2137,17 +2215,23 @@ int vf_transfer(struct vf_actx *ctx, uint32_t idx, struct vf_state *st, struct v
 			c = -c;
 		if (mov && is64 && is_pkt_type(src.type) && after->type == src.type) {
 			vf_state_zone_assign(st, VF_ZV_REG(dst), VF_ZV_REG(s->src), 0);
-		} else if (mov && vf_zone_scalar_ok(&src) && vf_zone_scalar_ok(after) &&
-		           (is64 || src.v.u64.hi <= UINT32_MAX) && vf_zone_has(st->zone, VF_ZV_REG(s->src))) {
+		} else if (mov && src.type == VT_SCALAR && after->type == VT_SCALAR &&
+		           (st->zone || zone_copyable(&src)) &&
+		           (is64 || zone_fits(st, VF_ZV_REG(s->src), &src, UINT32_MAX))) {
+			/* a 64-bit copy is exact; a 32-bit one when the value fits 32 bits */
 			vf_state_zone_assign(st, VF_ZV_REG(dst), VF_ZV_REG(s->src), 0);
 		} else if (is64 && (e->sem == ISA_SEM_ADD || e->sem == ISA_SEM_SUB) &&
 		           is_pkt_type(before.type) && after->type == before.type &&
 		           before.pid == after->pid && vn_eq(before.v, after->v) &&
 		           after->off - before.off > -0xffff && after->off - before.off < 0xffff) {
 			vf_state_zone_assign(st, VF_ZV_REG(dst), VF_ZV_REG(dst), after->off - before.off);
-		} else if (is64 && konst && (e->sem == ISA_SEM_ADD || e->sem == ISA_SEM_SUB) &&
-		           vf_zone_scalar_ok(&before) && vf_zone_scalar_ok(after)) {
-			/* both ends in [0, 2^62]: no concrete value wrapped */
+		} else if (konst && (e->sem == ISA_SEM_ADD || e->sem == ISA_SEM_SUB) &&
+		           before.type == VT_SCALAR && after->type == VT_SCALAR &&
+		           zone_fits(st, VF_ZV_REG(dst), &before,
+		                     is64 ? VF_ZONE_SCALAR_MAX : UINT32_MAX - (uint64_t)(c > 0 ? c : 0)) &&
+		           zone_add_fits(st, VF_ZV_REG(dst), &before, c)) {
+			/* the value in [0, 2^62] (32-bit: [0, 2^32)) before and after: no concrete value
+			 * wrapped, so the result is the integer sum */
 			vf_state_zone_assign(st, VF_ZV_REG(dst), VF_ZV_REG(dst), c);
 		} else {
 			vf_state_zone_forget(st, dst);

@@ -319,8 +319,23 @@ static int common_vars(const struct vf_zone *a, const struct vf_zone *b, int **i
 	return BPFC_OK;
 }
 
+/* The widened bound of an entry that grew to y: the smallest of -1, 0 and the thresholds (sorted
+ * ascending) that is at least y, else none. */
+static int64_t widen_bound(int64_t y, const uint64_t *thr, size_t thr_cnt)
+{
+	if (y <= -1)
+		return -1;
+	if (y <= 0)
+		return 0;
+	for (size_t i = 0; i < thr_cnt; i++)
+		if (thr[i] < (uint64_t)INF && (int64_t)thr[i] >= y)
+			return (int64_t)thr[i];
+	return INF;
+}
+
 /* out over the common variables, each entry combine(a's, b's); widen selects the rule. */
-static int pointwise(struct vf_zone *out, const struct vf_zone *a, const struct vf_zone *b, bool widen)
+static int pointwise(struct vf_zone *out, const struct vf_zone *a, const struct vf_zone *b, bool widen,
+                     const uint64_t *thr, size_t thr_cnt)
 {
 	int *ia, *ib, rc;
 	uint32_t n;
@@ -331,7 +346,8 @@ static int pointwise(struct vf_zone *out, const struct vf_zone *a, const struct 
 			out->ids[p] = a->ids[ia[p]];
 			for (uint32_t q = 0; q < n; q++) {
 				int64_t x = M(a, ia[p], ia[q]), y = M(b, ib[p], ib[q]);
-				M(out, p, q) = widen ? (y <= x ? x : INF) : max64(x, y);
+				M(out, p, q) =
+				    widen ? (y <= x ? x : widen_bound(y, thr, thr_cnt)) : max64(x, y);
 			}
 		}
 		out->open = widen || a->open || b->open;
@@ -347,16 +363,22 @@ int vf_zone_join(struct vf_zone *out, const struct vf_zone *a, const struct vf_z
 		return vf_zone_copy(out, b);
 	if (b->bottom)
 		return vf_zone_copy(out, a);
-	return pointwise(out, a, b, false);
+	return pointwise(out, a, b, false, NULL, 0);
 }
 
 int vf_zone_widen(struct vf_zone *out, const struct vf_zone *a, const struct vf_zone *b)
+{
+	return vf_zone_widen_thr(out, a, b, NULL, 0);
+}
+
+int vf_zone_widen_thr(struct vf_zone *out, const struct vf_zone *a, const struct vf_zone *b,
+                      const uint64_t *thr, size_t thr_cnt)
 {
 	if (a->bottom)
 		return vf_zone_copy(out, b);
 	if (b->bottom)
 		return vf_zone_copy(out, a);
-	return pointwise(out, a, b, true);
+	return pointwise(out, a, b, true, thr, thr_cnt);
 }
 
 void vf_zone_close(struct vf_zone *z)

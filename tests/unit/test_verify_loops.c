@@ -135,6 +135,37 @@ START_TEST(counter_bounded_by_register)
 }
 END_TEST
 
+START_TEST(counter_bounded_relationally)
+{
+	/* i = s; n = s + K; do i++; while (i < n): neither i nor n has a useful range (s is any u32),
+	 * but n - i starts at K and shrinks by 1 per iteration while n is unchanged (the zone) */
+	const char *loop = "r9 = r1\nr6 = *(u32 *)(r1 + 12)\nr7 = r6\nr7 += %s\nr1 = r6\nl:\nr1 += %s\n%s"
+	                   "if r1 < r7 goto l\nr0 = 0\nexit\n";
+	char src[512];
+	snprintf(src, sizeof(src), loop, "10", "1", "");
+	PASS(src);
+	snprintf(src, sizeof(src), loop, "1000", "3", "");
+	PASS(src);
+	/* both ends move towards each other */
+	snprintf(src, sizeof(src), loop, "10", "1", "r7 += -1\n");
+	PASS(src);
+	/* near misses: a distance beyond the iteration limit, a bound that moves away as fast as
+	 * the counter, a bound reloaded every iteration */
+	snprintf(src, sizeof(src), loop, "1000000", "1", "");
+	REJECT(src, "VF-LOOP-UNBOUNDED");
+	snprintf(src, sizeof(src), loop, "10", "1", "r7 += 1\n");
+	REJECT(src, "VF-LOOP-UNBOUNDED");
+	snprintf(src, sizeof(src), loop, "10", "1", "r7 = *(u32 *)(r9 + 12)\n");
+	REJECT(src, "VF-LOOP-UNBOUNDED");
+	/* the bound recomputed from an unchanged value each iteration is unchanged too */
+	snprintf(src, sizeof(src), loop, "10", "1", "r7 = r6\nr7 += 10\n");
+	PASS(src);
+	/* the counter kept in a stack slot (fill, add, spill) */
+	PASS("r6 = *(u32 *)(r1 + 12)\nr7 = r6\nr7 += 16\n*(u64 *)(r10 - 8) = r6\nl:\nr1 = *(u64 *)(r10 - 8)\n"
+	     "r1 += 1\n*(u64 *)(r10 - 8) = r1\nif r1 < r7 goto l\nr0 = 0\nexit\n");
+}
+END_TEST
+
 START_TEST(counter_tested_through_truncation)
 {
 	/* the exit test reads a truncated copy of the counter (w2 = w2, r2 &= 0xff): while the
@@ -218,6 +249,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, deep_nests_terminate);
 	tcase_add_test(tc, findings_after_loops);
 	tcase_add_test(tc, counter_bounded_by_register);
+	tcase_add_test(tc, counter_bounded_relationally);
 	tcase_add_test(tc, counter_tested_through_truncation);
 	tcase_add_test(tc, packet_walk_without_counter);
 	tcase_add_test(tc, memory_limit_and_stats);
