@@ -216,7 +216,9 @@ static uint32_t zone_progress(const struct vf_state *st, uint32_t tag, uint64_t 
 		const struct vf_reg *l = vf_state_zone_loc(st, id);
 		if (!l || l->type != VT_SCALAR || id == VF_ZV_REG(10))
 			continue;
-		/* the location ids VF_LOC_REG / VF_LOC_SLOT name the same places as VF_ZV_REG / SLOT */
+		/* the delta's location ids name the same places as the zone's variable ids */
+		_Static_assert(VF_LOC_REG(3) == VF_ZV_REG(3) && VF_LOC_SLOT(5) == VF_ZV_SLOT(5),
+		               "delta locations and zone variables share their numbering");
 		const struct vf_delta *d = vf_reg_delta(l, tag);
 		if (d && d->base == id)
 			c[cn++] = (struct cand){id, d};

@@ -112,12 +112,12 @@ static const char *map_name(const struct vf_actx *ctx, const struct vf_reg *r)
 	return m && m->name ? m->name : "?";
 }
 
-/* Applies fn to every register and spilled slot of every frame. */
 static bool is_pkt_type(uint8_t t)
 {
 	return t == VT_PKT || t == VT_PKT_META;
 }
 
+/* Applies fn to every register and spilled slot of every frame. */
 static void for_each_reg(struct vf_state *st, void (*fn)(struct vf_reg *, void *), void *arg)
 {
 	for (int i = 0; i < VF_NREGS; i++)
@@ -2126,6 +2126,34 @@ static bool zone_add_fits(struct vf_state *st, uint32_t id, const struct vf_reg 
 	return lo + c >= 0;
 }
 
+/* A packet pointer at a known offset from data (no variable part), below 64 KiB. */
+static bool zone_pkt_const(const struct vf_reg *p)
+{
+	return vn_is_const(p->v) && p->off > -0xffff && p->off < 0xffff && p->v.u64.lo < 0xffff &&
+	       p->off + (int64_t)p->v.u64.lo >= 0;
+}
+
+/* Register dst := base + c as a number (a difference of packet pointers), kept in the zone when
+ * the zone proves it non-negative (its unsigned value is then that integer); data_end - data
+ * lies in [0, 64 KiB] (Linux MAX_PACKET_OFF). */
+static void zone_ptr_diff(struct vf_state *st, int dst, uint32_t base, int64_t c)
+{
+	if (base == VF_ZV_END) {
+		vf_state_zone_constrain(st, VF_ZV_END, VF_ZONE_ZERO, 0xffff);
+		vf_state_zone_constrain(st, VF_ZONE_ZERO, VF_ZV_END, 0);
+	}
+	if (!st->zone || !vf_zone_has(st->zone, base)) {
+		vf_state_zone_forget(st, dst);
+		return;
+	}
+	vf_zone_ensure_closed(st->zone);
+	if (vf_zone_upper(st->zone, VF_ZONE_ZERO, base) > c) {
+		vf_state_zone_forget(st, dst);
+		return;
+	}
+	vf_state_zone_assign(st, VF_ZV_REG(dst), base, c);
+}
+
 /* A scalar whose copy starts relating two registers: in the zone's range and not a constant
  * (a constant's relations are its bounds, added when needed). */
 static bool zone_copyable(const struct vf_reg *r)
@@ -2191,9 +2219,13 @@ int vf_transfer(struct vf_actx *ctx, uint32_t idx, struct vf_state *st, struct v
 				zone_refine_reg(st, s->src);
 		}
 	}
-	/* created by the first copy of a scalar or comparison that relates two locations */
-	if (!st->zone && !((e->cls == ISA_CLS_ALU64 || e->cls == ISA_CLS_ALU) && e->sem == ISA_SEM_MOV &&
-	                   src_reg && s->dst != s->src && zone_copyable(&st->r[s->src])))
+	/* created by the first copy of a scalar, packet length (data_end - data) or comparison that
+	 * relates two locations */
+	bool alu = e->cls == ISA_CLS_ALU64 || e->cls == ISA_CLS_ALU;
+	if (!st->zone &&
+	    !(alu && e->sem == ISA_SEM_MOV && src_reg && s->dst != s->src && zone_copyable(&st->r[s->src])) &&
+	    !(alu && e->sem == ISA_SEM_SUB && src_reg && st->r[s->dst].type == VT_PKT_END &&
+	      st->r[s->src].type == VT_PKT))
 		return transfer_insn(ctx, idx, st, out);
 	int dst = s->dst;
 	switch (e->cls) {
@@ -2233,6 +2265,24 @@ int vf_transfer(struct vf_actx *ctx, uint32_t idx, struct vf_state *st, struct v
 			/* the value in [0, 2^62] (32-bit: [0, 2^32)) before and after: no concrete value
 			 * wrapped, so the result is the integer sum */
 			vf_state_zone_assign(st, VF_ZV_REG(dst), VF_ZV_REG(dst), c);
+		} else if (is64 && e->sem == ISA_SEM_SUB && src_reg && s->src != dst && src.type == VT_PKT &&
+		           after->type == VT_SCALAR && zone_pkt_const(&src) &&
+		           (before.type == VT_PKT_END ||
+		            (before.type == VT_PKT && vf_zone_has(st->zone, VF_ZV_REG(dst))))) {
+			/* data_end - (data + k), or p - (data + k): a translate of the minuend's variable;
+			 * the pointers of data + k's family enter the zone (as a comparison would) */
+			zone_pkt_family(st, s->src);
+			zone_ptr_diff(st, dst, before.type == VT_PKT_END ? VF_ZV_END : VF_ZV_REG(dst),
+			              -(src.off + (int64_t)src.v.u64.lo));
+		} else if (is64 && e->sem == ISA_SEM_ADD && src_reg && s->src != dst &&
+		           before.type == VT_PKT && after->type == VT_PKT && zone_pkt_const(&before) &&
+		           src.type == VT_SCALAR && vf_zone_has(st->zone, VF_ZV_REG(s->src)) &&
+		           vf_zone_has(st->zone, VF_ZV_REG(dst)) &&
+		           zone_fits(st, VF_ZV_REG(s->src), &src, 0xffff)) {
+			/* (data + k) + x: the offset is x + k (for a pointer in the zone: like Linux, one
+			 * loaded anew is not related) */
+			vf_state_zone_assign(st, VF_ZV_REG(dst), VF_ZV_REG(s->src),
+			                     before.off + (int64_t)before.v.u64.lo);
 		} else {
 			vf_state_zone_forget(st, dst);
 		}

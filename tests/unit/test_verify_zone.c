@@ -238,6 +238,40 @@ START_TEST(scalar_relations)
 }
 END_TEST
 
+/* xdp: len = data_end - data (privileged), off = ingress_ifindex; "if (off + 4 > len) return;"
+ * then data + off is 4 bytes below data_end: the zone links len to data_end and the pointer to off */
+#define LEN(LENGTH, CHECK, ACCESS)                                                                           \
+	"r2 = *(u32 *)(r1 + 0)\nr3 = *(u32 *)(r1 + 4)\n" LENGTH "r5 = *(u32 *)(r1 + 12)\nr6 = r5\n" CHECK    \
+	"if r6 > r4 goto out\n" ACCESS "out:\nr0 = 0\nexit\n"
+
+START_TEST(variable_offsets_from_length)
+{
+	PASS("xdp", LEN("r4 = r3\nr4 -= r2\n", "r6 += 4\n", "r2 += r5\nr0 = *(u32 *)(r2 + 0)\n"));
+	/* the length truncated to 32 bits (it is below 64 KiB), the offset added to a copy */
+	PASS("xdp",
+	     LEN("r4 = r3\nr4 -= r2\nw4 = w4\n", "r6 += 4\n", "r7 = r2\nr7 += r5\nr0 = *(u16 *)(r7 + 2)\n"));
+	/* the length measured from data + 2, once data + 2 <= data_end is known (else the
+	 * difference may be negative: no relation) */
+	PASS("xdp", LEN("r8 = r2\nr8 += 2\nif r8 > r3 goto out\nr4 = r3\nr4 -= r8\n", "r6 += 6\n",
+	                "r2 += r5\nr0 = *(u64 *)(r2 + 0)\n"));
+	REJECT("xdp",
+	       LEN("r8 = r2\nr8 += 2\nr4 = r3\nr4 -= r8\n", "r6 += 6\n", "r2 += r5\nr0 = *(u64 *)(r2 + 0)\n"),
+	       "VF-PACKET-BOUNDS");
+	/* near misses: one byte short, the length taken the wrong way round, the pointer reloaded */
+	REJECT("xdp", LEN("r4 = r3\nr4 -= r2\n", "r6 += 3\n", "r2 += r5\nr0 = *(u32 *)(r2 + 0)\n"),
+	       "VF-PACKET-BOUNDS");
+	REJECT("xdp",
+	       LEN("r8 = r2\nr8 += 2\nif r8 > r3 goto out\nr4 = r3\nr4 -= r8\n", "r6 += 6\n",
+	           "r2 += r5\nr0 = *(u64 *)(r2 + 1)\n"),
+	       "VF-PACKET-BOUNDS");
+	REJECT("xdp", LEN("r4 = r2\nr4 -= r3\n", "r6 += 4\n", "r2 += r5\nr0 = *(u32 *)(r2 + 0)\n"), NULL);
+	REJECT("xdp",
+	       LEN("r4 = r3\nr4 -= r2\n", "r6 += 4\n",
+	           "r2 = *(u32 *)(r1 + 0)\nr2 += r5\nr0 = *(u32 *)(r2 + 0)\n"),
+	       "VF-PACKET-BOUNDS");
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("verify_zone");
@@ -250,6 +284,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, spilled_packet_pointers);
 	tcase_add_test(tc, meta_pointers);
 	tcase_add_test(tc, scalar_relations);
+	tcase_add_test(tc, variable_offsets_from_length);
 	suite_add_tcase(s, tc);
 	return s;
 }
