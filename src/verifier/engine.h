@@ -44,6 +44,8 @@ enum vf_arg {
 	A_CONST_STR,   /* NUL-terminated string in a read-only map value */
 	A_SOCK_COMMON, /* a non-NULL socket pointer of any kind (calls_sock.c) */
 	A_SPIN_LOCK,   /* the struct bpf_spin_lock in a map value (calls_lock.c) */
+	A_KPTR,        /* a referenced kptr field in a map value (bpf_kptr_xchg, mapfields.c) */
+	A_BTF_ID,      /* a trusted, acquired BTF pointer to the kptr's struct, or NULL (kptr_xchg) */
 	A_UNSUPPORTED, /* a kind the engine does not model yet */
 };
 
@@ -57,6 +59,7 @@ enum vf_ret {
 	R_SOCK_OR_NULL, /* socket pointers, or NULL (calls_sock.c) */
 	R_SOCK_COMMON_OR_NULL,
 	R_TCP_SOCK_OR_NULL,
+	R_KPTR_OR_NULL, /* an acquired BTF pointer to the struct of the A_KPTR argument, or NULL */
 };
 
 /* A helper prototype translated from the platform's. */

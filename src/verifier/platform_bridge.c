@@ -26,6 +26,13 @@ static uint8_t arg_kind(const struct plat_arg *a, const char **unsupported)
 	case PLAT_ARG_PTR_TO_SOCK_COMMON:
 	case PLAT_ARG_PTR_TO_BTF_SOCK_COMMON: return A_SOCK_COMMON;
 	case PLAT_ARG_PTR_TO_SPIN_LOCK: return A_SPIN_LOCK;
+	case PLAT_ARG_PTR_TO_KPTR: return A_KPTR;
+	case PLAT_ARG_PTR_TO_BTF_ID:
+		if (!a->btf_type) /* the struct of the kptr argument (bpf_kptr_xchg) */
+			return A_BTF_ID;
+		if (!*unsupported)
+			*unsupported = plat_arg_kind_name(a->kind);
+		return A_UNSUPPORTED;
 	default:
 		if (!*unsupported)
 			*unsupported = plat_arg_kind_name(a->kind);
@@ -72,6 +79,14 @@ int vf_helper_get(const struct plat_platform *plat, int32_t id, struct vf_helper
 	case PLAT_RET_SOCKET_OR_NULL: out->ret = R_SOCK_OR_NULL; break;
 	case PLAT_RET_SOCK_COMMON_OR_NULL: out->ret = R_SOCK_COMMON_OR_NULL; break;
 	case PLAT_RET_TCP_SOCK_OR_NULL: out->ret = R_TCP_SOCK_OR_NULL; break;
+	case PLAT_RET_BTF_ID_OR_NULL:
+		if (!ph->ret.btf_type) { /* typed by the kptr argument (bpf_kptr_xchg) */
+			out->ret = R_KPTR_OR_NULL;
+			break;
+		}
+		out->ret = R_UNSUPPORTED;
+		out->unsupported_ret = plat_ret_kind_name(ph->ret.kind);
+		break;
 	default:
 		out->ret = R_UNSUPPORTED;
 		out->unsupported_ret = plat_ret_kind_name(ph->ret.kind);
