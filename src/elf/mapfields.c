@@ -63,11 +63,14 @@ static bool kptr_of(const struct btf *btf, uint32_t t, struct bpfc_map_field *f)
 	else
 		return false;
 	uint32_t st = btf_skip_mods(btf, under);
-	if (btf_kind(btf, st) != BTF_K_STRUCT)
+	/* a struct only declared (FWD: clang emits no body for a struct whose members the program
+	 * never uses) makes Linux refuse the map; kept here with an unknown size, so its accesses
+	 * are still checked */
+	if (btf_kind(btf, st) != BTF_K_STRUCT && btf_kind(btf, st) != BTF_K_FWD)
 		return false;
 	f->size = 8;
 	f->kptr_btf_id = st;
-	f->kptr_size = btf_size_or_type(btf, st);
+	f->kptr_size = btf_kind(btf, st) == BTF_K_STRUCT ? btf_size_or_type(btf, st) : 0;
 	const char *sn = btf_name(btf, st);
 	size_t len = strlen(sn);
 	if (len >= sizeof(f->kptr_struct))
