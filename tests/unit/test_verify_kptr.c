@@ -163,7 +163,8 @@ START_TEST(kptr_xchg)
 	/* what comes out is acquired: dropping it leaks, a NULL check releases the NULL */
 	REJECT(LOOKUP(0) XCHG(16, "0") RET0, "VF-REF-LEAK");
 	REJECT(LOOKUP(0) XCHG(16, "0") "if r0 == 0 goto +1\nr1 = *(u32 *)(r0 + 0)\n" RET0, "VF-REF-LEAK");
-	/* put back: the first reference moves into the map, the one that comes out leaks (the second call, insn 19) */
+	/* put back: the first reference moves into the map, the one that comes out leaks (the second call,
+	 * insn 19) */
 	struct vft_outcome oc =
 	    run(LOOKUP(0) XCHG(16, "0") "if r0 == 0 goto +5\nr1 = r6\nr1 += 16\nr2 = r0\ncall 194\n" RET0,
 	        "VF-REF-LEAK");
