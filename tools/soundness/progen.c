@@ -170,6 +170,114 @@ static void gen_packet(struct gen *g)
 	}
 }
 
+static void gen_item(struct gen *g, enum pg_type type, int depth);
+
+/* A counted loop: rC = 0; body: 1-3 items; rC += step; if rC < N goto body. The counter may be
+ * clobbered by the body (then the loop may not terminate, which the verifier must see). */
+static void gen_loop(struct gen *g, enum pg_type type, int depth)
+{
+	static const unsigned counters[] = {2, 3, 4, 5, 9};
+	uint8_t b = byte(g);
+	unsigned c = counters[b % 5];
+	int32_t step = (b & 0x20) ? 1 + byte(g) % 4 : 1;
+	int32_t bound = 1 + byte(g) % 20;
+	emit(g, CLS_ALU64 | 0xb0, c, 0, 0, 0);
+	size_t head = g->p->cnt;
+	int items = 1 + byte(g) % 3;
+	for (int i = 0; i < items && g->p->cnt + 12 < PG_MAX_SLOTS; i++)
+		gen_item(g, type, depth + 1);
+	emit(g, ((b & 0x40) ? CLS_ALU : CLS_ALU64) | 0x00, c, 0, 0, step);
+	size_t jmp = g->p->cnt;
+	uint8_t op = (b & 0x80) ? 0xa0 /* jlt */ : 0x50 /* jne: exact only when step divides N */;
+	emit(g, CLS_JMP | op, c, 0, (int16_t)((long)head - (long)jmp - 1), bound);
+}
+
+static void gen_item(struct gen *g, enum pg_type type, int depth)
+{
+	/* weighted: mostly constructs a correct program uses, some that are usually wrong */
+	static const uint8_t menu[] = {0,  0,  1,  1,  2,  3,  4,  5,  5,  6,  7,  7,  8,  8, 9,
+	                               10, 10, 16, 16, 16, 11, 12, 13, 14, 14, 15, 18, 18, 19};
+	uint8_t what = menu[byte(g) % sizeof(menu)];
+	if (type == PG_XDP && (byte(g) & 1))
+		what = 17;
+	if (what == 19 && depth >= 2)
+		what = 0;
+	uint8_t b;
+	int k;
+	switch (what) {
+	case 0:
+	case 1:
+	case 2: gen_alu(g, false); break;
+	case 3:
+	case 4: gen_alu(g, true); break;
+	case 5:
+	case 6: gen_jump(g); break;
+	case 7: /* store to the stack: register or immediate */
+		b = byte(g);
+		k = b % 4;
+		if (b & 0x10)
+			emit(g, CLS_ST | MODE_MEM | sizes[k], 10, 0, stack_off(g, sz_bytes[k]), pick_imm(g));
+		else
+			emit(g, CLS_STX | MODE_MEM | sizes[k], 10, byte(g) % 11, stack_off(g, sz_bytes[k]),
+			     0);
+		break;
+	case 8: /* load from the stack, maybe sign-extending */
+		b = byte(g);
+		k = b % 4;
+		emit(g, LDX | ((b & 0x10) && k < 3 ? MODE_MEMSX : MODE_MEM) | sizes[k], byte(g) % 10, 10,
+		     stack_off(g, sz_bytes[k]), 0);
+		break;
+	case 9: /* load from the context */
+		b = byte(g);
+		k = b % 4;
+		emit(g, LDX | MODE_MEM | sizes[k], byte(g) % 10, 6,
+		     (int16_t)((b & 0x80) ? byte(g) % 176 : (byte(g) % 22) * (type == PG_XDP ? 4 : 8)), 0);
+		break;
+	case 10: gen_map_lookup(g); break;
+	case 11: /* load through any register */
+		b = byte(g);
+		k = b % 4;
+		emit(g, LDX | MODE_MEM | sizes[k], byte(g) % 10, byte(g) % 11,
+		     (int16_t)((int)(b >> 2) % 24 - 4), 0);
+		break;
+	case 12: /* store through any register */
+		b = byte(g);
+		k = b % 4;
+		emit(g, CLS_STX | MODE_MEM | sizes[k], byte(g) % 11, byte(g) % 11,
+		     (int16_t)((int)(b >> 2) % 24 - 4), 0);
+		break;
+	case 13: /* helper without pointer arguments: ktime_get_ns, get_prandom_u32 */
+		emit(g, CLS_JMP | 0x80, 0, 0, 0, (byte(g) & 1) ? 5 : 7);
+		break;
+	case 14: /* copy (frame pointer and pointers included) */
+		emit(g, CLS_ALU64 | 0xb0 | SRC_X, byte(g) % 10, byte(g) % 11, 0, 0);
+		break;
+	case 16: /* access a map value (or whatever r0, r7..r9 hold) at an offset near its size */
+		b = byte(g);
+		k = b % 4;
+		if (b & 0x80)
+			emit(g, LDX | MODE_MEM | sizes[k], byte(g) % 10, (b & 0x40) ? 0 : 7 + byte(g) % 3,
+			     (int16_t)(byte(g) % (PG_MAP_VALUE + 2)), 0);
+		else
+			emit(g, CLS_STX | MODE_MEM | sizes[k], (b & 0x40) ? 0 : 7 + byte(g) % 3, byte(g) % 10,
+			     (int16_t)(byte(g) % (PG_MAP_VALUE + 2)), 0);
+		break;
+	case 17: gen_packet(g); break;
+	case 18: /* a bounded variable offset added to a map value or the stack pointer */
+		b = byte(g);
+		k = 2 + b % 4;                                                        /* r2..r5 */
+		emit(g, CLS_ALU64 | 0x50, (unsigned)k, 0, 0, (b & 0x80) ? 0xf : 0x7); /* rk &= mask */
+		emit(g, CLS_ALU64 | 0x00 | SRC_X, (b & 0x40) ? 0 : 7 + byte(g) % 3, (unsigned)k, 0, 0);
+		break;
+	case 19: gen_loop(g, type, depth); break;
+	case 15: /* atomic add on the stack or through a register */
+		b = byte(g);
+		emit(g, CLS_STX | MODE_ATOMIC | ((b & 1) ? SZ_DW : SZ_W), (b & 2) ? 10 : byte(g) % 10,
+		     byte(g) % 10, (b & 2) ? stack_off(g, 8) : 0, (b & 4) ? 0x01 : 0x00);
+		break;
+	}
+}
+
 void pg_generate(const uint8_t *data, size_t len, size_t max_ops, enum pg_type type, struct pg_program *out)
 {
 	struct gen g = {.data = data, .len = len, .p = out};
@@ -195,86 +303,8 @@ void pg_generate(const uint8_t *data, size_t len, size_t max_ops, enum pg_type t
 			                    : (int16_t)((byte(&g) % 21) * 8),
 			     0);
 	}
-	for (size_t n = 0; n < max_ops && g.pos < g.len && out->cnt + 12 < PG_MAX_SLOTS; n++) {
-		/* weighted: mostly constructs a correct program uses, some that are usually wrong */
-		static const uint8_t menu[] = {0, 0, 1,  1,  2,  3,  4,  5,  5,  6,  7,  7,  8,
-		                               8, 9, 10, 10, 16, 16, 16, 11, 12, 13, 14, 14, 15};
-		uint8_t what = menu[byte(&g) % sizeof(menu)];
-		if (type == PG_XDP && (byte(&g) & 1))
-			what = 17;
-		uint8_t b;
-		int k;
-		switch (what) {
-		case 0:
-		case 1:
-		case 2: gen_alu(&g, false); break;
-		case 3:
-		case 4: gen_alu(&g, true); break;
-		case 5:
-		case 6: gen_jump(&g); break;
-		case 7: /* store to the stack: register or immediate */
-			b = byte(&g);
-			k = b % 4;
-			if (b & 0x10)
-				emit(&g, CLS_ST | MODE_MEM | sizes[k], 10, 0, stack_off(&g, sz_bytes[k]),
-				     pick_imm(&g));
-			else
-				emit(&g, CLS_STX | MODE_MEM | sizes[k], 10, byte(&g) % 11,
-				     stack_off(&g, sz_bytes[k]), 0);
-			break;
-		case 8: /* load from the stack, maybe sign-extending */
-			b = byte(&g);
-			k = b % 4;
-			emit(&g, LDX | ((b & 0x10) && k < 3 ? MODE_MEMSX : MODE_MEM) | sizes[k],
-			     byte(&g) % 10, 10, stack_off(&g, sz_bytes[k]), 0);
-			break;
-		case 9: /* load from the context */
-			b = byte(&g);
-			k = b % 4;
-			emit(&g, LDX | MODE_MEM | sizes[k], byte(&g) % 10, 6,
-			     (int16_t)((b & 0x80) ? byte(&g) % 176
-			                          : (byte(&g) % 22) * (type == PG_XDP ? 4 : 8)),
-			     0);
-			break;
-		case 10: gen_map_lookup(&g); break;
-		case 11: /* load through any register */
-			b = byte(&g);
-			k = b % 4;
-			emit(&g, LDX | MODE_MEM | sizes[k], byte(&g) % 10, byte(&g) % 11,
-			     (int16_t)((int)(b >> 2) % 24 - 4), 0);
-			break;
-		case 12: /* store through any register */
-			b = byte(&g);
-			k = b % 4;
-			emit(&g, CLS_STX | MODE_MEM | sizes[k], byte(&g) % 11, byte(&g) % 11,
-			     (int16_t)((int)(b >> 2) % 24 - 4), 0);
-			break;
-		case 13: /* helper without pointer arguments: ktime_get_ns, get_prandom_u32 */
-			emit(&g, CLS_JMP | 0x80, 0, 0, 0, (byte(&g) & 1) ? 5 : 7);
-			break;
-		case 14: /* copy (frame pointer and pointers included) */
-			emit(&g, CLS_ALU64 | 0xb0 | SRC_X, byte(&g) % 10, byte(&g) % 11, 0, 0);
-			break;
-		case 16: /* access a map value (or whatever r0, r7..r9 hold) at an offset near its size */
-			b = byte(&g);
-			k = b % 4;
-			if (b & 0x80)
-				emit(&g, LDX | MODE_MEM | sizes[k], byte(&g) % 10,
-				     (b & 0x40) ? 0 : 7 + byte(&g) % 3,
-				     (int16_t)(byte(&g) % (PG_MAP_VALUE + 2)), 0);
-			else
-				emit(&g, CLS_STX | MODE_MEM | sizes[k], (b & 0x40) ? 0 : 7 + byte(&g) % 3,
-				     byte(&g) % 10, (int16_t)(byte(&g) % (PG_MAP_VALUE + 2)), 0);
-			break;
-		case 17: gen_packet(&g); break;
-		case 15: /* atomic add on the stack or through a register */
-			b = byte(&g);
-			emit(&g, CLS_STX | MODE_ATOMIC | ((b & 1) ? SZ_DW : SZ_W),
-			     (b & 2) ? 10 : byte(&g) % 10, byte(&g) % 10, (b & 2) ? stack_off(&g, 8) : 0,
-			     (b & 4) ? 0x01 : 0x00);
-			break;
-		}
-	}
+	for (size_t n = 0; n < max_ops && g.pos < g.len && out->cnt + 40 < PG_MAX_SLOTS; n++)
+		gen_item(&g, type, 0);
 	uint8_t tail = byte(&g);
 	size_t epilogue = out->cnt; /* jumps past the end land here */
 	if (tail >= 16)

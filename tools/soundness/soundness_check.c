@@ -3,7 +3,7 @@
  * specs/measurements.md ("Soundness check"). Exit 0: no unsound verdict; 1: at least one; 2: usage.
  *
  *   soundness-check [--type kprobe|xdp] [--seed S] [--count N] [--ops K] [--runs R] [--repairs M] [--show N]
- * [--quiet] */
+ *                   [--quiet] [--dump K] */
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
@@ -23,15 +23,32 @@ static uint64_t splitmix(uint64_t *s)
 	return z ^ (z >> 31);
 }
 
-static void print_prog(const struct pg_program *p)
+/* The program as LLVM assembly: numbered for reading, or bare (--dump) for `bpfcheck verify`. */
+static void print_prog(const struct pg_program *p, bool numbered)
 {
 	char buf[256];
 	for (size_t i = 0; i < p->cnt;) {
 		size_t n = isa_disasm_insn(isa_table_default(), p->insns, p->cnt, i, ISA_DIALECT_LLVM, buf,
 		                           sizeof(buf));
-		printf("    %4zu: %s\n", i, buf);
+		if (numbered)
+			printf("    %4zu: %s\n", i, buf);
+		else
+			printf("%s\n", buf);
 		i += n ? n : 1;
 	}
+}
+
+/* The last jump after head that goes back to it or before it, or NULL. */
+static struct isa_slot *back_edge_to(struct pg_program *p, uint32_t head)
+{
+	for (size_t i = p->cnt; i-- > head + 1u;) {
+		struct isa_slot *s = &p->insns[i];
+		unsigned cls = s->opcode & 7, op = s->opcode & 0xf0;
+		if ((cls == 0x05 || cls == 0x06) && op != 0x80 && op != 0x90 &&
+		    (long)i + 1 + s->off <= (long)head && (i == 0 || p->insns[i - 1].opcode != 0x18))
+			return s;
+	}
+	return NULL;
 }
 
 static int parse_u64(const char *s, uint64_t *v)
@@ -54,7 +71,8 @@ struct tally {
 int main(int argc, char **argv)
 {
 	uint64_t seed = 1, count = 1000, ops = 24, runs = 4, show = 3, repairs = 40;
-	uint64_t n_repairs = 0, n_repaired = 0;
+	uint64_t n_repairs = 0, n_repaired = 0, slowest = 0, dump = UINT64_MAX;
+	double slowest_ms = 0;
 	bool quiet = false;
 	enum pg_type type = PG_KPROBE;
 	for (int i = 1; i < argc; i++) {
@@ -69,6 +87,8 @@ int main(int argc, char **argv)
 			dst = &runs;
 		else if (!strcmp(argv[i], "--show"))
 			dst = &show;
+		else if (!strcmp(argv[i], "--dump"))
+			dst = &dump;
 		else if (!strcmp(argv[i], "--repairs"))
 			dst = &repairs;
 		else if (!strcmp(argv[i], "--type")) {
@@ -86,17 +106,20 @@ int main(int argc, char **argv)
 			quiet = true;
 			continue;
 		} else if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
-			printf("usage: soundness-check [--type kprobe|xdp] [--seed S] [--count N] [--ops K] "
-			       "[--runs R] [--repairs M] [--show N] [--quiet]\n"
-			       "Generates N kprobe (or xdp) programs of up to K menu items from seed S, "
-			       "verifies each with\n"
-			       "bpfcheck and runs every accepted one R times in the reference interpreter. "
-			       "Prints each\n"
-			       "accepted program that faults (at most --show of them in full). A rejected "
-			       "program is\n"
-			       "repaired up to M times (the first error's instruction becomes `goto +0`) and "
-			       "judged\n"
-			       "again. Exit 1 if any accepted program faulted.\n");
+			printf(
+			    "usage: soundness-check [--type kprobe|xdp] [--seed S] [--count N] [--ops K] "
+			    "[--runs R] [--repairs M] [--show N] [--quiet] [--dump K]\n"
+			    "Generates N kprobe (or xdp) programs of up to K menu items from seed S, "
+			    "verifies each with\n"
+			    "bpfcheck and runs every accepted one R times in the reference interpreter. "
+			    "Prints each\n"
+			    "accepted program that faults (at most --show of them in full). A rejected "
+			    "program is\n"
+			    "repaired up to M times (the first error's instruction becomes `goto +0`) and "
+			    "judged\n"
+			    "again. Exit 1 if any accepted program faulted. --dump K prints program K as "
+			    "generated\n"
+			    "(assembly for `bpfcheck verify --type TYPE --map m:array:4:16:4`) and exits.\n");
 			return 0;
 		} else {
 			fprintf(stderr, "soundness-check: unknown option '%s' (see --help)\n", argv[i]);
@@ -126,6 +149,15 @@ int main(int argc, char **argv)
 			memcpy(bytes + i, &r, 8);
 		}
 		pg_generate(bytes, sizeof(bytes), (size_t)ops, type, &prog);
+		if (dump != UINT64_MAX) {
+			if (k == dump) {
+				print_prog(&prog, false);
+				return 0;
+			}
+			continue;
+		}
+		struct timespec p0, p1;
+		clock_gettime(CLOCK_MONOTONIC, &p0);
 		struct or_outcome oc;
 		or_check(prog.insns, prog.cnt, type, (unsigned)runs, seed ^ k, &oc);
 		/* Repair: turn the instruction of the first error into `goto +0` and judge again. The
@@ -140,6 +172,17 @@ int main(int argc, char **argv)
 			struct isa_slot *sl = &prog.insns[oc.first_insn];
 			if (sl->opcode == 0x95)
 				break; /* an exit (r0 unset): without it the program would fall off its end */
+			if (sl->opcode == 0x05 && sl->off == 0) {
+				/* already `goto +0`: a finding about the loop headed here; cut its last back
+				 * edge */
+				sl = back_edge_to(&prog, oc.first_insn);
+				if (!sl)
+					break;
+				*sl = (struct isa_slot){.opcode = 0x05};
+				n_repairs++;
+				or_check(prog.insns, prog.cnt, type, (unsigned)runs, seed ^ k, &oc);
+				continue;
+			}
 			bool wide = sl->opcode == 0x18 && oc.first_insn + 1 < prog.cnt;
 			*sl = (struct isa_slot){.opcode = 0x05};
 			if (wide)
@@ -149,6 +192,12 @@ int main(int argc, char **argv)
 		}
 		if (oc.verdict != OR_REJECTED && first[0])
 			n_repaired++;
+		clock_gettime(CLOCK_MONOTONIC, &p1);
+		double ms = (double)(p1.tv_sec - p0.tv_sec) * 1e3 + (double)(p1.tv_nsec - p0.tv_nsec) / 1e6;
+		if (ms > slowest_ms) {
+			slowest_ms = ms;
+			slowest = k;
+		}
 		switch (oc.verdict) {
 		case OR_REJECTED: {
 			n_rej++;
@@ -181,7 +230,7 @@ int main(int argc, char **argv)
 				                                 : "harness",
 				       k, seed, oc.what);
 				if (shown < show) {
-					print_prog(&prog);
+					print_prog(&prog, true);
 					shown++;
 				}
 			}
@@ -198,6 +247,8 @@ int main(int argc, char **argv)
 	       n_safe + n_unsound + n_budget + n_harness,
 	       count ? 100.0 * (double)(n_safe + n_unsound + n_budget + n_harness) / (double)count : 0.0,
 	       n_safe, n_unsound, n_budget, n_harness);
+	printf("slowest program (generation, repairs, verification and runs): %" PRIu64 ", %.1f ms\n",
+	       slowest, slowest_ms);
 	printf("repaired into acceptance: %" PRIu64 " (%" PRIu64 " repairs)\n", n_repaired, n_repairs);
 	printf("rejected in the end: %" PRIu64 "; first error of the generated program, by property:", n_rej);
 	for (size_t i = 0; i < tal_cnt; i++)
