@@ -50,6 +50,10 @@ int64_t vf_lock_offset(const struct vf_actx *ctx, uint32_t mi);
 /* reg.size of a BTF pointer: the struct of kptr field `field` of map `map` */
 #define VF_BTF_KPTR(map, field) ((((uint32_t)(map) + 1) << 8) | ((uint32_t)(field)&0xffu))
 
+/* reg.size of a BTF pointer: the struct helper `id` returns (the platform names it; its layout is
+ * looked up by name in the object's BTF) */
+#define VF_BTF_HELPER(id) (0x80000000u | ((uint32_t)(id)&0x7fffffffu))
+
 /* A load, store or helper access of a map value, for the special-field rules. */
 struct vf_field_access {
 	uint32_t idx;
@@ -84,6 +88,14 @@ struct vf_finding *vf_kptr_xchg_dest(struct vf_actx *ctx, const struct vf_state 
  * or NULL (*release is then the reference the call moves into the map, 0 for NULL). */
 struct vf_finding *vf_kptr_xchg_src(struct vf_actx *ctx, const struct vf_state *st, uint32_t idx, int regno,
                                     uint32_t handle, uint32_t *release);
+
+/* A helper's argument of kind A_BTF_ID naming struct `want`: a non-NULL BTF pointer, not
+ * untrusted, at offset 0 (or a member at its offset) of that struct. Returns the finding made. */
+struct vf_finding *vf_btf_arg(struct vf_actx *ctx, const struct vf_state *st, uint32_t idx, int regno,
+                              const char *helper, const char *want, bool nullable);
+/* A socket argument that may also be a BTF pointer (ptr_to_btf_sock_common): true when register
+ * regno is a non-NULL BTF pointer whose struct is, or starts with, struct sock_common. */
+bool vf_btf_is_sock_common(const struct vf_actx *ctx, const struct vf_reg *r);
 
 /* Unprivileged loads (unpriv.c): checks the result res of adding the number sc (register sc_reg,
  * -1 for an immediate) to a pointer, written to dst; nothing for privileged loads. */

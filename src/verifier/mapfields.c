@@ -20,6 +20,17 @@ struct btf_struct {
 /* The struct a BTF pointer's handle names; false when the handle is not valid. */
 static bool struct_of(const struct vf_actx *ctx, uint32_t handle, struct btf_struct *out)
 {
+	if (handle & 0x80000000u) {
+		const struct plat_helper *ph = NULL;
+		if (plat_helper_lookup(ctx->plat, handle & 0x7fffffffu, &ph) != PLAT_HELPER_OK || !ph ||
+		    !ph->ret.btf_type)
+			return false;
+		out->name = ph->ret.btf_type;
+		const struct btf *btf = ctx->opts->btf;
+		out->btf_id = btf ? btf_find(btf, out->name, BTF_K_STRUCT) : 0;
+		out->size = out->btf_id ? btf_size_or_type(btf, out->btf_id) : 0;
+		return true;
+	}
 	uint32_t mi = (handle >> 8) - 1, fi = handle & 0xffu;
 	if ((handle >> 8) == 0 || mi >= ctx->map_cnt || fi >= ctx->maps[mi].field_cnt)
 		return false;
@@ -343,4 +354,33 @@ struct vf_finding *vf_kptr_xchg_src(struct vf_actx *ctx, const struct vf_state *
 		                 struct_name(ctx, handle));
 	*release = R->ref;
 	return NULL;
+}
+
+struct vf_finding *vf_btf_arg(struct vf_actx *ctx, const struct vf_state *st, uint32_t idx, int regno,
+                              const char *helper, const char *want, bool nullable)
+{
+	const struct vf_reg *R = &st->r[regno];
+	if (nullable && null_const(R))
+		return NULL;
+	char d[160];
+	vf_describe_reg(ctx, R, d, sizeof(d));
+	if (R->type == VT_BTF_PTR_OR_NULL && !nullable)
+		return vf_report(ctx, idx, "VF-HELPER-ARG", false,
+		                 "argument r%d of bpf_%s may be NULL (%s): check it against NULL first",
+		                 regno, helper, d);
+	if ((R->type != VT_BTF_PTR && R->type != VT_BTF_PTR_OR_NULL) || (R->frame & VF_BTF_UNTRUSTED))
+		return vf_report(ctx, idx, "VF-HELPER-ARG", false,
+		                 "argument r%d of bpf_%s must be a trusted BTF pointer to struct %s: %s",
+		                 regno, helper, want, d);
+	if (!vn_is_const(R->v) || !struct_match(ctx, R->size, R->off + (int64_t)R->v.u64.lo, want, false))
+		return vf_report(ctx, idx, "VF-HELPER-ARG", false,
+		                 "argument r%d of bpf_%s: %s is not a pointer to struct %s", regno, helper, d,
+		                 want);
+	return NULL;
+}
+
+bool vf_btf_is_sock_common(const struct vf_actx *ctx, const struct vf_reg *r)
+{
+	return r->type == VT_BTF_PTR && !(r->frame & VF_BTF_UNTRUSTED) && vn_is_const(r->v) &&
+	       struct_match(ctx, r->size, r->off + (int64_t)r->v.u64.lo, "sock_common", false);
 }

@@ -1553,6 +1553,11 @@ static int do_helper(struct vf_actx *ctx, struct vf_state *st, uint32_t idx, int
 		case A_SPIN_LOCK: f = vf_lock_call(ctx, st, idx, r, is_lock, h->name); break;
 		case A_KPTR: f = vf_kptr_xchg_dest(ctx, st, idx, r, &kptr_handle); break;
 		case A_BTF_ID: {
+			if (h->args[0] != A_KPTR) {
+				f = vf_btf_arg(ctx, st, idx, r, h->name,
+				               h->btf_type[i] ? h->btf_type[i] : "?", h->nullable[i]);
+				break;
+			}
 			uint32_t ref = 0;
 			f = vf_kptr_xchg_src(ctx, st, idx, r, kptr_handle, &ref);
 			if (ref) { /* moved into the map: every copy is gone */
@@ -1561,9 +1566,12 @@ static int do_helper(struct vf_actx *ctx, struct vf_state *st, uint32_t idx, int
 			}
 			break;
 		}
+		case A_BTF_SOCK_COMMON:
 		case A_SOCK_COMMON: {
 			char d[160];
 			vf_describe_reg(ctx, R, d, sizeof(d));
+			if (k == A_BTF_SOCK_COMMON && !h->release && vf_btf_is_sock_common(ctx, R))
+				break;
 			if (h->nullable[i] && !h->release && (is_zero_const(R) || vf_sock_nullable(R->type)))
 				break;
 			if (vf_sock_nullable(R->type)) {
@@ -1781,6 +1789,17 @@ static int do_helper(struct vf_actx *ctx, struct vf_state *st, uint32_t idx, int
 			r0.ref = st->r[sock_reg].ref;
 			r0.size = VF_SOCK_DERIVED;
 		}
+		break;
+	case R_BTF:
+	case R_BTF_OR_NULL:
+		/* a kernel struct the platform names (bpf_skc_to_tcp_sock, bpf_get_current_task_btf) */
+		memset(&r0, 0, sizeof(r0));
+		r0.type = h->ret == R_BTF ? VT_BTF_PTR : VT_BTF_PTR_OR_NULL;
+		r0.size = VF_BTF_HELPER(id);
+		if (h->ret == R_BTF_OR_NULL)
+			r0.nid = 0x20000000u | (++ctx->id_gen & 0x1fffffffu);
+		r0.v = vn_const(0);
+		r0.origin = idx + 1;
 		break;
 	case R_KPTR_OR_NULL:
 		/* the old value of the kptr, acquired: released or stored back before the exit */

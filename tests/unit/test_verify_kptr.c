@@ -190,6 +190,32 @@ START_TEST(kptr_xchg)
 }
 END_TEST
 
+START_TEST(helper_btf_pointers)
+{
+	/* bpf_skc_to_tcp_sock: a socket in, a BTF pointer to struct tcp_sock or NULL out */
+	PASS("r1 = *(u64 *)(r1 + 168)\nif r1 == 0 goto +2\ncall 137\nif r0 == 0 goto +0\n" RET0);
+	/* the NULL check is needed, and without BTF the layout of tcp_sock is unknown */
+	REJECT("r1 = *(u64 *)(r1 + 168)\nif r1 == 0 goto +2\ncall 137\nr0 = *(u32 *)(r0 + 0)\n" RET0,
+	       "VF-NULL-DEREF");
+	REJECT("r1 = *(u64 *)(r1 + 168)\nif r1 == 0 goto +3\ncall 137\nif r0 == 0 goto +1\n"
+	       "r0 = *(u32 *)(r0 + 0)\n" RET0,
+	       "VF-UNSUPPORTED");
+	/* not a socket */
+	REJECT(LOOKUP(0) "r1 = r6\ncall 137\n" RET0, "VF-HELPER-ARG");
+	/* bpf_get_current_task_btf gives a trusted task_struct that bpf_task_pt_regs takes */
+	struct vft_outcome oc;
+	struct bpfc_map none[1];
+	memset(none, 0, sizeof(none));
+	oc = vft_verify_asm("kprobe", "call 158\nr1 = r0\ncall 175\n" RET0, none, 0, NULL, NULL);
+	ck_assert_msg(oc.accepted, "task_pt_regs:%s", oc.all);
+	oc = vft_verify_asm("kprobe", "r1 = r10\nr1 += -8\ncall 175\n" RET0, none, 0, NULL, "VF-HELPER-ARG");
+	ck_assert_msg(!oc.accepted && oc.count == 1, "task_pt_regs(stack):%s", oc.all);
+	/* an untrusted task (a kptr load) is refused */
+	oc = run(LOOKUP(0) "r1 = *(u64 *)(r6 + 8)\nif r1 == 0 goto +1\ncall 175\n" RET0, "VF-HELPER-ARG");
+	ck_assert_msg(oc.count >= 1, "untrusted:%s", oc.all);
+}
+END_TEST
+
 static struct bpfc_object *load(const char *name)
 {
 	char *path = tu_program_path(name);
@@ -242,6 +268,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, kptr_field_access);
 	tcase_add_test(tc, other_fields);
 	tcase_add_test(tc, kptr_xchg);
+	tcase_add_test(tc, helper_btf_pointers);
 	tcase_add_test(tc, elf_fields);
 	suite_add_tcase(s, tc);
 	return s;
