@@ -244,6 +244,12 @@ void vf_btf_access(struct vf_actx *ctx, uint32_t idx, int regno, const struct vf
 		          d);
 		return;
 	}
+	if (!ctx->opts->privileged) {
+		vf_report(ctx, idx, "VF-INVALID-DEREF", false,
+		          "'struct %s' access is allowed only to CAP_PERFMON and CAP_SYS_ADMIN (r%d: %s)",
+		          s.name, regno, d);
+		return;
+	}
 	if (write || atomic) {
 		vf_report(ctx, idx, "VF-READ-ONLY", false,
 		          "%s through r%d (%s): kernel structs behind BTF pointers may only be read",

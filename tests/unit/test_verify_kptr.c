@@ -200,6 +200,17 @@ START_TEST(helper_btf_pointers)
 	REJECT("r1 = *(u64 *)(r1 + 168)\nif r1 == 0 goto +3\ncall 137\nif r0 == 0 goto +1\n"
 	       "r0 = *(u32 *)(r0 + 0)\n" RET0,
 	       "VF-UNSUPPORTED");
+	/* reading kernel structs needs privileges */
+	struct vf_options up;
+	vf_options_default(&up);
+	up.privileged = false;
+	struct bpfc_map nomaps[1];
+	memset(nomaps, 0, sizeof(nomaps));
+	struct vft_outcome uo = vft_verify_asm("sched_cls",
+	                                       "r1 = *(u64 *)(r1 + 168)\nif r1 == 0 goto +3\ncall 137\n"
+	                                       "if r0 == 0 goto +1\nr0 = *(u32 *)(r0 + 0)\n" RET0,
+	                                       nomaps, 0, &up, "VF-INVALID-DEREF");
+	ck_assert_msg(!uo.accepted && uo.count == 1, "unprivileged:%s", uo.all);
 	/* not a socket */
 	REJECT(LOOKUP(0) "r1 = r6\ncall 137\n" RET0, "VF-HELPER-ARG");
 	/* bpf_get_current_task_btf gives a trusted task_struct that bpf_task_pt_regs takes */
