@@ -268,6 +268,42 @@ START_TEST(elf_fields)
 			locks += obj->maps[i].fields[k].kind == BPFC_FIELD_SPIN_LOCK;
 	ck_assert_uint_eq(locks, 1);
 	bpfc_object_free(obj);
+	/* arrays, nested structs, a typedef (not a field), global data (.data) */
+	obj = load("elf_mapfields");
+	const struct bpfc_map *vals = NULL, *data = NULL;
+	for (size_t i = 0; i < obj->map_cnt; i++) {
+		if (strcmp(obj->maps[i].name, "vals") == 0)
+			vals = &obj->maps[i];
+		if (strcmp(obj->maps[i].name, ".data") == 0)
+			data = &obj->maps[i];
+	}
+	ck_assert_ptr_nonnull(vals);
+	ck_assert_ptr_nonnull(data);
+	static const struct {
+		enum bpfc_field_kind kind;
+		uint32_t off, size;
+	} want[] = {{BPFC_FIELD_KPTR_UNTRUSTED, 8, 8},
+	            {BPFC_FIELD_KPTR_UNTRUSTED, 16, 8},
+	            {BPFC_FIELD_SPIN_LOCK, 28, 4},
+	            {BPFC_FIELD_TIMER, 32, 16},
+	            {BPFC_FIELD_KPTR_REF, 56, 8}};
+	ck_assert_msg(vals->field_cnt == 5, "%zu fields", vals->field_cnt);
+	for (size_t i = 0; i < 5; i++) {
+		ck_assert_int_eq(vals->fields[i].kind, want[i].kind);
+		ck_assert_uint_eq(vals->fields[i].offset, want[i].off);
+		ck_assert_uint_eq(vals->fields[i].size, want[i].size);
+	}
+	ck_assert_str_eq(vals->fields[4].kptr_struct, "task_struct");
+	ck_assert(data->fields_known);
+	ck_assert_uint_eq(data->field_cnt, 1);
+	ck_assert_int_eq(data->fields[0].kind, BPFC_FIELD_SPIN_LOCK);
+	ck_assert_uint_eq(data->fields[0].offset, 8); /* after __u64 counter (symbol value) */
+	/* lookups of the overlap helper */
+	ck_assert_ptr_eq(bpfc_map_field_overlap(vals, 0, 8), NULL);
+	ck_assert_ptr_eq(bpfc_map_field_overlap(vals, 7, 9), &vals->fields[0]);
+	ck_assert_ptr_eq(bpfc_map_field_overlap(vals, 48, 52), NULL);
+	ck_assert_str_eq(bpfc_field_kind_name(vals->fields[3].kind), "bpf_timer");
+	bpfc_object_free(obj);
 }
 END_TEST
 
