@@ -307,6 +307,27 @@ START_TEST(elf_fields)
 }
 END_TEST
 
+START_TEST(cli_list_fields)
+{
+	char *p = tu_program_path("elf_mapfields");
+	const char *args[] = {"list", "--verbose", p, NULL};
+	struct tu_result r = tu_run_cli(args, NULL);
+	ck_assert_int_eq(r.exit_code, 0);
+	ck_assert_msg(strstr(r.out, "field 8      kptr_untrusted 8 bytes -> struct task_struct (defined)"),
+	              "%s", r.out);
+	ck_assert_msg(strstr(r.out, "field 32     bpf_timer      16 bytes\n"), "%s", r.out);
+	ck_assert_msg(strstr(r.out, "field 56     kptr           8 bytes"), "%s", r.out);
+	tu_result_free(&r);
+	/* without --verbose: no field lines */
+	const char *args2[] = {"list", p, NULL};
+	r = tu_run_cli(args2, NULL);
+	ck_assert_int_eq(r.exit_code, 0);
+	ck_assert_ptr_null(strstr(r.out, "field "));
+	tu_result_free(&r);
+	free(p);
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("verify_kptr");
@@ -317,6 +338,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, kptr_xchg);
 	tcase_add_test(tc, helper_btf_pointers);
 	tcase_add_test(tc, elf_fields);
+	tcase_add_test(tc, cli_list_fields);
 	suite_add_tcase(s, tc);
 	return s;
 }
