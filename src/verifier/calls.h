@@ -47,6 +47,8 @@ int64_t vf_lock_offset(const struct vf_actx *ctx, uint32_t mi);
 
 /* reg.frame bit of a BTF pointer: untrusted (loaded from a kptr field; Linux PTR_UNTRUSTED) */
 #define VF_BTF_UNTRUSTED 1u
+/* reg.frame bit of a BTF pointer to per-CPU memory (a __percpu_kptr): not dereferenced directly */
+#define VF_BTF_PERCPU 2u
 /* reg.size of a BTF pointer: the struct of kptr field `field` of map `map` */
 #define VF_BTF_KPTR(map, field) ((((uint32_t)(map) + 1) << 8) | ((uint32_t)(field)&0xffu))
 
@@ -71,8 +73,8 @@ struct vf_field_access {
 /* Checks an access through the map value pointer p against the special fields of its map
  * (kptr rules, spin lock, timer, ...), reporting against fa->idx. Returns true when the access
  * is a kptr load or store (a store of a pointer there is no leak); a kptr load sets *loaded. */
-bool vf_mapfield_access(struct vf_actx *ctx, struct vf_state *st, const struct vf_field_access *fa,
-                        const struct vf_reg *p, struct vf_reg *loaded);
+bool vf_mapfield_access(struct vf_actx *ctx, const struct vf_field_access *fa, const struct vf_reg *p,
+                        struct vf_reg *loaded);
 /* Checks a load or store of size bytes at instruction offset off through the non-NULL BTF
  * pointer p (register regno) and sets *loaded to the value read. */
 void vf_btf_access(struct vf_actx *ctx, uint32_t idx, int regno, const struct vf_reg *p, int64_t off,
@@ -83,6 +85,8 @@ void vf_btf_describe(const struct vf_actx *ctx, const struct vf_reg *r, char *bu
  * kptr field. Returns the finding made (NULL when valid: *handle is then the field's struct). */
 struct vf_finding *vf_kptr_xchg_dest(struct vf_actx *ctx, const struct vf_state *st, uint32_t idx, int regno,
                                      uint32_t *handle);
+/* The flags (VF_BTF_PERCPU) of a pointer bpf_kptr_xchg returns from the kptr field `handle`. */
+uint8_t vf_kptr_xchg_flags(const struct vf_actx *ctx, uint32_t handle);
 /* bpf_kptr_xchg's second argument: NULL, or an acquired, trusted BTF pointer at offset 0 to the
  * struct handle (0: the destination was invalid, nothing to compare). Returns the finding made,
  * or NULL (*release is then the reference the call moves into the map, 0 for NULL). */

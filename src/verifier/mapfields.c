@@ -64,8 +64,9 @@ void vf_btf_describe(const struct vf_actx *ctx, const struct vf_reg *r, char *bu
 	char ref[48] = "";
 	if (r->ref)
 		snprintf(ref, sizeof(ref), ", acquired at insn %u", r->ref - 1);
-	snprintf(buf, len, "%s%s(struct %s, size=%u, off=%s%s)",
+	snprintf(buf, len, "%s%s%s(struct %s, size=%u, off=%s%s)",
 	         (r->frame & VF_BTF_UNTRUSTED) ? "untrusted_" : "",
+	         (r->frame & VF_BTF_PERCPU) ? "percpu_" : "",
 	         r->type == VT_BTF_PTR_OR_NULL ? "ptr_or_null" : "ptr", s.name, s.size, off, ref);
 }
 
@@ -144,10 +145,9 @@ static void kptr_store_check(struct vf_actx *ctx, const struct vf_field_access *
 		vf_finding_set_hint(fnd, "store NULL or a pointer loaded from a kptr of the same struct");
 }
 
-bool vf_mapfield_access(struct vf_actx *ctx, struct vf_state *st, const struct vf_field_access *fa,
-                        const struct vf_reg *p, struct vf_reg *loaded)
+bool vf_mapfield_access(struct vf_actx *ctx, const struct vf_field_access *fa, const struct vf_reg *p,
+                        struct vf_reg *loaded)
 {
-	(void)st;
 	if (p->map >= ctx->map_cnt)
 		return false;
 	const struct bpfc_map *m = &ctx->maps[p->map];
@@ -223,7 +223,7 @@ bool vf_mapfield_access(struct vf_actx *ctx, struct vf_state *st, const struct v
 		loaded->size = VF_BTF_KPTR(p->map, i);
 		/* Linux marks loads of referenced kptrs of RCU-protected structs MEM_RCU, every other
 		 * one untrusted; the engine keeps them all untrusted (nothing here needs more) */
-		loaded->frame = VF_BTF_UNTRUSTED;
+		loaded->frame = VF_BTF_UNTRUSTED | (f->kind == BPFC_FIELD_KPTR_PERCPU ? VF_BTF_PERCPU : 0);
 		loaded->nid = 0x20000000u | (++ctx->id_gen & 0x1fffffffu);
 		loaded->v = vn_const(0);
 	}
@@ -248,6 +248,13 @@ void vf_btf_access(struct vf_actx *ctx, uint32_t idx, int regno, const struct vf
 		vf_report(ctx, idx, "VF-INVALID-DEREF", false,
 		          "'struct %s' access is allowed only to CAP_PERFMON and CAP_SYS_ADMIN (r%d: %s)",
 		          s.name, regno, d);
+		return;
+	}
+	if (p->frame & VF_BTF_PERCPU) {
+		vf_report(ctx, idx, "VF-INVALID-DEREF", false,
+		          "r%d (%s) points to per-CPU memory: it is read through bpf_per_cpu_ptr / "
+		          "bpf_this_cpu_ptr, not directly (Linux: \"access percpu memory\")",
+		          regno, d);
 		return;
 	}
 	if (write || atomic) {
@@ -330,6 +337,15 @@ struct vf_finding *vf_kptr_xchg_dest(struct vf_actx *ctx, const struct vf_state 
 	                 off, mn);
 }
 
+uint8_t vf_kptr_xchg_flags(const struct vf_actx *ctx, uint32_t handle)
+{
+	uint32_t mi = (handle >> 8) - 1, fi = handle & 0xffu;
+	if ((handle & 0x80000000u) || (handle >> 8) == 0 || mi >= ctx->map_cnt ||
+	    fi >= ctx->maps[mi].field_cnt)
+		return 0;
+	return ctx->maps[mi].fields[fi].kind == BPFC_FIELD_KPTR_PERCPU ? VF_BTF_PERCPU : 0;
+}
+
 struct vf_finding *vf_kptr_xchg_src(struct vf_actx *ctx, const struct vf_state *st, uint32_t idx, int regno,
                                     uint32_t handle, uint32_t *release)
 {
@@ -354,6 +370,11 @@ struct vf_finding *vf_kptr_xchg_src(struct vf_actx *ctx, const struct vf_state *
 		return vf_report(ctx, idx, "VF-HELPER-ARG", false,
 		                 "r%d must have zero offset when passed to release func (bpf_kptr_xchg): %s",
 		                 regno, d);
+	if (handle && (R->frame & VF_BTF_PERCPU) != vf_kptr_xchg_flags(ctx, handle))
+		return vf_report(ctx, idx, "VF-HELPER-ARG", false,
+		                 "invalid kptr access, r%d type=%s: a %sper-CPU object for a %sper-CPU kptr",
+		                 regno, d, (R->frame & VF_BTF_PERCPU) ? "" : "non-",
+		                 (R->frame & VF_BTF_PERCPU) ? "non-" : "");
 	if (handle && !struct_match(ctx, R->size, 0, struct_name(ctx, handle), true))
 		return vf_report(ctx, idx, "VF-HELPER-ARG", false,
 		                 "invalid kptr access, r%d type=%s expected=ptr_%s", regno, d,

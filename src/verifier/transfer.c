@@ -758,7 +758,7 @@ static void access_mem(struct vf_actx *ctx, struct vf_state *st, struct access *
 		    a->idx,    a->regno,   a->off, a->size_hi, (a->acc & ACC_WRITE) != 0,
 		    a->helper, a->non_mem, a->imm, a->val,     a->val_regno};
 		struct vf_reg kload;
-		bool kptr = m && vf_mapfield_access(ctx, st, &fa, p, &kload);
+		bool kptr = m && vf_mapfield_access(ctx, &fa, p, &kload);
 		if ((a->acc & ACC_WRITE) && a->val && vf_reg_is_ptr(a->val) && !kptr)
 			vf_report(ctx, a->idx, "VF-POINTER-LEAK", true,
 			          "a %s pointer is stored into map '%s', where user space can read it",
@@ -1806,6 +1806,7 @@ static int do_helper(struct vf_actx *ctx, struct vf_state *st, uint32_t idx, int
 		memset(&r0, 0, sizeof(r0));
 		r0.type = VT_BTF_PTR_OR_NULL;
 		r0.size = kptr_handle;
+		r0.frame = vf_kptr_xchg_flags(ctx, kptr_handle);
 		r0.nid = 0x20000000u | (++ctx->id_gen & 0x1fffffffu);
 		r0.v = vn_const(0);
 		r0.origin = idx + 1;

@@ -21,11 +21,15 @@ static struct bpfc_map_field kv_fields[] = {
     {.kind = BPFC_FIELD_KPTR_REF, .offset = 24, .size = 8, .kptr_struct = "bar", .kptr_size = 8},
     {.kind = BPFC_FIELD_TIMER, .offset = 32, .size = 16},
 };
+static struct bpfc_map_field pcpu_fields[] = {
+    {.kind = BPFC_FIELD_KPTR_PERCPU, .offset = 0, .size = 8, .kptr_struct = "foo", .kptr_size = 16},
+    {.kind = BPFC_FIELD_KPTR_REF, .offset = 8, .size = 8, .kptr_struct = "foo", .kptr_size = 16},
+};
 static struct bpfc_map_field lock_fields[] = {{.kind = BPFC_FIELD_SPIN_LOCK, .offset = 4, .size = 4}};
 
 static struct vft_outcome run(const char *src, const char *prop)
 {
-	struct bpfc_map maps[3] = {
+	struct bpfc_map maps[4] = {
 	    {.name = "kv",
 	     .type = 2,
 	     .key_size = 4,
@@ -45,8 +49,17 @@ static struct vft_outcome run(const char *src, const char *prop)
 	     .field_cnt = 1,
 	     .fields_known = true},
 	    {.name = "raw", .type = 1, .key_size = 4, .value_size = 48, .max_entries = 4, .inner_map = -1},
+	    {.name = "pcpu",
+	     .type = 2,
+	     .key_size = 4,
+	     .value_size = 16,
+	     .max_entries = 1,
+	     .inner_map = -1,
+	     .fields = pcpu_fields,
+	     .field_cnt = 2,
+	     .fields_known = true},
 	};
-	return vft_verify_asm("sched_cls", src, maps, 3, NULL, prop);
+	return vft_verify_asm("sched_cls", src, maps, 4, NULL, prop);
 }
 
 #define REJECT(src, prop)                                                                                    \
@@ -187,6 +200,20 @@ START_TEST(kptr_xchg)
 	         "VF-HELPER-ARG");
 	ck_assert_msg(!oc.accepted && oc.count == 1 && strstr(oc.all, "expected=ptr_foo"), "bar into foo:%s",
 	              oc.all);
+}
+END_TEST
+
+START_TEST(percpu_kptrs)
+{
+	/* a per-CPU kptr is not read through directly, loaded or exchanged; nor stored */
+	REJECT(LOOKUP(3) "r7 = *(u64 *)(r6 + 0)\nif r7 == 0 goto +1\nr0 = *(u32 *)(r7 + 0)\n" RET0,
+	       "VF-INVALID-DEREF");
+	PASS(LOOKUP(3) "r7 = *(u64 *)(r6 + 0)\nif r7 == 0 goto +0\n" RET0);
+	REJECT(LOOKUP(3) "*(u64 *)(r6 + 0) = 0\n" RET0, "VF-MAP-FIELD");
+	REJECT(LOOKUP(3) XCHG(0, "0") "if r0 == 0 goto +1\nr1 = *(u32 *)(r0 + 0)\n" RET0, "VF-INVALID-DEREF");
+	/* what comes out of the plain kptr does not go into the per-CPU one */
+	REJECT(LOOKUP(3) XCHG(8, "0") "if r0 == 0 goto +5\nr1 = r6\nr1 += 0\nr2 = r0\ncall 194\n" RET0,
+	       "VF-HELPER-ARG");
 }
 END_TEST
 
@@ -336,6 +363,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, kptr_field_access);
 	tcase_add_test(tc, other_fields);
 	tcase_add_test(tc, kptr_xchg);
+	tcase_add_test(tc, percpu_kptrs);
 	tcase_add_test(tc, helper_btf_pointers);
 	tcase_add_test(tc, elf_fields);
 	tcase_add_test(tc, cli_list_fields);
