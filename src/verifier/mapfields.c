@@ -132,6 +132,12 @@ static void kptr_store_check(struct vf_actx *ctx, const struct vf_field_access *
 		                "invalid kptr access: r%d (%s) is stored into the kptr at offset %u, which "
 		                "holds NULL or a pointer to struct %s",
 		                fa->val_regno, d, f->offset, f->kptr_struct);
+	else if (v->frame & VF_BTF_PERCPU)
+		fnd =
+		    vf_report(ctx, fa->idx, "VF-MAP-FIELD", false,
+		              "invalid kptr access: r%d (%s) points to per-CPU memory, the kptr at offset %u "
+		              "to struct %s",
+		              fa->val_regno, d, f->offset, f->kptr_struct);
 	else if (!vn_is_const(v->v) || v->v.u64.lo != 0)
 		fnd = vf_report(ctx, fa->idx, "VF-MAP-FIELD", false,
 		                "r%d (%s) has a variable offset: Linux refuses it in a kptr (\"variable "
@@ -151,6 +157,7 @@ bool vf_mapfield_access(struct vf_actx *ctx, const struct vf_field_access *fa, c
 	if (p->map >= ctx->map_cnt)
 		return false;
 	const struct bpfc_map *m = &ctx->maps[p->map];
+	vf_reg_unknown(loaded);
 	if (!m->field_cnt)
 		return false;
 	const char *mn = m->name ? m->name : "?";
@@ -211,7 +218,7 @@ bool vf_mapfield_access(struct vf_actx *ctx, const struct vf_field_access *fa, c
 			vf_report(ctx, fa->idx, prop, false, "%s (map '%s', %s%s to struct %s at offset %u)",
 			          why, mn, f->kind == BPFC_FIELD_KPTR_UNTRUSTED ? "untrusted " : "", kn,
 			          f->kptr_struct, f->offset);
-			return true;
+			return false; /* one finding; the access goes on as plain bytes */
 		}
 		touched_kptr = true;
 		if (fa->write) {

@@ -211,6 +211,9 @@ START_TEST(percpu_kptrs)
 	PASS(LOOKUP(3) "r7 = *(u64 *)(r6 + 0)\nif r7 == 0 goto +0\n" RET0);
 	REJECT(LOOKUP(3) "*(u64 *)(r6 + 0) = 0\n" RET0, "VF-MAP-FIELD");
 	REJECT(LOOKUP(3) XCHG(0, "0") "if r0 == 0 goto +1\nr1 = *(u32 *)(r0 + 0)\n" RET0, "VF-INVALID-DEREF");
+	/* nor stored into an untrusted kptr of the same struct; a plain one may be */
+	REJECT(LOOKUP(3) "r7 = *(u64 *)(r6 + 0)\n" LOOKUP(0) "*(u64 *)(r6 + 8) = r7\n" RET0, "VF-MAP-FIELD");
+	PASS(LOOKUP(3) "r7 = *(u64 *)(r6 + 8)\n" LOOKUP(0) "*(u64 *)(r6 + 8) = r7\n" RET0);
 	/* what comes out of the plain kptr does not go into the per-CPU one */
 	REJECT(LOOKUP(3) XCHG(8, "0") "if r0 == 0 goto +5\nr1 = r6\nr1 += 0\nr2 = r0\ncall 194\n" RET0,
 	       "VF-HELPER-ARG");
