@@ -2175,12 +2175,18 @@ static void zone_refine_reg(struct vf_state *st, int r)
 	struct vf_reg *R = &st->r[r];
 	if (R->type != VT_SCALAR || !vf_zone_has(st->zone, VF_ZV_REG(r)))
 		return;
-	int64_t lo, hi;
-	zone_range(st, VF_ZV_REG(r), R, &lo, &hi);
-	if (lo > hi || lo < 0 || ((uint64_t)hi >= R->v.u64.hi && (uint64_t)lo <= R->v.u64.lo))
-		return; /* empty (an infeasible path, left to the branches) or nothing new */
+	vf_zone_ensure_closed(st->zone);
+	int64_t u = vf_zone_upper(st->zone, VF_ZV_REG(r), VF_ZONE_ZERO);
+	int64_t d = vf_zone_upper(st->zone, VF_ZONE_ZERO, VF_ZV_REG(r));
+	if (u == INT64_MIN)
+		return; /* bottom: an infeasible path, left to the branches */
+	/* the zone's bounds only where it has them: no bound is not "at most INT64_MAX" */
+	uint64_t hi = u == VF_ZONE_INF || u < 0 ? R->v.u64.hi : (uint64_t)u;
+	uint64_t lo = d == VF_ZONE_INF || d > 0 ? R->v.u64.lo : (uint64_t)-d;
+	if (u < 0 || hi < lo || (hi >= R->v.u64.hi && lo <= R->v.u64.lo))
+		return;
 	bool empty = false;
-	struct vf_scalar v = vn_meet(R->v, vn_urange((uint64_t)lo, (uint64_t)hi), &empty);
+	struct vf_scalar v = vn_meet(R->v, vn_urange(lo, hi), &empty);
 	if (empty)
 		return;
 	R->v = v;
