@@ -924,8 +924,8 @@ static int zone_materialize(struct vf_zone *z, const struct vf_state *s, const s
 	int rc = s->zone ? vf_zone_copy(z, s->zone) : BPFC_OK;
 	for (uint32_t i = 1; !rc && s->zone && i < s->zone->n; i++)
 		rc = zone_put_bounds(z, s, s->zone->ids[i], false);
-	for (uint32_t i = 1; !rc && other && i < other->n; i++)
-		rc = zone_put_bounds(z, s, other->ids[i], true);
+	for (uint32_t i = 1; !rc && other && i < other->n; i++) /* within the cap (ZERO, id, META) */
+		rc = zone_put_bounds(z, s, other->ids[i], z->n + 2 <= VF_ZONE_MAX_VARS);
 	return rc;
 }
 

@@ -327,6 +327,67 @@ START_TEST(narrowing_recovers_bound)
 }
 END_TEST
 
+START_TEST(widening_with_thresholds)
+{
+	/* i = s; n = s + 10; do i++ while (i < n): i - n grows -10, -9, ... towards -1. Plain
+	 * widening drops the bound; with thresholds it stops at -1, which the loop keeps. */
+	static const uint64_t thr[] = {16, 255, 4096};
+	struct vf_zone entry, head, body, next, w;
+	ck_assert_int_eq(vf_zone_init(&entry), 0);
+	ck_assert_int_eq(vf_zone_init(&head), 0);
+	ck_assert_int_eq(vf_zone_init(&body), 0);
+	ck_assert_int_eq(vf_zone_init(&next), 0);
+	ck_assert_int_eq(vf_zone_init(&w), 0);
+	ck_assert_int_eq(vf_zone_assign_interval(&entry, N, 10, 1000), 0);
+	ck_assert_int_eq(vf_zone_assign(&entry, I, N, -10), 0);
+	ck_assert_int_eq(vf_zone_copy(&head, &entry), 0);
+	int iterations = 0;
+	for (;;) {
+		iterations++;
+		ck_assert_int_lt(iterations, 10);
+		ck_assert_int_eq(vf_zone_copy(&body, &head), 0);
+		ck_assert_int_eq(vf_zone_assign(&body, I, I, 1), 0);          /* i++ */
+		ck_assert_int_eq(vf_zone_add_constraint(&body, I, N, -1), 0); /* i < n: back */
+		ck_assert_int_eq(vf_zone_join(&next, &head, &body), 0);
+		if (vf_zone_leq(&next, &head))
+			break;
+		ck_assert_int_eq(vf_zone_widen_thr(&w, &head, &next, thr, 3), 0);
+		ck_assert(w.open); /* widened: not known closed */
+		ck_assert_int_eq(vf_zone_copy(&head, &w), 0);
+		ck_assert(head.open);
+	}
+	ck_assert_int_eq(vf_zone_upper(&head, I, N), -1);
+	ck_assert_int_le(vf_zone_upper(&head, N, I), 10); /* the distance never grew */
+	/* i's own upper bound grew to n's 1000 - 1: thresholds 4096, then none */
+	vf_zone_ensure_closed(&head);
+	ck_assert(!head.open);
+	ck_assert_int_le(vf_zone_upper(&head, I, VF_ZONE_ZERO), 999);
+	/* a bound growing past every threshold is dropped; one below stops at the next */
+	struct vf_zone a, b;
+	ck_assert_int_eq(vf_zone_init(&a), 0);
+	ck_assert_int_eq(vf_zone_init(&b), 0);
+	ck_assert_int_eq(vf_zone_assign_interval(&a, I, 0, 5), 0);
+	ck_assert_int_eq(vf_zone_assign_interval(&b, I, 0, 17), 0);
+	ck_assert_int_eq(vf_zone_widen_thr(&w, &a, &b, thr, 3), 0);
+	ck_assert_int_eq(vf_zone_upper(&w, I, VF_ZONE_ZERO), 255);
+	ck_assert_int_eq(vf_zone_assign_interval(&b, I, 0, 5000), 0);
+	ck_assert_int_eq(vf_zone_widen_thr(&w, &a, &b, thr, 3), 0);
+	ck_assert_int_eq(vf_zone_upper(&w, I, VF_ZONE_ZERO), VF_ZONE_INF);
+	ck_assert_int_eq(vf_zone_upper(&w, VF_ZONE_ZERO, I), 0);
+	/* plain widening drops what grew */
+	ck_assert_int_eq(vf_zone_assign_interval(&b, I, 0, 6), 0);
+	ck_assert_int_eq(vf_zone_widen(&w, &a, &b), 0);
+	ck_assert_int_eq(vf_zone_upper(&w, I, VF_ZONE_ZERO), VF_ZONE_INF);
+	vf_zone_free(&a);
+	vf_zone_free(&b);
+	vf_zone_free(&entry);
+	vf_zone_free(&head);
+	vf_zone_free(&body);
+	vf_zone_free(&next);
+	vf_zone_free(&w);
+}
+END_TEST
+
 START_TEST(lattice)
 {
 	struct vf_zone a, b, o;
@@ -449,6 +510,7 @@ int main(void)
 	tcase_add_test(tc, packet_bounds);
 	tcase_add_test(tc, loop_counter);
 	tcase_add_test(tc, narrowing_recovers_bound);
+	tcase_add_test(tc, widening_with_thresholds);
 	tcase_add_test(tc, lattice);
 	tcase_add_test(tc, assume_sound);
 	tcase_add_test(tc, many_variables_and_saturation);
