@@ -346,8 +346,11 @@ static int pointwise(struct vf_zone *out, const struct vf_zone *a, const struct 
 			out->ids[p] = a->ids[ia[p]];
 			for (uint32_t q = 0; q < n; q++) {
 				int64_t x = M(a, ia[p], ia[q]), y = M(b, ib[p], ib[q]);
-				M(out, p, q) =
-				    widen ? (y <= x ? x : widen_bound(y, thr, thr_cnt)) : max64(x, y);
+				/* the thresholds only for bounds (a row or column of ZERO), -1 and 0 for
+				 * the differences: each entry then grows a bounded, small number of times */
+				bool bound = a->ids[ia[p]] == VF_ZONE_ZERO || a->ids[ia[q]] == VF_ZONE_ZERO;
+				M(out, p, q) = widen ? (y <= x ? x : widen_bound(y, thr, bound ? thr_cnt : 0))
+				                     : max64(x, y);
 			}
 		}
 		out->open = widen || a->open || b->open;

@@ -68,9 +68,10 @@ int vf_zone_widen(struct vf_zone *out, const struct vf_zone *a, const struct vf_
 int vf_zone_meet(struct vf_zone *out, const struct vf_zone *a, const struct vf_zone *b);
 int vf_zone_narrow(struct vf_zone *out, const struct vf_zone *a, const struct vf_zone *b);
 bool vf_zone_leq(const struct vf_zone *a, const struct vf_zone *b);
-/* Widening with thresholds: an entry that grew goes to the smallest of -1, 0 and thr (sorted
- * ascending) at least as large, else to no bound; a counter below a limit ("i - n <= -1") keeps
- * that bound instead of losing it while its distance still shrinks. Finitely many steps. */
+/* Widening with thresholds: an entry that grew goes to the smallest of -1, 0 and (for a bound,
+ * an entry of ZERO's row or column) thr (sorted ascending) at least as large, else to no bound; a counter
+ * below a limit ("i - n <= -1") keeps that bound instead of losing it while its distance still shrinks.
+ * Finitely many steps. */
 int vf_zone_widen_thr(struct vf_zone *out, const struct vf_zone *a, const struct vf_zone *b,
                       const uint64_t *thr, size_t thr_cnt);
 /* Full closure (Floyd-Warshall, O(n^3)); finds contradictions (bottom). */
