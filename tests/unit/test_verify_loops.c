@@ -160,6 +160,14 @@ START_TEST(counter_bounded_relationally)
 	/* the bound recomputed from an unchanged value each iteration is unchanged too */
 	snprintf(src, sizeof(src), loop, "10", "1", "r7 = r6\nr7 += 10\n");
 	PASS(src);
+	/* nested: j runs from i to n, i from s to n = s + 20; the outer loop moving n along with
+	 * i never ends */
+	const char *nest = "r6 = *(u32 *)(r1 + 12)\nr7 = r6\nr7 += 20\nr1 = r6\nouter:\nr3 = r1\ninner:\n"
+	                   "r3 += 1\nif r3 < r7 goto inner\nr1 += 1\n%sif r1 < r7 goto outer\nr0 = 0\nexit\n";
+	snprintf(src, sizeof(src), nest, "");
+	PASS(src);
+	snprintf(src, sizeof(src), nest, "r7 += 1\n");
+	REJECT(src, "VF-LOOP-UNBOUNDED");
 	/* the counter kept in a stack slot (fill, add, spill) */
 	PASS("r6 = *(u32 *)(r1 + 12)\nr7 = r6\nr7 += 16\n*(u64 *)(r10 - 8) = r6\nl:\nr1 = *(u64 *)(r10 - 8)\n"
 	     "r1 += 1\n*(u64 *)(r10 - 8) = r1\nif r1 < r7 goto l\nr0 = 0\nexit\n");
