@@ -4,10 +4,10 @@
  * same check fails at the same instruction, running the engine's transfer functions (with
  * reporting replaced by a probe) on single states that are never joined: best first by the
  * number of branches where both sides were feasible (so the path with the fewest choices comes
- * first), dropping a state that cannot reach the faulting instruction in the CFG (calls and
- * returns included) and a state at a join point equal to one already run there. Bounded by an
- * instruction budget, a frontier size and a memory budget per search, and a number of searches
- * per program. */
+ * first), then depth first when that runs out of budget, dropping a state that cannot reach the faulting
+ * instruction in the CFG (calls and returns included) and a state at a join point equal to one already run
+ * there. Bounded by an instruction budget, a frontier size and a memory budget per search, and a number of
+ * searches per program. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -45,6 +45,7 @@ struct search {
 	uint64_t *seen; /* hash set of (slot, state digest) run from a join point */
 	size_t seen_cap, seen_cnt;
 	uint64_t seq;
+	bool deep; /* second phase: depth first (the latest state first) */
 	struct vf_memacct mem;
 	bool nomem;
 };
@@ -245,8 +246,10 @@ static bool admit(struct search *S, struct vf_state *st, uint32_t slot)
 
 /* ---- the frontier: a min-heap by (forks, seq) ---- */
 
-static bool item_less(const struct witem *a, const struct witem *b)
+static bool item_less(const struct search *S, const struct witem *a, const struct witem *b)
 {
+	if (S->deep)
+		return a->seq > b->seq;
 	return a->forks != b->forks ? a->forks < b->forks : a->seq < b->seq;
 }
 
@@ -258,7 +261,7 @@ static bool heap_push(struct search *S, struct vf_state *st, uint32_t slot, uint
 	S->heap[i] = (struct witem){st, slot, node, forks, S->seq++};
 	while (i > 0) {
 		uint32_t p = (i - 1) / 2;
-		if (!item_less(&S->heap[i], &S->heap[p]))
+		if (!item_less(S, &S->heap[i], &S->heap[p]))
 			break;
 		struct witem t = S->heap[p];
 		S->heap[p] = S->heap[i];
@@ -268,16 +271,13 @@ static bool heap_push(struct search *S, struct vf_state *st, uint32_t slot, uint
 	return true;
 }
 
-static struct witem heap_pop(struct search *S)
+static void sift_down(struct search *S, uint32_t i)
 {
-	struct witem top = S->heap[0];
-	S->heap[0] = S->heap[--S->heap_cnt];
-	uint32_t i = 0;
 	for (;;) {
 		uint32_t l = 2 * i + 1, r = l + 1, m = i;
-		if (l < S->heap_cnt && item_less(&S->heap[l], &S->heap[m]))
+		if (l < S->heap_cnt && item_less(S, &S->heap[l], &S->heap[m]))
 			m = l;
-		if (r < S->heap_cnt && item_less(&S->heap[r], &S->heap[m]))
+		if (r < S->heap_cnt && item_less(S, &S->heap[r], &S->heap[m]))
 			m = r;
 		if (m == i)
 			break;
@@ -286,6 +286,13 @@ static struct witem heap_pop(struct search *S)
 		S->heap[i] = t;
 		i = m;
 	}
+}
+
+static struct witem heap_pop(struct search *S)
+{
+	struct witem top = S->heap[0];
+	S->heap[0] = S->heap[--S->heap_cnt];
+	sift_down(S, 0);
 	return top;
 }
 
@@ -326,18 +333,22 @@ static void clear_frontier(struct search *S)
 	S->heap_cnt = 0;
 }
 
-/* Searches one finding's witness; on success *node is the last decision before the fault
- * (NO_NODE: none, a straight path from the entry). */
+/* Searches one finding's witness: breadth first over choices for half the budget (the shortest
+ * witness), then depth first (the states waiting reordered, the latest first): a fault deep
+ * behind many independent branches is out of breadth-first reach, one path straight down gets
+ * there. On success *node is the last decision before the fault (NO_NODE: none, a straight path
+ * from the entry). */
 static bool search_one(struct search *S, const struct vf_finding *f, uint64_t budget, uint32_t *node)
 {
 	struct vf_actx *A = S->A;
+	compute_reach(S, A->cfg->block_of[f->insn]);
+	S->deep = false;
 	struct vf_probe probe = {f->insn, f->property, false};
 	S->node_cnt = 0;
 	S->seq = 0;
 	S->seen_cnt = 0;
 	if (S->seen)
 		memset(S->seen, 0, S->seen_cap * sizeof(*S->seen));
-	compute_reach(S, A->cfg->block_of[f->insn]);
 	struct vf_state *init = vf_state_entry(&S->mem);
 	if (!init) {
 		S->nomem = true;
@@ -359,6 +370,11 @@ static bool search_one(struct search *S, const struct vf_finding *f, uint64_t bu
 				vf_state_free(st);
 				clear_frontier(S); /* out of budget: give up */
 				break;
+			}
+			if (steps == budget / 2 && !S->deep) {
+				S->deep = true;
+				for (uint32_t i = S->heap_cnt / 2; i-- > 0;)
+					sift_down(S, i);
 			}
 			const struct vf_block *bk = &A->cfg->blocks[A->cfg->block_of[slot]];
 			unsigned term = bk->last == slot ? bk->term : VF_TERM_FALL;
