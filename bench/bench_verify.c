@@ -130,7 +130,7 @@ static int measure(const char *kind, const struct bpfc_prog *p, const struct bpf
 	double t[RUNS];
 	struct vf_stats st = {0};
 	bool accepted = false;
-	char first[160] = "";
+	char first[240] = "";
 	for (int r = 0; r < RUNS; r++) {
 		struct vf_result res;
 		struct bpfc_error err;
@@ -143,8 +143,11 @@ static int measure(const char *kind, const struct bpfc_prog *p, const struct bpf
 		st = res.stats;
 		accepted = vf_result_accepted(&res);
 		if (!accepted && res.findings.cnt)
-			snprintf(first, sizeof(first), "%s %s", res.findings.items[0].property,
-			         res.findings.items[0].message);
+			snprintf(first, sizeof(first), "%s %s (path: %s)", res.findings.items[0].property,
+			         res.findings.items[0].message,
+			         res.findings.items[0].path_kind == VF_PATH_WITNESS  ? "witness"
+			         : res.findings.items[0].path_kind == VF_PATH_MERGED ? "merged"
+			                                                             : "none");
 		vf_result_free(&res);
 	}
 	qsort(t, RUNS, sizeof(t[0]), cmp_double);
