@@ -699,9 +699,11 @@ static void reg_join(struct vf_reg *d, const struct vf_reg *s, bool widen, const
 	if (d->pid != s->pid || !same_off) {
 		d->pid = mix_id(tag ^ 0x5bd1e995u, d->pid, s->pid);
 		d->pkt_range = 0;
-	} else if (d->pkt_range == VF_PKT_BEYOND || s->pkt_range == VF_PKT_BEYOND) {
+	} else if (d->pkt_range < 0 || s->pkt_range < 0) {
+		/* at or past the end on every path: the weaker of the two (>=); on one path only:
+		 * nothing known */
 		if (d->pkt_range != s->pkt_range)
-			d->pkt_range = 0; /* past the end on one path only: nothing known */
+			d->pkt_range = d->pkt_range < 0 && s->pkt_range < 0 ? VF_PKT_AT_END : 0;
 	} else if (s->pkt_range < d->pkt_range) {
 		d->pkt_range = s->pkt_range;
 	}

@@ -91,7 +91,7 @@ struct vf_reg {
 	uint32_t ref;       /* reference id of an acquired resource, 0 for none */
 	uint32_t size;      /* VT_MEM*: region size; VT_FUNC: target slot */
 	int32_t pkt_range;  /* VT_PKT: bytes proven below pkt_end from the pointer's base (off 0)
-	                       (VF_PKT_BEYOND: known past pkt_end) */
+	                       (VF_PKT_BEYOND / VF_PKT_AT_END: known > / >= pkt_end) */
 	uint32_t origin;    /* slot that produced the value + 1, for related locations; 0 unknown */
 	int64_t off;        /* pointers: fixed offset */
 	struct vf_scalar v; /* scalars: the value; pointers: the variable part of the offset */
@@ -175,7 +175,8 @@ void vf_state_zone_constrain(struct vf_state *s, uint32_t x, uint32_t y, int64_t
 #define VF_LOCK_MAYBE UINT64_MAX
 
 #define VF_NONE_SLOT UINT32_MAX
-#define VF_PKT_BEYOND (-1)
+#define VF_PKT_BEYOND (-1) /* pkt_range: the pointer is past data_end (pkt > end) */
+#define VF_PKT_AT_END (-2) /* pkt_range: the pointer is at or past data_end (pkt >= end) */
 
 void vf_reg_scalar(struct vf_reg *r, struct vf_scalar v);
 void vf_reg_unknown(struct vf_reg *r);

@@ -1304,8 +1304,12 @@ static bool pointer_cond(struct vf_actx *ctx, uint32_t idx, struct vf_state *tak
 			break;
 		default: break;
 		}
-		/* a pointer already known past the end (a comparison repeated): the branch is decided */
-		if (good && fall->r[pr].pkt_range == VF_PKT_BEYOND) {
+		/* a pointer already known past the end (a comparison repeated) decides the branch:
+		 * pkt > end decides every order; pkt >= end only the strict ones (pkt >= end, pkt <
+		 * end), since pkt == end passes "pkt <= end" and fails "pkt > end" (Linux AT_PKT_END) */
+		bool strict = s2 == ISA_SEM_JGE || s2 == ISA_SEM_JLT; /* good side: pkt < end */
+		int32_t known = fall->r[pr].pkt_range;
+		if (good && (known == VF_PKT_BEYOND || (known == VF_PKT_AT_END && strict))) {
 			if (good == fall)
 				*f_ok = false;
 			else
@@ -1314,8 +1318,11 @@ static bool pointer_cond(struct vf_actx *ctx, uint32_t idx, struct vf_state *tak
 		}
 		if (!is32)
 			zone_pkt_cond(good, bad, pr, s2);
-		if (bad && bad->r[pr].off > 0 && bad->r[pr].pkt_range < bad->r[pr].off)
-			bad->r[pr].pkt_range = VF_PKT_BEYOND; /* this pointer (only) is past the end */
+		if (bad && bad->r[pr].off > 0 && bad->r[pr].pkt_range < bad->r[pr].off &&
+		    bad->r[pr].pkt_range != VF_PKT_BEYOND)
+			/* this pointer (only) is past the end: pkt > end, or pkt >= end after a strict test
+			 */
+			bad->r[pr].pkt_range = strict ? VF_PKT_AT_END : VF_PKT_BEYOND;
 		if (good) {
 			struct vf_reg *P = &good->r[pr];
 			/* data + off + var <= data_end <= data + 64 KiB (Linux MAX_PACKET_OFF): the
