@@ -100,7 +100,8 @@ START_TEST(elf_program)
 	const char *args[] = {"verify", path, NULL};
 	struct tu_result r = tu_run_cli(args, NULL);
 	ck_assert_msg(r.exit_code == 1 && strstr(r.out, "[VF-PACKET-BOUNDS]") &&
-	                  strstr(r.out, "vf_bad_packet_oob.c:") && strstr(r.out, "path (witness): 5:not-taken"),
+	                  strstr(r.out, "vf_bad_packet_oob.c:") &&
+	                  strstr(r.out, "path (witness): 5:not-taken"),
 	              "%s", r.out);
 	tu_result_free(&r);
 	free(path);
