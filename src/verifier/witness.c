@@ -366,7 +366,11 @@ static bool search_one(struct search *S, const struct vf_finding *f, uint64_t bu
 		struct vf_state *st = it.st;
 		uint32_t slot = it.slot, cur = it.node;
 		while (st) {
-			if (steps++ >= budget || S->mem.cur > VF_WITNESS_MAX_MEM || A->nomem || S->nomem) {
+			/* the states, the decision tree and the set of states seen count towards the
+			 * memory bound */
+			uint64_t held = S->mem.cur + (uint64_t)S->node_cap * sizeof(struct wnode) +
+			                (uint64_t)S->seen_cap * sizeof(uint64_t);
+			if (steps++ >= budget || held > VF_WITNESS_MAX_MEM || A->nomem || S->nomem) {
 				vf_state_free(st);
 				clear_frontier(S); /* out of budget: give up */
 				break;
