@@ -116,7 +116,7 @@ static int reenters_head(struct run *R, uint32_t h, const struct vf_state *st)
 	struct vf_succ *work = NULL;
 	size_t wcnt = 0, wcap = 0;
 	int verdict = 0;
-	uint32_t budget = 4096;
+	uint32_t budget = 512;
 	bool was = A->report;
 	A->report = false;
 	struct vf_state *cur = vf_state_dup(st);

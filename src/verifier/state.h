@@ -65,6 +65,10 @@ enum vf_rtype {
 	VT_SOCK_COMMON_OR_NULL,
 	VT_TCP_SOCK,
 	VT_TCP_SOCK_OR_NULL,
+	/* BTF-typed kernel pointers (src/verifier/mapfields.c): size holds the struct's handle
+	 * (VF_BTF_KPTR), frame its flags (VF_BTF_UNTRUSTED) */
+	VT_BTF_PTR,
+	VT_BTF_PTR_OR_NULL,
 };
 
 /* Per loop head: the value is base@head + [dmin, dmax], where base is the location (register or
@@ -84,12 +88,12 @@ struct vf_delta {
 
 struct vf_reg {
 	uint8_t type;       /* enum vf_rtype */
-	uint8_t frame;      /* VT_STACK: the frame the pointer points into */
+	uint8_t frame;      /* VT_STACK: the frame the pointer points into; VT_BTF_*: flags */
 	uint16_t map;       /* VT_MAP_*: index of the map */
 	uint32_t nid;       /* *_OR_NULL: registers with the same nid are the same pointer */
 	uint32_t pid;       /* VT_PKT*: registers with the same pid share the same variable part */
 	uint32_t ref;       /* reference id of an acquired resource, 0 for none */
-	uint32_t size;      /* VT_MEM*: region size; VT_FUNC: target slot */
+	uint32_t size;      /* VT_MEM*: region size; VT_FUNC: target slot; VT_BTF_*: struct handle */
 	int32_t pkt_range;  /* VT_PKT: bytes proven below pkt_end from the pointer's base (off 0)
 	                       (VF_PKT_BEYOND / VF_PKT_AT_END: known > / >= pkt_end) */
 	uint32_t origin;    /* slot that produced the value + 1, for related locations; 0 unknown */

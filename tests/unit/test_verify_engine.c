@@ -223,6 +223,13 @@ START_TEST(packet_bounds)
 	            "r0 = 0\nexit\n");
 	/* no check at all */
 	REJECT("xdp", "r2 = *(u32 *)(r1 + 0)\nr0 = *(u8 *)(r2 + 0)\nr0 = 0\nexit\n", "VF-PACKET-BOUNDS");
+	/* r5 is -2 or 14 after the join: as unsigned, -2 is above any u32, so "r5 <= r7" can fail
+	 * (found by soundness-check on a relational-domain change that decided it) */
+	REJECT("xdp",
+	       "r7 = *(u32 *)(r1 + 0)\nr8 = *(u32 *)(r1 + 4)\nr0 = 0x3a7e736d\nr5 = -2\nr2 = r7\n"
+	       "if r2 >= r8 goto +1\nr5 &= 0xf\nr7 = r0\nr8 = r5\nif r5 <= r7 goto +1\n"
+	       "r0 = *(u64 *)(r10 + 0)\nr0 = 0\nexit\n",
+	       "VF-STACK-BOUNDS");
 	/* checked with the operands swapped: data_end < data + 14 */
 	PASS("xdp", "r2 = *(u32 *)(r1 + 0)\nr3 = *(u32 *)(r1 + 4)\nr4 = r2\nr4 += 14\nif r3 < r4 goto +2\n"
 	            "r0 = *(u8 *)(r2 + 13)\nr0 = 0\nr0 = 1\nexit\n");

@@ -28,6 +28,9 @@ struct gen {
 	size_t len, pos;
 	struct pg_program *p;
 	uint8_t wide[PG_MAX_SLOTS]; /* 1: second slot of a 64-bit immediate load */
+	bool calls_ok;              /* the main function is being generated and has a subprogram */
+	size_t calls[PG_MAX_SLOTS]; /* local calls, patched to the subprogram once it is placed */
+	size_t call_cnt;
 };
 
 static uint8_t byte(struct gen *g)
@@ -195,8 +198,8 @@ static void gen_loop(struct gen *g, enum pg_type type, int depth)
 static void gen_item(struct gen *g, enum pg_type type, int depth)
 {
 	/* weighted: mostly constructs a correct program uses, some that are usually wrong */
-	static const uint8_t menu[] = {0,  0,  1,  1,  2,  3,  4,  5,  5,  6,  7,  7,  8,  8, 9,
-	                               10, 10, 16, 16, 16, 11, 12, 13, 14, 14, 15, 18, 18, 19};
+	static const uint8_t menu[] = {0,  0,  1,  1,  2,  3,  4,  5,  5,  6,  7,  7,  8,  8,  9,
+	                               10, 10, 16, 16, 16, 11, 12, 13, 14, 14, 15, 18, 18, 19, 20};
 	uint8_t what = menu[byte(g) % sizeof(menu)];
 	if (type == PG_XDP && (byte(g) & 1))
 		what = 17;
@@ -270,11 +273,51 @@ static void gen_item(struct gen *g, enum pg_type type, int depth)
 		emit(g, CLS_ALU64 | 0x00 | SRC_X, (b & 0x40) ? 0 : 7 + byte(g) % 3, (unsigned)k, 0, 0);
 		break;
 	case 19: gen_loop(g, type, depth); break;
+	case 20: /* call the subprogram: a pointer or a number as its first argument */
+		if (!g->calls_ok) {
+			gen_alu(g, false);
+			break;
+		}
+		b = byte(g);
+		if (b & 1)
+			emit(g, CLS_ALU64 | 0xb0 | SRC_X, 1, (b & 2) ? 10 : 6, 0, 0); /* r1 = fp or ctx */
+		if (g->p->cnt < PG_MAX_SLOTS)
+			g->calls[g->call_cnt++] = g->p->cnt;
+		emit(g, CLS_JMP | 0x80, 0, 1, 0, -1); /* call pc+?, patched */
+		break;
 	case 15: /* atomic add on the stack or through a register */
 		b = byte(g);
 		emit(g, CLS_STX | MODE_ATOMIC | ((b & 1) ? SZ_DW : SZ_W), (b & 2) ? 10 : byte(g) % 10,
 		     byte(g) % 10, (b & 2) ? stack_off(g, 8) : 0, (b & 4) ? 0x01 : 0x00);
 		break;
+	}
+}
+
+/* Ends the function that starts at slot start (r0 = 0 mostly, exit) and keeps its jumps inside
+ * it and off the second slot of a 64-bit load: a target past its end becomes the epilogue. */
+static void finish_function(struct gen *g, size_t start)
+{
+	struct pg_program *out = g->p;
+	uint8_t tail = byte(g);
+	size_t epilogue = out->cnt;
+	if (tail >= 16)
+		emit(g, CLS_ALU64 | 0xb0, 0, 0, 0, 0); /* r0 = 0 (else r0 may be unset at exit) */
+	emit(g, CLS_JMP | 0x90, 0, 0, 0, 0);           /* exit */
+	size_t last = out->cnt - 1;
+	for (size_t i = start; i < epilogue; i++) {
+		struct isa_slot *s = &out->insns[i];
+		uint8_t cls = s->opcode & 7;
+		if ((cls != CLS_JMP && cls != CLS_JMP32) || (s->opcode & 0xf0) == 0x80 ||
+		    (s->opcode & 0xf0) == 0x90 || g->wide[i])
+			continue;
+		long t = (long)i + 1 + s->off;
+		if (t < (long)start)
+			t = (long)start;
+		if (t > (long)last)
+			t = (long)epilogue;
+		if (g->wide[t])
+			t--;
+		s->off = (int16_t)(t - (long)i - 1);
 	}
 }
 
@@ -303,28 +346,23 @@ void pg_generate(const uint8_t *data, size_t len, size_t max_ops, enum pg_type t
 			                    : (int16_t)((byte(&g) % 21) * 8),
 			     0);
 	}
-	for (size_t n = 0; n < max_ops && g.pos < g.len && out->cnt + 40 < PG_MAX_SLOTS; n++)
+	bool with_sub = byte(&g) & 1; /* a bpf-to-bpf subprogram the items may call */
+	g.calls_ok = with_sub;
+	for (size_t n = 0; n < max_ops && g.pos < g.len && out->cnt + 80 < PG_MAX_SLOTS; n++)
 		gen_item(&g, type, 0);
-	uint8_t tail = byte(&g);
-	size_t epilogue = out->cnt; /* jumps past the end land here */
-	if (tail >= 16)
-		emit(&g, CLS_ALU64 | 0xb0, 0, 0, 0, 0); /* r0 = 0 (else r0 may be unset at exit) */
-	emit(&g, CLS_JMP | 0x90, 0, 0, 0, 0);           /* exit */
-	/* keep every jump inside the program and off the second slot of a 64-bit load */
-	size_t last = out->cnt - 1;
-	for (size_t i = 0; i < out->cnt; i++) {
-		struct isa_slot *s = &out->insns[i];
-		uint8_t cls = s->opcode & 7;
-		if ((cls != CLS_JMP && cls != CLS_JMP32) || (s->opcode & 0xf0) == 0x80 ||
-		    (s->opcode & 0xf0) == 0x90 || g.wide[i] || i >= epilogue)
-			continue;
-		long t = (long)i + 1 + s->off;
-		if (t < 0)
-			t = 0;
-		if (t > (long)last)
-			t = (long)epilogue;
-		if (g.wide[t])
-			t--;
-		s->off = (int16_t)(t - (long)i - 1);
+	if (with_sub && !g.call_cnt) { /* an uncalled subprogram would be unreachable code */
+		g.calls[g.call_cnt++] = out->cnt;
+		emit(&g, CLS_JMP | 0x80, 0, 1, 0, -1);
+	}
+	finish_function(&g, 0);
+	if (with_sub) {
+		/* the callee: r1..r5 are its arguments, r6..r9 the verifier's "not initialised" */
+		size_t sub = out->cnt;
+		g.calls_ok = false;
+		for (size_t n = 0; n < max_ops / 2 && g.pos < g.len && out->cnt + 40 < PG_MAX_SLOTS; n++)
+			gen_item(&g, type, 1);
+		finish_function(&g, sub);
+		for (size_t i = 0; i < g.call_cnt; i++)
+			out->insns[g.calls[i]].imm = (int32_t)((long)sub - (long)g.calls[i] - 1);
 	}
 }

@@ -131,6 +131,8 @@ int main(int argc, char **argv)
 		}
 		i++;
 	}
+	if (dump != UINT64_MAX && count <= dump)
+		count = dump + 1;
 	if (runs == 0 || runs > 1000 || ops > 400) {
 		fprintf(stderr, "soundness-check: --runs must be 1..1000 and --ops at most 400\n");
 		return 2;
