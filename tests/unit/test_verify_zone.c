@@ -272,6 +272,42 @@ START_TEST(variable_offsets_from_length)
 }
 END_TEST
 
+/* r6 copied into n stack slots (each a zone variable), then "r8 = r6; if r8 >= r7; if r7 > 100"
+ * must bound r6 below 100 through the zone */
+static void spill_copies(char *buf, size_t len, int n)
+{
+	size_t at = (size_t)snprintf(buf, len, "r6 = *(u32 *)(r1 + 12)\nr7 = *(u32 *)(r1 + 16)\nr9 = r6\n");
+	for (int i = 1; i <= n && at < len; i++)
+		at += (size_t)snprintf(buf + at, len - at, "*(u64 *)(r10 - %d) = r6\n", 8 * i);
+	if (at < len)
+		snprintf(buf + at, len - at,
+		         "r8 = r6\nif r8 >= r7 goto out\nif r7 > 100 goto out\nif r6 < 100 goto out\n"
+		         "r0 = *(u64 *)(r4 + 0)\nout:\nr0 = 0\nexit\n");
+}
+
+START_TEST(variable_cap)
+{
+	char buf[4096];
+	spill_copies(buf, sizeof(buf), 10);
+	PASS("xdp", buf);
+	/* 20 slots, r6, r9, r8 and ZERO fill the 24 variables: r7 finds no room, the comparison
+	 * relates nothing (a relation lost, never a wrong one) */
+	spill_copies(buf, sizeof(buf), 20);
+	REJECT("xdp", buf, "VF-UNINIT-REG");
+	/* overwriting the slots frees their variables again */
+	spill_copies(buf, sizeof(buf), 20);
+	char *at = strstr(buf, "r8 = r6\n");
+	ck_assert_ptr_nonnull(at);
+	char tail[512];
+	snprintf(tail, sizeof(tail), "%s", at);
+	size_t off = (size_t)(at - buf);
+	for (int i = 1; i <= 20; i++)
+		off += (size_t)snprintf(buf + off, sizeof(buf) - off, "*(u64 *)(r10 - %d) = r7\n", 8 * i);
+	snprintf(buf + off, sizeof(buf) - off, "%s", tail);
+	PASS("xdp", buf);
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("verify_zone");
@@ -285,6 +321,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, meta_pointers);
 	tcase_add_test(tc, scalar_relations);
 	tcase_add_test(tc, variable_offsets_from_length);
+	tcase_add_test(tc, variable_cap);
 	suite_add_tcase(s, tc);
 	return s;
 }
