@@ -5,8 +5,10 @@
  * object in a directory (default build/tests/programs). Prints the median wall time of a few
  * runs, instructions verified per second, the states kept and the analysis's peak memory
  * (vf_stats.peak_mem_bytes), and the process's peak resident memory at the end; (e) is the
- * loop-and-lookup mix this benchmark first measured.
- * usage: bench_verify [N [PROGRAM_DIR]] */
+ * loop-and-lookup mix this benchmark first measured; (f) a main function calling subprograms
+ * and bpf_loop callbacks, each with joins and a bounded loop.
+ * usage: bench_verify [N [PROGRAM_DIR]]; bench_verify calls [MAX_SLOTS]: (f) alone at 10k to
+ * MAX_SLOTS (default 200k) slots */
 #include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -97,6 +99,81 @@ static void unit_nest(struct gen *g)
 	}
 }
 
+/* A subprogram or bpf_loop callback body (16 slots): three diamonds on its argument, a stack
+ * round trip in its own frame and a bounded loop; returns the value (callback: 0). */
+#define SUB_SLOTS 16
+static void unit_subprog(struct gen *g, bool callback)
+{
+	emit(g, 0xbf, 2, 1, 0, 0);    /* r2 = r1 */
+	emit(g, 0x57, 2, 0, 0, 0xff); /* r2 &= 0xff */
+	for (int d = 0; d < 3; d++) {
+		emit(g, 0x25, 2, 0, 1, 100 - 20 * d); /* if r2 > K goto +1 */
+		emit(g, 0x07, 2, 0, 0, d + 1);        /* r2 += d + 1 */
+	}
+	emit(g, 0x7b, 10, 2, -8, 0); /* *(u64 *)(r10 - 8) = r2 */
+	emit(g, 0x79, 2, 10, -8, 0); /* r2 = *(u64 *)(r10 - 8) */
+	emit(g, 0xb7, 3, 0, 0, 0);   /* r3 = 0 */
+	emit(g, 0x07, 3, 0, 0, 1);   /* l: r3 += 1 */
+	emit(g, 0x0f, 2, 3, 0, 0);   /* r2 += r3 */
+	emit(g, 0xa5, 3, 0, -3, 4);  /* if r3 < 4 goto l */
+	if (callback)
+		emit(g, 0xb7, 0, 0, 0, 0); /* r0 = 0 */
+	else
+		emit(g, 0xbf, 0, 2, 0, 0); /* r0 = r2 */
+	emit(g, 0x95, 0, 0, 0, 0);
+}
+
+/* (f) A main function calling K subprograms (r1 = r7; call sub_k; r7 += r0), every eighth one
+ * instead a bpf_loop of 4 iterations over its own callback, all about `slots` slots in all:
+ * each subprogram and callback is analysed in its own call context. */
+static void gen_calls(struct gen *g, struct bpfc_func **funcs, size_t *func_cnt, size_t slots)
+{
+	size_t k = 0, total = 4;
+	for (;;) {
+		size_t cost = (k % 8 == 7 ? 6 : 3) + SUB_SLOTS;
+		if (total + cost > slots)
+			break;
+		total += cost;
+		k++;
+	}
+	size_t *site = calloc(k ? k : 1, sizeof(*site));
+	struct bpfc_func *f = calloc(k + 1, sizeof(*f));
+	if (!site || !f) {
+		fprintf(stderr, "out of memory\n");
+		exit(1);
+	}
+	emit(g, 0xbf, 6, 1, 0, 0); /* r6 = r1 */
+	emit(g, 0xb7, 7, 0, 0, 0); /* r7 = 0 */
+	for (size_t i = 0; i < k; i++) {
+		if (i % 8 == 7) {
+			emit(g, 0xb7, 1, 0, 0, 4); /* r1 = 4 (iterations) */
+			site[i] = g->n;
+			emit(g, 0x18, 2, 4, 0, 0); /* r2 = code_addr(callback) ll */
+			emit(g, 0x00, 0, 0, 0, 0);
+			emit(g, 0xb7, 3, 0, 0, 0);   /* r3 = 0 (context) */
+			emit(g, 0xb7, 4, 0, 0, 0);   /* r4 = 0 (flags) */
+			emit(g, 0x85, 0, 0, 0, 181); /* call bpf_loop */
+		} else {
+			emit(g, 0xbf, 1, 7, 0, 0); /* r1 = r7 */
+			site[i] = g->n;
+			emit(g, 0x85, 0, 1, 0, 0); /* call sub_i */
+			emit(g, 0x0f, 7, 0, 0, 0); /* r7 += r0 */
+		}
+	}
+	emit(g, 0xb7, 0, 0, 0, 0);
+	emit(g, 0x95, 0, 0, 0, 0);
+	f[0] = (struct bpfc_func){.name = "bench", .start = 0, .end = (uint32_t)g->n};
+	for (size_t i = 0; i < k; i++) {
+		size_t start = g->n;
+		g->s[site[i]].imm = (int32_t)(start - site[i] - 1);
+		unit_subprog(g, i % 8 == 7);
+		f[i + 1] = (struct bpfc_func){.name = "sub", .start = (uint32_t)start, .end = (uint32_t)g->n};
+	}
+	free(site);
+	*funcs = f;
+	*func_cnt = k + 1;
+}
+
 static double now(void)
 {
 	struct timespec t;
@@ -164,6 +241,20 @@ static int generated(const char *kind, void (*unit)(struct gen *), void (*unit2)
 	return rc;
 }
 
+static int generated_calls(const char *kind, size_t slots)
+{
+	struct gen g = {0};
+	struct bpfc_func *f = NULL;
+	size_t fcnt = 0;
+	gen_calls(&g, &f, &fcnt, slots);
+	struct bpfc_prog p = {
+	    .name = "bench", .type = "xdp", .insns = g.s, .insn_cnt = g.n, .funcs = f, .func_cnt = fcnt};
+	int rc = measure(kind, &p, NULL, 0);
+	free(g.s);
+	free(f);
+	return rc;
+}
+
 static int programs(const char *dir)
 {
 	DIR *d = opendir(dir);
@@ -196,8 +287,31 @@ static int programs(const char *dir)
 	return 0;
 }
 
+/* (f) alone at 10k, 20k, 50k, 100k and 200k slots (up to max_slots). */
+static int calls_series(size_t max_slots)
+{
+	static const size_t sizes[] = {10000, 20000, 50000, 100000, 200000, 400000};
+	for (size_t i = 0; i < sizeof(sizes) / sizeof(sizes[0]) && sizes[i] <= max_slots; i++) {
+		char lab[40];
+		snprintf(lab, sizeof(lab), "(f) calls+callbacks %zuk", sizes[i] / 1000);
+		if (generated_calls(lab, sizes[i]))
+			return 1;
+	}
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
+	if (argc > 1 && strcmp(argv[1], "calls") == 0) {
+		printf("%-28s %9s %7s %9s %12s %9s %10s\n", "program", "slots", "verdict", "median_s",
+		       "insns/s", "states", "peak_MB");
+		if (calls_series(argc > 2 ? strtoull(argv[2], NULL, 10) : 200000))
+			return 1;
+		struct rusage ru;
+		getrusage(RUSAGE_SELF, &ru);
+		printf("process peak resident memory: %.0f MB\n", (double)ru.ru_maxrss / 1024.0);
+		return 0;
+	}
 	size_t n = argc > 1 ? strtoull(argv[1], NULL, 10) : 100000;
 	const char *dir = argc > 2 ? argv[2] : "build/tests/programs";
 	if (n < 64)
@@ -205,15 +319,16 @@ int main(int argc, char **argv)
 	printf("%-28s %9s %7s %9s %12s %9s %10s\n", "program", "slots", "verdict", "median_s", "insns/s",
 	       "states", "peak_MB");
 	for (size_t k = 1; k <= 2; k++) {
-		char lab[4][40];
+		char lab[5][40];
 		snprintf(lab[0], sizeof(lab[0]), "(a) straight-line %s", k == 1 ? "N" : "2N");
 		snprintf(lab[1], sizeof(lab[1]), "(b) branches+joins %s", k == 1 ? "N" : "2N");
 		snprintf(lab[2], sizeof(lab[2]), "(c) loop nests %s", k == 1 ? "N" : "2N");
 		snprintf(lab[3], sizeof(lab[3]), "(e) loops+lookups %s", k == 1 ? "N" : "2N");
+		snprintf(lab[4], sizeof(lab[4]), "(f) calls+callbacks %s", k == 1 ? "N" : "2N");
 		if (generated(lab[0], unit_straight, NULL, n * k) ||
 		    generated(lab[1], unit_diamond, unit_lookup, n * k) ||
 		    generated(lab[2], unit_nest, NULL, n * k) ||
-		    generated(lab[3], unit_loop, unit_lookup, n * k))
+		    generated(lab[3], unit_loop, unit_lookup, n * k) || generated_calls(lab[4], n * k))
 			return 1;
 	}
 	programs(dir);
