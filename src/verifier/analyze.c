@@ -15,7 +15,7 @@
 #define WIDEN_DELAY 2 /* plain joins at a widening point before widening */
 #define MAX_PROCESSED (UINT64_C(200) * 1000 * 1000)
 #define NARROW_ROUNDS 6 /* decreasing passes after the fixpoint, at most */
-#define NODE_CHUNK 64 /* nodes are allocated in chunks, so their addresses stay put */
+#define NODE_CHUNK 64   /* nodes are allocated in chunks, so their addresses stay put */
 
 /* A calling context: the call stack below main's frame, interned so that it is a number.
  * Context 0 is main's own (no call). */
@@ -51,6 +51,7 @@ struct run {
 	struct vf_actx *A;
 	const struct vf_ctx *V;
 	uint32_t *loop_block_slots; /* per loop: slots inside the loop */
+	uint32_t *chain;            /* the loops holding a head (index + 1), innermost first */
 	/* calling contexts */
 	struct acall *calls;
 	uint32_t call_cnt, call_cap;
@@ -522,7 +523,7 @@ static void check_back_edge(struct run *R, uint32_t to, const struct vf_state *s
 	struct vf_actx *A = R->A;
 	uint32_t l = A->loop_of[to] - 1;
 	struct vf_aloop *L = &A->loops[l];
-	uint32_t tag = to + 1;
+	uint32_t tag = l + 1;
 	uint64_t limit = 1000000 / (R->loop_block_slots[l] ? R->loop_block_slots[l] : 1);
 	uint64_t inc_r = 0, inc_s = 0, dec_r = 0, dec_s = 0;
 	const struct vf_frame *fr = st->fr[st->nframes - 1];
@@ -756,35 +757,18 @@ static void propagate(struct run *R, uint32_t from, uint32_t to, const struct vf
 	heap_push(R, ni);
 }
 
-/* Whether the loop headed at slot tag - 1 contains slot h (its own head included). */
-static bool loop_holds(const struct run *R, uint32_t tag, uint32_t h)
+/* Runs the deltas of every register and spilled slot of the current frame into the loop headed
+ * at slot h: runs of loops that do not hold h (left behind) are forgotten, and h's delta starts
+ * at 0 (specs/verifier.md "Loops must terminate"). */
+static void reset_deltas(const struct run *R, struct vf_state *st, uint32_t h)
 {
-	const struct vf_ctx *V = R->V;
-	const struct vf_wto *w = V->wto;
-	uint32_t hb = V->cfg->block_of[tag - 1], b = V->cfg->block_of[h];
-	if (hb == VF_NONE || b == VF_NONE || w->head_loop[hb] == VF_NONE || w->pos[b] == VF_NONE)
-		return false;
-	const struct vf_loop *L = &w->loops[w->head_loop[hb]];
-	return w->pos[b] >= L->first && w->pos[b] < L->end;
-}
-
-/* Forgets the deltas of loops that do not contain slot h (left behind): the slots then hold
- * only enclosing loops, so nests as deep as VF_DELTA_SLOTS keep every loop's argument. */
-static void drop_outside_deltas(const struct run *R, struct vf_reg *r, uint32_t h)
-{
-	for (int k = 0; k < VF_DELTA_SLOTS; k++)
-		if (r->dl[k].head && !loop_holds(R, r->dl[k].head, h))
-			memset(&r->dl[k], 0, sizeof(r->dl[k]));
-}
-
-static void reset_deltas(const struct run *R, struct vf_state *st, uint32_t tag)
-{
-	uint32_t h = tag - 1;
+	const struct vf_wto *w = R->V->wto;
+	uint32_t len = 0;
+	for (uint32_t l = R->A->loop_of[h] - 1; l != VF_NONE && len <= w->max_depth; l = w->loops[l].parent)
+		R->chain[len++] = l + 1;
 	for (int i = 0; i < 10; i++)
-		if (st->r[i].type != VT_UNINIT) {
-			drop_outside_deltas(R, &st->r[i], h);
-			vf_reg_delta_reset(&st->r[i], tag, VF_LOC_REG(i));
-		}
+		if (st->r[i].type != VT_UNINIT)
+			vf_reg_delta_enter(&st->r[i], R->chain, len, VF_LOC_REG(i));
 	const struct vf_frame *cf = st->fr[st->nframes - 1];
 	bool spills = false;
 	for (int s = 0; s < VF_STACK_SLOTS && !spills; s++)
@@ -792,10 +776,8 @@ static void reset_deltas(const struct run *R, struct vf_state *st, uint32_t tag)
 	struct vf_frame *fr = spills ? vf_frame_mut(st, st->nframes - 1) : NULL;
 	struct vf_reg *sr = fr ? vf_frame_spills_mut(fr) : NULL;
 	for (int s = 0; sr && s < VF_STACK_SLOTS; s++)
-		if (fr->sb[s * 8] == SB_SPILL) {
-			drop_outside_deltas(R, &sr[s], h);
-			vf_reg_delta_reset(&sr[s], tag, VF_LOC_SLOT(s));
-		}
+		if (fr->sb[s * 8] == SB_SPILL)
+			vf_reg_delta_enter(&sr[s], R->chain, len, VF_LOC_SLOT(s));
 	st->may_goto = false;
 }
 
@@ -811,8 +793,8 @@ static void run_block(struct run *R, uint32_t h, const struct vf_state *in)
 		A->nomem = true;
 		return;
 	}
-	if (A->kind[h] & K_LOOP)
-		reset_deltas(R, st, h + 1);
+	if ((A->kind[h] & K_LOOP) && A->loop_of[h])
+		reset_deltas(R, st, h);
 	A->stats->iterations++;
 	uint32_t idx = h;
 	for (;;) {
@@ -1242,6 +1224,7 @@ static void free_run(struct run *R)
 	free(R->entry);
 	free(R->entry_slot);
 	free(R->loop_block_slots);
+	free(R->chain);
 }
 
 int vf_analyze(struct vf_ctx *V)
@@ -1276,13 +1259,14 @@ int vf_analyze(struct vf_ctx *V)
 	A.loop_of = calloc(A.n, sizeof(uint32_t));
 	A.loops = calloc(w->loop_cnt ? w->loop_cnt : 1, sizeof(*A.loops));
 	R.loop_block_slots = calloc(w->loop_cnt ? w->loop_cnt : 1, sizeof(uint32_t));
+	R.chain = calloc((size_t)w->max_depth + 1, sizeof(uint32_t));
 	R.call_nb = R.node_nb = 64;
 	R.call_bucket = calloc(R.call_nb, sizeof(uint32_t));
 	R.node_bucket = calloc(R.node_nb, sizeof(uint32_t));
 	R.calls = calloc(16, sizeof(*R.calls)); /* context 0: main's */
 	R.call_cap = 16;
 	R.call_cnt = 1;
-	if (!A.kind || !A.head_of || !A.loop_of || !A.loops || !R.loop_block_slots || !A.fdepth ||
+	if (!A.kind || !A.head_of || !A.loop_of || !A.loops || !R.loop_block_slots || !R.chain || !A.fdepth ||
 	    !A.base_seen || !R.call_bucket || !R.node_bucket || !R.calls || !build_thresholds(&A)) {
 		rc = bpfc_error_set(V->err, BPFC_ERR_NOMEM, "out of memory in the analysis");
 		goto out;

@@ -52,22 +52,50 @@ START_TEST(narrowing_recovers_loop_bound)
 }
 END_TEST
 
-/* Nested counted loops r1..rD, each running 0..B-1; the innermost reads the map value at the
- * sum of the counters. SKIP names a counter that is never incremented (the near miss). */
+/* Nested counted loops 1..D, each running 0..B-1; the innermost reads the map value at the
+ * sum of the counters. Counters 1-6 are r1-r6, deeper ones live in stack slots (fill, add,
+ * spill through r9). SKIP names a counter that is never incremented (the near miss). */
+static char *nest_steps(int depth, int bound, int skip, bool outer_first);
+
 static char *nest(int depth, int bound, int skip)
 {
-	static char buf[4096];
+	return nest_steps(depth, bound, skip, false);
+}
+
+/* outer_first: the outermost counter r1 steps at the top of its body, before the inner loops
+ * (its change since its own head then differs from its change since theirs) */
+static char *nest_steps(int depth, int bound, int skip, bool outer_first)
+{
+	static char buf[8192];
 	size_t n = 0;
 	n += (size_t)snprintf(buf + n, sizeof(buf) - n, "%s", LOOKUP);
 	for (int d = 1; d <= depth; d++)
-		n += (size_t)snprintf(buf + n, sizeof(buf) - n, "r%d = 0\nh%d:\n", d, d);
+		if (d <= 6)
+			n += (size_t)snprintf(buf + n, sizeof(buf) - n, "r%d = 0\nh%d:\n%s", d, d,
+			                      d == 1 && outer_first ? (skip == 1 ? "r1 += 0\n" : "r1 += 1\n")
+			                                            : "");
+		else
+			n += (size_t)snprintf(buf + n, sizeof(buf) - n,
+			                      "r9 = 0\n*(u64 *)(r10 - %d) = r9\nh%d:\n", 8 + 8 * (d - 6), d);
 	n += (size_t)snprintf(buf + n, sizeof(buf) - n, "r7 = r0\n");
 	for (int d = 1; d <= depth; d++)
-		n += (size_t)snprintf(buf + n, sizeof(buf) - n, "r7 += r%d\n", d);
+		if (d <= 6)
+			n += (size_t)snprintf(buf + n, sizeof(buf) - n, "r7 += r%d\n", d);
+		else
+			n += (size_t)snprintf(buf + n, sizeof(buf) - n, "r9 = *(u64 *)(r10 - %d)\nr7 += r9\n",
+			                      8 + 8 * (d - 6));
 	n += (size_t)snprintf(buf + n, sizeof(buf) - n, "r8 = *(u8 *)(r7 + 0)\n");
 	for (int d = depth; d >= 1; d--)
-		n += (size_t)snprintf(buf + n, sizeof(buf) - n, "r%d += %d\nif r%d < %d goto h%d\n", d,
-		                      d == skip ? 0 : 1, d, bound, d);
+		if (d == 1 && outer_first)
+			n += (size_t)snprintf(buf + n, sizeof(buf) - n, "if r1 < %d goto h1\n", bound);
+		else if (d <= 6)
+			n += (size_t)snprintf(buf + n, sizeof(buf) - n, "r%d += %d\nif r%d < %d goto h%d\n",
+			                      d, d == skip ? 0 : 1, d, bound, d);
+		else
+			n += (size_t)snprintf(buf + n, sizeof(buf) - n,
+			                      "r9 = *(u64 *)(r10 - %d)\nr9 += %d\n*(u64 *)(r10 - %d) = r9\n"
+			                      "if r9 < %d goto h%d\n",
+			                      8 + 8 * (d - 6), d == skip ? 0 : 1, 8 + 8 * (d - 6), bound, d);
 	snprintf(buf + n, sizeof(buf) - n, "out:\nr0 = 0\nexit\n");
 	return buf;
 }
@@ -88,6 +116,28 @@ START_TEST(deep_nests_terminate)
 		ck_assert_msg(!oc.accepted && oc.count == 1, "depth %d: expected VF-LOOP-UNBOUNDED, got %s",
 		              depth, oc.first[0] ? oc.first : "pass");
 	}
+	/* deeper nests, counters past the sixth in stack slots: every loop keeps its argument */
+	static const int deep[] = {7, 8, 12};
+	for (size_t i = 0; i < sizeof(deep) / sizeof(deep[0]); i++) {
+		int depth = deep[i];
+		struct vft_outcome oc = run(nest(depth, 3, 0), NULL, NULL);
+		ck_assert_msg(oc.accepted, "depth %d: expected pass, got %s", depth, oc.first);
+		/* near misses: the outermost, a middle, a stack-slot and the innermost counter */
+		int skips[] = {1, 4, depth - 1, depth};
+		for (int k = 0; k < 4; k++) {
+			oc = run(nest(depth, 3, skips[k]), "VF-LOOP-UNBOUNDED", NULL);
+			ck_assert_msg(!oc.accepted && oc.count == 1,
+			              "depth %d, counter %d stuck: expected VF-LOOP-UNBOUNDED, got %s", depth,
+			              skips[k], oc.first[0] ? oc.first : "pass");
+		}
+	}
+	/* the outermost counter steps before the inner loops: it has moved since its own head but
+	 * not since theirs, two runs of loops; a nest of 12 still keeps its argument */
+	struct vft_outcome ofs = run(nest_steps(12, 3, 0, true), NULL, NULL);
+	ck_assert_msg(ofs.accepted, "expected pass, got %s", ofs.first);
+	ofs = run(nest_steps(12, 3, 1, true), "VF-LOOP-UNBOUNDED", NULL);
+	ck_assert_msg(!ofs.accepted && ofs.count == 1, "expected VF-LOOP-UNBOUNDED, got %s",
+	              ofs.first[0] ? ofs.first : "pass");
 	/* the sum of six counters in [0, 10] reaches 60: in bounds; in [0, 11] it reaches 66: not */
 	PASS(nest(6, 11, 0));
 	REJECT(nest(6, 12, 0), "VF-MAP-VALUE-BOUNDS");
