@@ -30,6 +30,7 @@ struct acall {
 
 /* The states of one head in one calling context. Nodes are freed once their head is done. */
 struct anode {
+	uint64_t prio; /* slot_prio(slot) */
 	uint32_t ctx, slot;
 	uint32_t next; /* hash chain, or the free list (index + 1, 0: end) */
 	bool member;   /* listed among the open region's nodes */
@@ -212,6 +213,8 @@ static bool node_less(const struct run *R, uint32_t x, uint32_t y)
 {
 	struct akey a, b;
 	const struct anode *nx = node_at(R, x), *ny = node_at(R, y);
+	if (nx->ctx == ny->ctx)
+		return nx->prio < ny->prio;
 	node_key(R, nx->ctx, nx->slot, &a);
 	node_key(R, ny->ctx, ny->slot, &b);
 	return key_cmp(&a, &b) < 0;
@@ -277,6 +280,7 @@ static uint32_t node_get(struct run *R, uint32_t ctx, uint32_t slot, bool create
 	memset(nd, 0, sizeof(*nd));
 	nd->ctx = ctx;
 	nd->slot = slot;
+	nd->prio = slot_prio(R, slot);
 	nd->next = R->node_bucket[h & (R->node_nb - 1)];
 	R->node_bucket[h & (R->node_nb - 1)] = idx + 1;
 	R->node_live++;

@@ -196,6 +196,7 @@ void vf_reg_delta_enter(struct vf_reg *r, const uint32_t *chain, uint32_t len, u
 		return;
 	/* keep the loops of the chain: within a run they are contiguous (nested loops are numbered
 	 * outer first) */
+	bool holes = false;
 	for (int i = 0; i < VF_DELTA_SLOTS; i++) {
 		struct vf_delta *e = &r->dl[i];
 		if (!e->lo)
@@ -209,6 +210,7 @@ void vf_reg_delta_enter(struct vf_reg *r, const uint32_t *chain, uint32_t len, u
 			}
 		if (!nhi) {
 			memset(e, 0, sizeof(*e));
+			holes = true;
 			continue;
 		}
 		e->lo = nlo;
@@ -242,7 +244,8 @@ void vf_reg_delta_enter(struct vf_reg *r, const uint32_t *chain, uint32_t len, u
 	delta_push(r, fresh);
 	return;
 done:
-	delta_normalize(r);
+	if (holes)
+		delta_normalize(r);
 }
 
 void vf_reg_delta_add(struct vf_reg *r, int64_t lo, int64_t hi)
