@@ -108,6 +108,17 @@ static void print_object(const struct bpfc_object *obj, int verbose, const char 
 			if (m->inner_map >= 0 && (size_t)m->inner_map < obj->map_cnt)
 				printf("inner=%s", obj->maps[m->inner_map].name);
 			printf("\n");
+			for (size_t k = 0; verbose && k < m->field_cnt; k++) {
+				const struct bpfc_map_field *f = &m->fields[k];
+				printf("      field %-6u %-14s %u bytes", f->offset,
+				       f->kind == BPFC_FIELD_KPTR_UNTRUSTED ? "kptr_untrusted"
+				                                            : bpfc_field_kind_name(f->kind),
+				       f->size);
+				if (f->kind <= BPFC_FIELD_KPTR_PERCPU)
+					printf(" -> struct %s (%s)", f->kptr_struct,
+					       f->kptr_size ? "defined" : "only declared");
+				printf("\n");
+			}
 			for (size_t k = 0; verbose && k < m->init_cnt; k++)
 				printf("      slot %-6u %s %s%s\n", m->init[k].slot,
 				       m->init[k].map_idx >= 0 ? "map" : "program", m->init[k].name,

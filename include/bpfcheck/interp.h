@@ -105,6 +105,12 @@ struct isa_interp_opts {
 	void *lddw_ctx;
 	isa_interp_trace_fn trace;
 	void *trace_ctx;
+	/* 0: registers start at 0 (r1/r2 as above) and stack frames zeroed. Otherwise whatever a
+	 * verifier treats as uninitialised holds values derived from poison instead: r0 and r2-r9
+	 * at entry (r2 is then not the memory's length), each new stack frame's bytes, r1-r5 after a
+	 * helper or local call, r6-r9 in a callee. Two runs with different poisons that behave
+	 * differently read something uninitialised. */
+	uint64_t poison;
 };
 
 struct isa_interp_result {

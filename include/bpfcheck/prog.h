@@ -31,6 +31,36 @@ struct bpfc_map_init {
 	char *name;       /* the map or function the slot names (owned by the object) */
 };
 
+/* Special fields of a map value (Linux struct btf_field): members the program may not load or
+ * store like plain bytes. Found in the value's BTF (ELF loader) or described by the caller. */
+enum bpfc_field_kind {
+	BPFC_FIELD_KPTR_UNTRUSTED = 0, /* __kptr_untrusted (BTF type tag "kptr_untrusted") */
+	BPFC_FIELD_KPTR_REF,           /* __kptr (type tag "kptr"): a referenced kernel pointer */
+	BPFC_FIELD_KPTR_PERCPU,        /* __percpu_kptr (type tag "percpu_kptr") */
+	BPFC_FIELD_SPIN_LOCK,          /* struct bpf_spin_lock */
+	BPFC_FIELD_TIMER,              /* struct bpf_timer */
+	BPFC_FIELD_WQ,                 /* struct bpf_wq */
+	BPFC_FIELD_LIST_HEAD,          /* struct bpf_list_head */
+	BPFC_FIELD_LIST_NODE,          /* struct bpf_list_node */
+	BPFC_FIELD_RB_ROOT,            /* struct bpf_rb_root */
+	BPFC_FIELD_RB_NODE,            /* struct bpf_rb_node */
+	BPFC_FIELD_REFCOUNT,           /* struct bpf_refcount */
+};
+
+/* Longest kptr pointee name kept (longer names are truncated). */
+#define BPFC_FIELD_NAME_MAX 64
+
+struct bpfc_map_field {
+	enum bpfc_field_kind kind;
+	uint32_t offset; /* bytes from the start of the value */
+	uint32_t size;   /* bytes it covers (8 for a kptr) */
+	/* kptr kinds: the struct pointed to, its size (0: unknown) and its type id in the object's
+	 * BTF (0: none) */
+	char kptr_struct[BPFC_FIELD_NAME_MAX];
+	uint32_t kptr_size;
+	uint32_t kptr_btf_id;
+};
+
 struct bpfc_map {
 	char *name;
 	uint32_t type; /* Linux enum bpf_map_type (BPF_MAP_TYPE_HASH = 1, ...) */
@@ -48,7 +78,19 @@ struct bpfc_map {
 	uint32_t btf_value_type_id;
 	struct bpfc_map_init *init; /* initialized slots sorted by slot (owned by the object), or NULL */
 	size_t init_cnt;
+	/* special fields of the value sorted by offset (owned by the object; bpfc_object_add_map
+	 * copies them), when fields_known: the value's layout is known (BTF), so a value without
+	 * any has none; else nothing is known about them (raw input, maps without BTF) */
+	struct bpfc_map_field *fields;
+	size_t field_cnt;
+	bool fields_known;
 };
+
+/* Name of a field kind as Linux prints it ("kptr", "bpf_spin_lock", ...). */
+const char *bpfc_field_kind_name(enum bpfc_field_kind kind);
+
+/* The field of map m overlapping bytes [lo, hi) (the first by offset), or NULL. */
+const struct bpfc_map_field *bpfc_map_field_overlap(const struct bpfc_map *m, int64_t lo, int64_t hi);
 
 /* Source position of one instruction (from .BTF.ext line_info). Strings are owned by the object. */
 struct bpfc_line {
@@ -140,8 +182,8 @@ struct bpfc_object *bpfc_object_new(const char *path);
 struct bpfc_prog *bpfc_object_add_prog(struct bpfc_object *obj, const char *name, const char *section,
                                        const char *type, struct isa_slot *insns, size_t insn_cnt);
 
-/* Appends a copy of *map (name and data are copied, init is not: set it on obj->maps[idx]); returns its
- * index, or -1 on allocation failure. */
+/* Appends a copy of *map (name, data and fields are copied, init is not: set it on obj->maps[idx]);
+ * returns its index, or -1 on allocation failure. */
 int bpfc_object_add_map(struct bpfc_object *obj, const struct bpfc_map *map);
 
 /* Frees the object, its programs, maps and private storage. Ignores NULL. */

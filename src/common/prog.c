@@ -66,6 +66,17 @@ int bpfc_object_add_map(struct bpfc_object *obj, const struct bpfc_map *map)
 	m->name = dup_or_null(map->name ? map->name : "", &fail);
 	m->data = NULL;
 	m->data_known = NULL;
+	m->fields = NULL;
+	m->field_cnt = 0;
+	if (map->fields && map->field_cnt) {
+		m->fields = malloc(map->field_cnt * sizeof(*m->fields));
+		if (m->fields) {
+			memcpy(m->fields, map->fields, map->field_cnt * sizeof(*m->fields));
+			m->field_cnt = map->field_cnt;
+		} else {
+			fail = 1;
+		}
+	}
 	if (map->data && map->data_known) {
 		m->data_known = malloc(map->value_size ? map->value_size : 1);
 		if (m->data_known)
@@ -84,6 +95,7 @@ int bpfc_object_add_map(struct bpfc_object *obj, const struct bpfc_map *map)
 		free(m->name);
 		free(m->data);
 		free(m->data_known);
+		free(m->fields);
 		return -1;
 	}
 	return (int)obj->map_cnt++;
@@ -112,6 +124,7 @@ void bpfc_object_free(struct bpfc_object *obj)
 		for (size_t k = 0; k < obj->maps[i].init_cnt; k++)
 			free(obj->maps[i].init[k].name);
 		free(obj->maps[i].init);
+		free(obj->maps[i].fields);
 	}
 	free(obj->maps);
 	free(obj->license);
@@ -119,4 +132,34 @@ void bpfc_object_free(struct bpfc_object *obj)
 		obj->priv_free(obj->priv);
 	free(obj->path);
 	free(obj);
+}
+
+const char *bpfc_field_kind_name(enum bpfc_field_kind kind)
+{
+	switch (kind) {
+	case BPFC_FIELD_KPTR_UNTRUSTED:
+	case BPFC_FIELD_KPTR_REF: return "kptr";
+	case BPFC_FIELD_KPTR_PERCPU: return "percpu_kptr";
+	case BPFC_FIELD_SPIN_LOCK: return "bpf_spin_lock";
+	case BPFC_FIELD_TIMER: return "bpf_timer";
+	case BPFC_FIELD_WQ: return "bpf_wq";
+	case BPFC_FIELD_LIST_HEAD: return "bpf_list_head";
+	case BPFC_FIELD_LIST_NODE: return "bpf_list_node";
+	case BPFC_FIELD_RB_ROOT: return "bpf_rb_root";
+	case BPFC_FIELD_RB_NODE: return "bpf_rb_node";
+	case BPFC_FIELD_REFCOUNT: return "bpf_refcount";
+	}
+	return "?";
+}
+
+const struct bpfc_map_field *bpfc_map_field_overlap(const struct bpfc_map *m, int64_t lo, int64_t hi)
+{
+	if (!m || !m->fields)
+		return NULL;
+	for (size_t i = 0; i < m->field_cnt; i++) {
+		const struct bpfc_map_field *f = &m->fields[i];
+		if (lo < (int64_t)f->offset + (int64_t)f->size && (int64_t)f->offset < hi)
+			return f;
+	}
+	return NULL;
 }

@@ -39,4 +39,11 @@ const char *elf_sections_table_type(const void *table, const char *section);
  * cannot hold or a malformed line fail with BPFC_ERR_INPUT naming path:line. */
 int elf_kconfig_fill(const char *path, const char *text, size_t len, const struct btf *btf, bool big_endian,
                      struct bpfc_extern *externs, size_t extern_cnt, uint8_t *data, struct bpfc_error *err);
+
+/* Finds the special fields (kptrs, spin lock, timer, ...) of the map value type `type` (a struct or
+ * a DATASEC; var_off[i], when given for i < var_cnt, is the offset of the DATASEC's i-th variable,
+ * which objects leave 0) and sets m->fields (malloc'd, sorted), field_cnt and fields_known. Does
+ * nothing when btf or type is missing. -1 on allocation failure. */
+int elf_map_fields(const struct btf *btf, uint32_t type, const uint32_t *var_off, size_t var_cnt,
+                   struct bpfc_map *m);
 #endif

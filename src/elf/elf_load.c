@@ -489,12 +489,49 @@ static bool btf_uint_member(const struct btf *btf, uint32_t type, uint32_t *val)
 static int parse_btf_map(struct ctx *c, const char *name, uint32_t def_type, struct bpfc_map *m, int depth,
                          int *inner_idx, uint32_t *values_off);
 
-static int add_map(struct ctx *c, const struct bpfc_map *m)
+/* Adds a map; a value type in BTF gives its special fields (for a DATASEC, var_off holds the
+ * variables' offsets). */
+static int add_map_at(struct ctx *c, const struct bpfc_map *m, const uint32_t *var_off, size_t var_cnt)
 {
 	int idx = bpfc_object_add_map(c->obj, m);
 	if (idx < 0)
 		return -nomem(c);
+	if (c->priv->btf && m->btf_value_type_id &&
+	    elf_map_fields(c->priv->btf, m->btf_value_type_id, var_off, var_cnt, &c->obj->maps[idx]))
+		return -nomem(c);
 	return idx;
+}
+
+static int add_map(struct ctx *c, const struct bpfc_map *m)
+{
+	return add_map_at(c, m, NULL, 0);
+}
+
+/* Offsets of the variables of DATASEC ds from the symbols of section sec (objects leave the
+ * DATASEC's own offsets 0; libbpf fixes them the same way). malloc'd, NULL when there are none. */
+static uint32_t *datasec_offsets(struct ctx *c, uint32_t ds, size_t sec, size_t *cnt)
+{
+	const struct btf *btf = c->priv->btf;
+	*cnt = btf_vlen(btf, ds);
+	if (!*cnt)
+		return NULL;
+	uint32_t *off = calloc(*cnt, sizeof(*off));
+	if (!off) {
+		*cnt = 0;
+		return NULL;
+	}
+	struct btf_member v;
+	for (uint32_t i = 0; i < *cnt && btf_member(btf, ds, i, &v); i++) {
+		off[i] = v.bit_offset;
+		const char *name = btf_name(btf, v.type);
+		for (size_t k = 0; k < c->sym_cnt; k++)
+			if (c->syms[k].st_shndx == sec && GELF_ST_TYPE(c->syms[k].st_info) != STT_SECTION &&
+			    strcmp(c->sym_names[k], name) == 0 && c->syms[k].st_value <= UINT32_MAX) {
+				off[i] = (uint32_t)c->syms[k].st_value;
+				break;
+			}
+	}
+	return off;
 }
 
 static int parse_btf_map(struct ctx *c, const char *name, uint32_t def_type, struct bpfc_map *m, int depth,
@@ -735,9 +772,15 @@ static int load_data_maps(struct ctx *c)
 				return nomem(c);
 			m.data = zero;
 		}
-		if (c->priv->btf)
+		uint32_t *var_off = NULL;
+		size_t var_cnt = 0;
+		if (c->priv->btf) {
 			m.btf_value_type_id = btf_find(c->priv->btf, s->name, BTF_K_DATASEC);
-		int idx = add_map(c, &m);
+			if (m.btf_value_type_id)
+				var_off = datasec_offsets(c, m.btf_value_type_id, i, &var_cnt);
+		}
+		int idx = add_map_at(c, &m, var_off, var_cnt);
+		free(var_off);
 		free(zero);
 		if (idx < 0)
 			return -idx;

@@ -643,6 +643,20 @@ static uint64_t atomic_apply(unsigned sem, uint64_t old, uint64_t v)
 		goto out;                                                                                    \
 	} while (0)
 
+/* Values for what a verifier treats as uninitialised (isa_interp_opts.poison): distinct per
+ * register and per byte, so that a read of any of them can change the outcome. */
+static void poison_regs(uint64_t *r, int first, int last, uint64_t poison)
+{
+	for (int i = first; i <= last; i++)
+		r[i] = poison * (uint64_t)(2 * i + 1) ^ ((uint64_t)i << 56);
+}
+
+static void poison_bytes(uint8_t *b, size_t n, uint64_t poison)
+{
+	for (size_t i = 0; i < n; i++)
+		b[i] = poison ? (uint8_t)(poison >> (8 * (i % 8))) ^ (uint8_t)i : 0;
+}
+
 static inline __attribute__((always_inline)) void run_loop(const struct isa_interp_prog *p,
                                                            struct isa_interp_vm *vm,
                                                            const struct isa_interp_opts *o,
@@ -778,6 +792,8 @@ static inline __attribute__((always_inline)) void run_loop(const struct isa_inte
 				goto out;
 			}
 			r[0] = ret;
+			if (o->poison)
+				poison_regs(r, 1, 5, o->poison);
 			break;
 		}
 		case OP_CALL_LOCAL:
@@ -790,7 +806,10 @@ static inline __attribute__((always_inline)) void run_loop(const struct isa_inte
 			frames[vm->depth].ret_pc = pc + 1;
 			memcpy(frames[vm->depth].saved, &r[6], sizeof(frames[0].saved));
 			vm->depth++;
-			memset(vm->stack + (size_t)vm->depth * vm->stack_size, 0, vm->stack_size);
+			poison_bytes(vm->stack + (size_t)vm->depth * vm->stack_size, vm->stack_size,
+			             o->poison);
+			if (o->poison)
+				poison_regs(r, 6, 9, o->poison);
 			r[10] = ISA_INTERP_STACK_BASE + (vm->depth + 1) * ISA_INTERP_FRAME_STRIDE;
 			next = d->target;
 			break;
@@ -804,6 +823,8 @@ static inline __attribute__((always_inline)) void run_loop(const struct isa_inte
 			}
 			vm->depth--;
 			memcpy(&r[6], frames[vm->depth].saved, sizeof(frames[0].saved));
+			if (o->poison)
+				poison_regs(r, 1, 5, o->poison);
 			next = frames[vm->depth].ret_pc;
 			break;
 
@@ -943,8 +964,13 @@ int isa_interp_run(const struct isa_interp_prog *prog, uint8_t *mem, size_t mem_
 	vm.stack = calloc(depth, stack_size);
 	if (!vm.stack)
 		return bpfc_error_set(err, BPFC_ERR_NOMEM, "out of memory allocating %u stack frames", depth);
+	if (o->poison) {
+		poison_regs(vm.r, 0, 9, o->poison);
+		poison_bytes(vm.stack, stack_size, o->poison);
+	}
 	vm.r[1] = vm.mem_len ? ISA_INTERP_MEM_BASE : 0;
-	vm.r[2] = vm.mem_len;
+	if (!o->poison)
+		vm.r[2] = vm.mem_len;
 	vm.r[10] = ISA_INTERP_STACK_BASE + ISA_INTERP_FRAME_STRIDE;
 	if (o->trace)
 		run_loop(prog, &vm, o, res, true);

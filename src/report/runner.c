@@ -163,8 +163,7 @@ static void *verify_worker(void *arg)
 		struct vf_options vo = pl->o->verify;
 		if (pl->o->input.prog_type)
 			vo.prog_type = pl->o->input.prog_type;
-		if (fj->obj->map_cnt)
-			vo.btf = fj->obj->btf;
+		vo.btf = fj->obj->btf; /* NULL for raw/assembly input */
 		struct trace_tramp tt = {pl->o, p};
 		if (pl->o->trace) {
 			vo.trace = trace_tramp;

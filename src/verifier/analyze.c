@@ -427,7 +427,7 @@ static uint64_t iter_bound(const struct vf_reg *r, const struct vf_delta *d, boo
 			return UINT64_MAX;
 		/* a packet pointer proven not past data_end stays within the packet, at most 64 KiB
 		 * (Linux MAX_PACKET_OFF): a pointer walking forward through it is bounded */
-		if (r->type == VT_PKT && inc && a >= 0 && r->off >= 0 && r->pkt_range != VF_PKT_BEYOND &&
+		if (r->type == VT_PKT && inc && a >= 0 && r->off >= 0 && r->pkt_range >= 0 &&
 		    r->pkt_range >= r->off && hi > 0xffff)
 			hi = 0xffff;
 	}
@@ -450,7 +450,7 @@ static int reenters_head(struct run *R, uint32_t h, const struct vf_state *st)
 	struct vf_succ *work = NULL;
 	size_t wcnt = 0, wcap = 0;
 	int verdict = 0;
-	uint32_t budget = 4096;
+	uint32_t budget = 512;
 	bool was = A->report;
 	A->report = false;
 	struct vf_state *cur = vf_state_dup(st);

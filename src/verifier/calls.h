@@ -5,6 +5,7 @@
 #define BPFCHECK_VERIFIER_CALLS_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "verifier/engine.h"
@@ -38,9 +39,67 @@ struct vf_finding *vf_lock_call(struct vf_actx *ctx, struct vf_state *st, uint32
 /* A helper call other than lock/unlock, a bpf-to-bpf call or an exit while a lock may be held:
  * VF-LOCK (what names the operation). */
 void vf_lock_check_held(struct vf_actx *ctx, const struct vf_state *st, uint32_t idx, const char *what);
-/* Offset of the struct bpf_spin_lock in the values of map mi: from the object's BTF when the map
- * has a value type; -1 when unknown (raw/assembly input), -2 when the value has none. */
+/* Offset of the struct bpf_spin_lock in the values of map mi, from its special fields; -1 when the
+ * value's layout is unknown (raw/assembly input, no BTF), -2 when the value has none. */
 int64_t vf_lock_offset(const struct vf_actx *ctx, uint32_t mi);
+
+/* ---- special fields of map values and BTF-typed pointers (mapfields.c) ---- */
+
+/* reg.frame bit of a BTF pointer: untrusted (loaded from a kptr field; Linux PTR_UNTRUSTED) */
+#define VF_BTF_UNTRUSTED 1u
+/* reg.frame bit of a BTF pointer to per-CPU memory (a __percpu_kptr): not dereferenced directly */
+#define VF_BTF_PERCPU 2u
+/* reg.size of a BTF pointer: the struct of kptr field `field` of map `map` */
+#define VF_BTF_KPTR(map, field) ((((uint32_t)(map) + 1) << 8) | ((uint32_t)(field)&0xffu))
+
+/* reg.size of a BTF pointer: the struct helper `id` returns (the platform names it; its layout is
+ * looked up by name in the object's BTF) */
+#define VF_BTF_HELPER(id) (0x80000000u | ((uint32_t)(id)&0x7fffffffu))
+
+/* A load, store or helper access of a map value, for the special-field rules. */
+struct vf_field_access {
+	uint32_t idx;
+	int regno;   /* the map value pointer */
+	int64_t off; /* the instruction's offset */
+	uint64_t size;
+	bool write;
+	bool helper;              /* a helper's memory argument */
+	bool non_mem;             /* an atomic instruction (not BPF_MEM mode) */
+	bool imm;                 /* a store of an immediate (BPF_ST) */
+	const struct vf_reg *val; /* the value stored, or NULL */
+	int val_regno;            /* the register stored (STX), -1 otherwise */
+};
+
+/* Checks an access through the map value pointer p against the special fields of its map
+ * (kptr rules, spin lock, timer, ...), reporting against fa->idx. Returns true when the access
+ * is a kptr load or store (a store of a pointer there is no leak); a kptr load sets *loaded. */
+bool vf_mapfield_access(struct vf_actx *ctx, const struct vf_field_access *fa, const struct vf_reg *p,
+                        struct vf_reg *loaded);
+/* Checks a load or store of size bytes at instruction offset off through the non-NULL BTF
+ * pointer p (register regno) and sets *loaded to the value read. */
+void vf_btf_access(struct vf_actx *ctx, uint32_t idx, int regno, const struct vf_reg *p, int64_t off,
+                   uint64_t size, bool write, bool atomic, bool helper, struct vf_reg *loaded);
+/* Text of a BTF pointer ("untrusted_ptr_or_null(struct task_struct, off=0)"). */
+void vf_btf_describe(const struct vf_actx *ctx, const struct vf_reg *r, char *buf, size_t len);
+/* bpf_kptr_xchg's first argument (register regno): a map value pointer exactly at a referenced
+ * kptr field. Returns the finding made (NULL when valid: *handle is then the field's struct). */
+struct vf_finding *vf_kptr_xchg_dest(struct vf_actx *ctx, const struct vf_state *st, uint32_t idx, int regno,
+                                     uint32_t *handle);
+/* The flags (VF_BTF_PERCPU) of a pointer bpf_kptr_xchg returns from the kptr field `handle`. */
+uint8_t vf_kptr_xchg_flags(const struct vf_actx *ctx, uint32_t handle);
+/* bpf_kptr_xchg's second argument: NULL, or an acquired, trusted BTF pointer at offset 0 to the
+ * struct handle (0: the destination was invalid, nothing to compare). Returns the finding made,
+ * or NULL (*release is then the reference the call moves into the map, 0 for NULL). */
+struct vf_finding *vf_kptr_xchg_src(struct vf_actx *ctx, const struct vf_state *st, uint32_t idx, int regno,
+                                    uint32_t handle, uint32_t *release);
+
+/* A helper's argument of kind A_BTF_ID naming struct `want`: a non-NULL BTF pointer, not
+ * untrusted, at offset 0 (or a member at its offset) of that struct. Returns the finding made. */
+struct vf_finding *vf_btf_arg(struct vf_actx *ctx, const struct vf_state *st, uint32_t idx, int regno,
+                              const char *helper, const char *want, bool nullable);
+/* A socket argument that may also be a BTF pointer (ptr_to_btf_sock_common): true when register
+ * regno is a non-NULL BTF pointer whose struct is, or starts with, struct sock_common. */
+bool vf_btf_is_sock_common(const struct vf_actx *ctx, const struct vf_reg *r);
 
 /* Unprivileged loads (unpriv.c): checks the result res of adding the number sc (register sc_reg,
  * -1 for an immediate) to a pointer, written to dst; nothing for privileged loads. */

@@ -1,37 +1,19 @@
 /* bpf_spin_lock / bpf_spin_unlock (specs/verifier.md "Spin locks"): the lock held is part of the
  * state (st->lock: which map and offset); locking twice, unlocking what is not held, calling a
  * helper or exiting the program while holding a lock are VF-LOCK. The lock's offset in the map
- * value comes from the object's BTF (the member of type struct bpf_spin_lock of the map's value
- * type); raw and assembly input carry no BTF, so there any 4-byte aligned constant offset inside
- * the value is taken as the lock. */
-#include <string.h>
-
-#include "bpfcheck/btf.h"
+ * value is the map's special field of that kind (found in the value's BTF by the ELF loader);
+ * raw and assembly input carry no BTF, so there any 4-byte aligned constant offset inside the
+ * value is taken as the lock. */
 #include "verifier/calls.h"
-
-static bool is_lock_struct(const struct btf *btf, uint32_t id)
-{
-	id = btf_skip_mods(btf, id);
-	const char *n = btf_name(btf, id);
-	return btf_kind(btf, id) == BTF_K_STRUCT && n && strcmp(n, "bpf_spin_lock") == 0;
-}
 
 int64_t vf_lock_offset(const struct vf_actx *ctx, uint32_t mi)
 {
-	const struct btf *btf = ctx->opts->btf;
-	if (!btf || mi >= ctx->map_cnt || !ctx->maps[mi].btf_value_type_id)
+	if (mi >= ctx->map_cnt || !ctx->maps[mi].fields_known)
 		return -1;
-	uint32_t vt = btf_skip_mods(btf, ctx->maps[mi].btf_value_type_id);
-	if (is_lock_struct(btf, vt))
-		return 0;
-	if (btf_kind(btf, vt) != BTF_K_STRUCT)
-		return -2;
-	uint32_t n = btf_vlen(btf, vt);
-	for (uint32_t i = 0; i < n; i++) {
-		struct btf_member m;
-		if (btf_member(btf, vt, i, &m) && is_lock_struct(btf, m.type))
-			return (int64_t)(m.bit_offset / 8);
-	}
+	const struct bpfc_map *m = &ctx->maps[mi];
+	for (size_t i = 0; i < m->field_cnt; i++)
+		if (m->fields[i].kind == BPFC_FIELD_SPIN_LOCK)
+			return m->fields[i].offset;
 	return -2;
 }
 

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "verifier/calls.h"
 #include "verifier/engine.h"
 
 const char *vf_rtype_name(unsigned t)
@@ -28,7 +29,9 @@ const char *vf_rtype_name(unsigned t)
 	                                    "sock_common",
 	                                    "sock_common_or_null",
 	                                    "tcp_sock",
-	                                    "tcp_sock_or_null"};
+	                                    "tcp_sock_or_null",
+	                                    "btf_ptr",
+	                                    "btf_ptr_or_null"};
 	return t < sizeof(names) / sizeof(names[0]) ? names[t] : "?";
 }
 
@@ -111,6 +114,8 @@ void vf_describe_reg(const struct vf_actx *ctx, const struct vf_reg *r, char *bu
 		else
 			snprintf(buf, len, "%s(held by the kernel)", vf_rtype_name(r->type));
 		return;
+	case VT_BTF_PTR:
+	case VT_BTF_PTR_OR_NULL: vf_btf_describe(ctx, r, buf, len); return;
 	default:
 		off_str(r, n, sizeof(n));
 		snprintf(buf, len, "%s(off=%s)", vf_rtype_name(r->type), n);

@@ -40,11 +40,15 @@ enum vf_arg {
 	A_ALLOC_SIZE, /* known constant size of a new allocation */
 	A_FUNC,
 	A_STACK_OR_NULL,
-	A_RINGBUF_MEM, /* released */
-	A_CONST_STR,   /* NUL-terminated string in a read-only map value */
-	A_SOCK_COMMON, /* a non-NULL socket pointer of any kind (calls_sock.c) */
-	A_SPIN_LOCK,   /* the struct bpf_spin_lock in a map value (calls_lock.c) */
-	A_UNSUPPORTED, /* a kind the engine does not model yet */
+	A_RINGBUF_MEM,     /* released */
+	A_CONST_STR,       /* NUL-terminated string in a read-only map value */
+	A_SOCK_COMMON,     /* a non-NULL socket pointer of any kind (calls_sock.c) */
+	A_BTF_SOCK_COMMON, /* the same, or a BTF pointer to a struct starting with sock_common */
+	A_SPIN_LOCK,       /* the struct bpf_spin_lock in a map value (calls_lock.c) */
+	A_KPTR,            /* a referenced kptr field in a map value (bpf_kptr_xchg, mapfields.c) */
+	A_BTF_ID,          /* kptr_xchg: an acquired BTF pointer to the kptr's struct, or NULL; others: a
+	                      trusted BTF pointer to the struct btf_type[i] names */
+	A_UNSUPPORTED,     /* a kind the engine does not model yet */
 };
 
 enum vf_ret {
@@ -57,6 +61,9 @@ enum vf_ret {
 	R_SOCK_OR_NULL, /* socket pointers, or NULL (calls_sock.c) */
 	R_SOCK_COMMON_OR_NULL,
 	R_TCP_SOCK_OR_NULL,
+	R_KPTR_OR_NULL, /* an acquired BTF pointer to the struct of the A_KPTR argument, or NULL */
+	R_BTF,          /* a BTF pointer to the struct the platform names (VF_BTF_HELPER) */
+	R_BTF_OR_NULL,
 };
 
 /* A helper prototype translated from the platform's. */
@@ -67,6 +74,7 @@ struct vf_helper {
 	uint8_t nullable[5]; /* the argument may be NULL */
 	uint8_t size_arg[5]; /* A_MEM/A_UNINIT_MEM: 1-based argument holding the size, 0: fixed */
 	uint32_t fixed[5];
+	const char *btf_type[5];     /* A_BTF_ID: the struct's name (NULL: the kptr's) */
 	const char *unsupported_arg; /* name of the first argument kind not modelled, or NULL */
 	uint8_t ret;                 /* enum vf_ret */
 	const char *unsupported_ret;

@@ -23,9 +23,11 @@ static uint8_t arg_kind(const struct plat_arg *a, const char **unsupported)
 	case PLAT_ARG_PTR_TO_FUNC: return A_FUNC;
 	case PLAT_ARG_PTR_TO_RINGBUF_MEM: return A_RINGBUF_MEM;
 	case PLAT_ARG_PTR_TO_CONST_STR: return A_CONST_STR;
-	case PLAT_ARG_PTR_TO_SOCK_COMMON:
-	case PLAT_ARG_PTR_TO_BTF_SOCK_COMMON: return A_SOCK_COMMON;
+	case PLAT_ARG_PTR_TO_SOCK_COMMON: return A_SOCK_COMMON;
+	case PLAT_ARG_PTR_TO_BTF_SOCK_COMMON: return A_BTF_SOCK_COMMON;
 	case PLAT_ARG_PTR_TO_SPIN_LOCK: return A_SPIN_LOCK;
+	case PLAT_ARG_PTR_TO_KPTR: return A_KPTR;
+	case PLAT_ARG_PTR_TO_BTF_ID: return A_BTF_ID;
 	default:
 		if (!*unsupported)
 			*unsupported = plat_arg_kind_name(a->kind);
@@ -49,6 +51,7 @@ int vf_helper_get(const struct plat_platform *plat, int32_t id, struct vf_helper
 		out->nullable[i] = (a->flags & PLAT_ARG_F_NULLABLE) != 0;
 		out->size_arg[i] = a->size_arg;
 		out->fixed[i] = a->fixed_size;
+		out->btf_type[i] = a->btf_type;
 		if (a->flags & PLAT_ARG_F_RELEASE)
 			out->release = true;
 		if (a->kind == PLAT_ARG_PTR_TO_FUNC)
@@ -72,6 +75,18 @@ int vf_helper_get(const struct plat_platform *plat, int32_t id, struct vf_helper
 	case PLAT_RET_SOCKET_OR_NULL: out->ret = R_SOCK_OR_NULL; break;
 	case PLAT_RET_SOCK_COMMON_OR_NULL: out->ret = R_SOCK_COMMON_OR_NULL; break;
 	case PLAT_RET_TCP_SOCK_OR_NULL: out->ret = R_TCP_SOCK_OR_NULL; break;
+	case PLAT_RET_BTF_ID_OR_NULL:
+		/* no struct named: typed by the kptr argument (bpf_kptr_xchg) */
+		out->ret = ph->ret.btf_type ? R_BTF_OR_NULL : R_KPTR_OR_NULL;
+		break;
+	case PLAT_RET_BTF_ID:
+		if (ph->ret.btf_type) {
+			out->ret = R_BTF;
+			break;
+		}
+		out->ret = R_UNSUPPORTED;
+		out->unsupported_ret = plat_ret_kind_name(ph->ret.kind);
+		break;
 	default:
 		out->ret = R_UNSUPPORTED;
 		out->unsupported_ret = plat_ret_kind_name(ph->ret.kind);

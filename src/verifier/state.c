@@ -596,6 +596,8 @@ static bool reg_same_shape(const struct vf_reg *a, const struct vf_reg *b)
 	case VT_MEM:
 	case VT_MEM_OR_NULL:
 	case VT_FUNC: return a->size == b->size;
+	case VT_BTF_PTR:
+	case VT_BTF_PTR_OR_NULL: return a->size == b->size && a->frame == b->frame;
 	default: return true;
 	}
 }
@@ -696,7 +698,7 @@ static void delta_join(struct vf_reg *d, const struct vf_reg *s, bool widen)
 static bool is_nullable_base(uint8_t t)
 {
 	return t == VT_MAP_VALUE || t == VT_MAP_VALUE_OR_NULL || t == VT_MEM || t == VT_MEM_OR_NULL ||
-	       (t >= VT_SOCK && t <= VT_TCP_SOCK_OR_NULL);
+	       (t >= VT_SOCK && t <= VT_TCP_SOCK_OR_NULL) || t == VT_BTF_PTR || t == VT_BTF_PTR_OR_NULL;
 }
 
 static uint8_t or_null(uint8_t t)
@@ -710,6 +712,8 @@ static uint8_t or_null(uint8_t t)
 	case VT_SOCK_COMMON_OR_NULL: return VT_SOCK_COMMON_OR_NULL;
 	case VT_TCP_SOCK:
 	case VT_TCP_SOCK_OR_NULL: return VT_TCP_SOCK_OR_NULL;
+	case VT_BTF_PTR:
+	case VT_BTF_PTR_OR_NULL: return VT_BTF_PTR_OR_NULL;
 	default: return VT_MEM_OR_NULL;
 	}
 }
@@ -734,7 +738,8 @@ static void reg_join(struct vf_reg *d, const struct vf_reg *s, bool widen, const
 		else if (is_null_const(s) && is_nullable_base(d->type))
 			p = d;
 		else if (is_nullable_base(d->type) && is_nullable_base(s->type) && d->map == s->map &&
-		         d->size == s->size && d->ref == s->ref && or_null(d->type) == or_null(s->type))
+		         d->size == s->size && d->ref == s->ref && d->frame == s->frame &&
+		         or_null(d->type) == or_null(s->type))
 			p = d;
 		if (p) {
 			struct vf_reg r = *p;
@@ -774,9 +779,11 @@ static void reg_join(struct vf_reg *d, const struct vf_reg *s, bool widen, const
 	if (d->pid != s->pid || !same_off) {
 		d->pid = mix_id(tag ^ 0x5bd1e995u, d->pid, s->pid);
 		d->pkt_range = 0;
-	} else if (d->pkt_range == VF_PKT_BEYOND || s->pkt_range == VF_PKT_BEYOND) {
+	} else if (d->pkt_range < 0 || s->pkt_range < 0) {
+		/* at or past the end on every path: the weaker of the two (>=); on one path only:
+		 * nothing known */
 		if (d->pkt_range != s->pkt_range)
-			d->pkt_range = 0; /* past the end on one path only: nothing known */
+			d->pkt_range = d->pkt_range < 0 && s->pkt_range < 0 ? VF_PKT_AT_END : 0;
 	} else if (s->pkt_range < d->pkt_range) {
 		d->pkt_range = s->pkt_range;
 	}

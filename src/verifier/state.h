@@ -65,6 +65,10 @@ enum vf_rtype {
 	VT_SOCK_COMMON_OR_NULL,
 	VT_TCP_SOCK,
 	VT_TCP_SOCK_OR_NULL,
+	/* BTF-typed kernel pointers (src/verifier/mapfields.c): size holds the struct's handle
+	 * (VF_BTF_KPTR), frame its flags (VF_BTF_UNTRUSTED) */
+	VT_BTF_PTR,
+	VT_BTF_PTR_OR_NULL,
 };
 
 /* Loop termination (specs/verifier.md "Loops must terminate"), a run of loops: for every loop
@@ -90,14 +94,14 @@ struct vf_delta {
 
 struct vf_reg {
 	uint8_t type;       /* enum vf_rtype */
-	uint8_t frame;      /* VT_STACK: the frame the pointer points into */
+	uint8_t frame;      /* VT_STACK: the frame the pointer points into; VT_BTF_*: flags */
 	uint16_t map;       /* VT_MAP_*: index of the map */
 	uint32_t nid;       /* *_OR_NULL: registers with the same nid are the same pointer */
 	uint32_t pid;       /* VT_PKT*: registers with the same pid share the same variable part */
 	uint32_t ref;       /* reference id of an acquired resource, 0 for none */
-	uint32_t size;      /* VT_MEM*: region size; VT_FUNC: target slot */
+	uint32_t size;      /* VT_MEM*: region size; VT_FUNC: target slot; VT_BTF_*: struct handle */
 	int32_t pkt_range;  /* VT_PKT: bytes proven below pkt_end from the pointer's base (off 0)
-	                       (VF_PKT_BEYOND: known past pkt_end) */
+	                       (VF_PKT_BEYOND / VF_PKT_AT_END: known > / >= pkt_end) */
 	uint32_t origin;    /* slot that produced the value + 1, for related locations; 0 unknown */
 	int64_t off;        /* pointers: fixed offset */
 	struct vf_scalar v; /* scalars: the value; pointers: the variable part of the offset */
@@ -181,7 +185,8 @@ void vf_state_zone_constrain(struct vf_state *s, uint32_t x, uint32_t y, int64_t
 #define VF_LOCK_MAYBE UINT64_MAX
 
 #define VF_NONE_SLOT UINT32_MAX
-#define VF_PKT_BEYOND (-1)
+#define VF_PKT_BEYOND (-1) /* pkt_range: the pointer is past data_end (pkt > end) */
+#define VF_PKT_AT_END (-2) /* pkt_range: the pointer is at or past data_end (pkt >= end) */
 
 void vf_reg_scalar(struct vf_reg *r, struct vf_scalar v);
 void vf_reg_unknown(struct vf_reg *r);

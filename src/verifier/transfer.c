@@ -146,7 +146,7 @@ static void mark_null_fn(struct vf_reg *r, void *arg)
 {
 	struct null_mark *m = arg;
 	if ((r->type != VT_MAP_VALUE_OR_NULL && r->type != VT_MEM_OR_NULL && r->type != VT_MAP_PTR_OR_NULL &&
-	     !vf_sock_nullable(r->type)) ||
+	     r->type != VT_BTF_PTR_OR_NULL && !vf_sock_nullable(r->type)) ||
 	    r->nid != m->nid)
 		return;
 	if (vf_sock_nullable(r->type)) {
@@ -171,6 +171,7 @@ static void mark_null_fn(struct vf_reg *r, void *arg)
 	} else {
 		r->type = r->type == VT_MAP_VALUE_OR_NULL ? VT_MAP_VALUE
 		          : r->type == VT_MAP_PTR_OR_NULL ? VT_MAP_PTR
+		          : r->type == VT_BTF_PTR_OR_NULL ? VT_BTF_PTR
 		                                          : VT_MEM;
 	}
 }
@@ -244,7 +245,8 @@ static void pkt_invalidate_fn(struct vf_reg *r, void *arg)
 static void ref_invalidate_fn(struct vf_reg *r, void *arg)
 {
 	uint32_t ref = *(uint32_t *)arg;
-	if (r->ref == ref && (r->type == VT_MEM || r->type == VT_MEM_OR_NULL || vf_sock_type(r->type))) {
+	if (r->ref == ref && (r->type == VT_MEM || r->type == VT_MEM_OR_NULL || vf_sock_type(r->type) ||
+	                      r->type == VT_BTF_PTR || r->type == VT_BTF_PTR_OR_NULL)) {
 		uint32_t origin = r->origin;
 		memset(r, 0, sizeof(*r));
 		r->type = VT_UNUSABLE;
@@ -359,6 +361,9 @@ struct access {
 	int strict_align;
 	const struct vf_reg *val; /* value written (register store), or NULL */
 	bool val_zero;            /* store of the constant 0 */
+	bool imm;                 /* a store of an immediate (BPF_ST) */
+	bool non_mem;             /* an atomic-mode instruction (BPF_ATOMIC, load-acquire, ...) */
+	int val_regno;            /* register stored (STX), -1 otherwise */
 	struct vf_reg loaded;     /* result of a read */
 };
 
@@ -711,6 +716,11 @@ static void access_mem(struct vf_actx *ctx, struct vf_state *st, struct access *
 		vf_sock_access(ctx, a->idx, a->regno, p, a->off, a->size_hi, (a->acc & ACC_WRITE) != 0,
 		               a->atomic, &a->loaded);
 		return;
+	case VT_BTF_PTR:
+		vf_btf_access(ctx, a->idx, a->regno, p, a->off, a->size_hi, (a->acc & ACC_WRITE) != 0,
+		              a->atomic, a->helper, &a->loaded);
+		return;
+	case VT_BTF_PTR_OR_NULL:
 	case VT_SOCK_OR_NULL:
 	case VT_SOCK_COMMON_OR_NULL:
 	case VT_TCP_SOCK_OR_NULL:
@@ -742,22 +752,20 @@ static void access_mem(struct vf_actx *ctx, struct vf_state *st, struct access *
 		if ((a->acc & ACC_WRITE) && ro)
 			vf_report(ctx, a->idx, "VF-READ-ONLY", false, "%s into the read-only map '%s'",
 			          a->helper ? "a helper writes" : "write", map_name(ctx, p));
-		if ((a->acc & ACC_WRITE) && a->val && vf_reg_is_ptr(a->val))
+		/* special fields (kptrs, spin lock, timer, ...): a kptr load gives a BTF pointer, and
+		 * storing a pointer into a kptr is what it is for */
+		struct vf_field_access fa = {
+		    a->idx,    a->regno,   a->off, a->size_hi, (a->acc & ACC_WRITE) != 0,
+		    a->helper, a->non_mem, a->imm, a->val,     a->val_regno};
+		struct vf_reg kload;
+		bool kptr = m && vf_mapfield_access(ctx, &fa, p, &kload);
+		if ((a->acc & ACC_WRITE) && a->val && vf_reg_is_ptr(a->val) && !kptr)
 			vf_report(ctx, a->idx, "VF-POINTER-LEAK", true,
 			          "a %s pointer is stored into map '%s', where user space can read it",
 			          vf_rtype_name(a->val->type), map_name(ctx, p));
-		int64_t lk = m && !a->helper ? vf_lock_offset(ctx, p->map) : -1;
-		if (lk >= 0) {
-			int64_t lo, hi;
-			ptr_off_range(p, a->off, &lo, &hi);
-			if (lo < lk + 4 && hi + (int64_t)a->size_hi > lk)
-				vf_report(
-				    ctx, a->idx, "VF-LOCK", false,
-				    "the struct bpf_spin_lock of map '%s' (offset %lld) may only be used "
-				    "through bpf_spin_lock/bpf_spin_unlock, not loaded or stored",
-				    map_name(ctx, p), (long long)lk);
-		}
 		access_sized(ctx, st, a, p, m ? m->value_size : 0, "VF-MAP-VALUE-BOUNDS", "map value");
+		if (kptr && a->acc == ACC_READ && !a->helper)
+			a->loaded = kload;
 		kconfig_load(ctx, a, p, m);
 		return;
 	}
@@ -821,7 +829,7 @@ static void alu_delta(struct vf_reg *dst, const struct vf_reg *before, unsigned 
 static bool ptr_arith_ok_type(uint8_t t)
 {
 	return t == VT_STACK || t == VT_MAP_VALUE || t == VT_MEM || t == VT_PKT || t == VT_PKT_META ||
-	       t == VT_CTX;
+	       t == VT_CTX || t == VT_BTF_PTR;
 }
 
 static void do_ptr_arith(struct vf_actx *ctx, struct vf_state *st, uint32_t idx, int dst, struct vf_reg *ptr,
@@ -846,11 +854,13 @@ static void do_ptr_arith(struct vf_actx *ctx, struct vf_state *st, uint32_t idx,
 		struct vf_finding *f =
 		    vf_report(ctx, idx, "VF-POINTER-ARITH", false, "arithmetic on r%d (%s) is not allowed%s",
 		              ptr_reg, vf_rtype_name(ptr->type),
-		              (ptr->type == VT_MAP_VALUE_OR_NULL || ptr->type == VT_MEM_OR_NULL)
+		              (ptr->type == VT_MAP_VALUE_OR_NULL || ptr->type == VT_MEM_OR_NULL ||
+		               ptr->type == VT_BTF_PTR_OR_NULL)
 		                  ? ": null-check it first"
 		                  : "");
 		note_reg(ctx, f, st, ptr_reg);
-		if (ptr->type == VT_MAP_VALUE_OR_NULL || ptr->type == VT_MEM_OR_NULL) {
+		if (ptr->type == VT_MAP_VALUE_OR_NULL || ptr->type == VT_MEM_OR_NULL ||
+		    ptr->type == VT_BTF_PTR_OR_NULL) {
 			mark_reg_null(st, ptr, false);
 			res = *ptr;
 		} else {
@@ -1235,7 +1245,8 @@ static bool pointer_cond(struct vf_actx *ctx, uint32_t idx, struct vf_state *tak
 		                (B->type == VT_PKT || B->type == VT_PKT_END || B->type == VT_PKT_META);
 		bool null_check = ap && !bp && bzero && !is32 && (sem == ISA_SEM_JEQ || sem == ISA_SEM_JNE) &&
 		                  (A->type == VT_MAP_VALUE_OR_NULL || A->type == VT_MEM_OR_NULL ||
-		                   A->type == VT_MAP_PTR_OR_NULL || vf_sock_nullable(A->type));
+		                   A->type == VT_MAP_PTR_OR_NULL || A->type == VT_BTF_PTR_OR_NULL ||
+		                   vf_sock_nullable(A->type));
 		if (!pkt_pair && !null_check) {
 			struct vf_finding *f = vf_report(
 			    ctx, idx, "VF-POINTER-COMPARE", false,
@@ -1255,7 +1266,8 @@ static bool pointer_cond(struct vf_actx *ctx, uint32_t idx, struct vf_state *tak
 		int preg = ap ? ra : rb;
 		struct vf_reg *P = &fall->r[preg];
 		bool nullable = P->type == VT_MAP_VALUE_OR_NULL || P->type == VT_MEM_OR_NULL ||
-		                P->type == VT_MAP_PTR_OR_NULL || vf_sock_nullable(P->type);
+		                P->type == VT_MAP_PTR_OR_NULL || P->type == VT_BTF_PTR_OR_NULL ||
+		                vf_sock_nullable(P->type);
 		unsigned eq_sem = sem;
 		if (eq_sem != ISA_SEM_JEQ && eq_sem != ISA_SEM_JNE) {
 			/* ordering against NULL: only "p > 0"/"p != 0" style make sense; no refinement */
@@ -1297,8 +1309,12 @@ static bool pointer_cond(struct vf_actx *ctx, uint32_t idx, struct vf_state *tak
 			break;
 		default: break;
 		}
-		/* a pointer already known past the end (a comparison repeated): the branch is decided */
-		if (good && fall->r[pr].pkt_range == VF_PKT_BEYOND) {
+		/* a pointer already known past the end (a comparison repeated) decides the branch:
+		 * pkt > end decides every order; pkt >= end only the strict ones (pkt >= end, pkt <
+		 * end), since pkt == end passes "pkt <= end" and fails "pkt > end" (Linux AT_PKT_END) */
+		bool strict = s2 == ISA_SEM_JGE || s2 == ISA_SEM_JLT; /* good side: pkt < end */
+		int32_t known = fall->r[pr].pkt_range;
+		if (good && (known == VF_PKT_BEYOND || (known == VF_PKT_AT_END && strict))) {
 			if (good == fall)
 				*f_ok = false;
 			else
@@ -1307,8 +1323,11 @@ static bool pointer_cond(struct vf_actx *ctx, uint32_t idx, struct vf_state *tak
 		}
 		if (!is32)
 			zone_pkt_cond(good, bad, pr, s2);
-		if (bad && bad->r[pr].off > 0 && bad->r[pr].pkt_range < bad->r[pr].off)
-			bad->r[pr].pkt_range = VF_PKT_BEYOND; /* this pointer (only) is past the end */
+		if (bad && bad->r[pr].off > 0 && bad->r[pr].pkt_range < bad->r[pr].off &&
+		    bad->r[pr].pkt_range != VF_PKT_BEYOND)
+			/* this pointer (only) is past the end: pkt > end, or pkt >= end after a strict test
+			 */
+			bad->r[pr].pkt_range = strict ? VF_PKT_AT_END : VF_PKT_BEYOND;
 		if (good) {
 			struct vf_reg *P = &good->r[pr];
 			/* data + off + var <= data_end <= data + 64 KiB (Linux MAX_PACKET_OFF): the
@@ -1416,6 +1435,7 @@ static int do_helper(struct vf_actx *ctx, struct vf_state *st, uint32_t idx, int
 				vf_finding_add_related(f, st->refs[i] - 1, "the reference was acquired here");
 		}
 	int map_reg = -1, sock_reg = -1;
+	uint32_t kptr_handle = 0;
 	uint64_t key_size = 0, value_size = 0;
 	uint64_t alloc_size = 0;
 	uint32_t cb_target = VF_NONE_SLOT;
@@ -1531,9 +1551,27 @@ static int do_helper(struct vf_actx *ctx, struct vf_state *st, uint32_t idx, int
 		}
 		case A_SIZE: break;
 		case A_SPIN_LOCK: f = vf_lock_call(ctx, st, idx, r, is_lock, h->name); break;
+		case A_KPTR: f = vf_kptr_xchg_dest(ctx, st, idx, r, &kptr_handle); break;
+		case A_BTF_ID: {
+			if (h->args[0] != A_KPTR) {
+				f = vf_btf_arg(ctx, st, idx, r, h->name,
+				               h->btf_type[i] ? h->btf_type[i] : "?", h->nullable[i]);
+				break;
+			}
+			uint32_t ref = 0;
+			f = vf_kptr_xchg_src(ctx, st, idx, r, kptr_handle, &ref);
+			if (ref) { /* moved into the map: every copy is gone */
+				vf_state_del_ref(st, ref);
+				for_each_reg(st, ref_invalidate_fn, &ref);
+			}
+			break;
+		}
+		case A_BTF_SOCK_COMMON:
 		case A_SOCK_COMMON: {
 			char d[160];
 			vf_describe_reg(ctx, R, d, sizeof(d));
+			if (k == A_BTF_SOCK_COMMON && !h->release && vf_btf_is_sock_common(ctx, R))
+				break;
 			if (h->nullable[i] && !h->release && (is_zero_const(R) || vf_sock_nullable(R->type)))
 				break;
 			if (vf_sock_nullable(R->type)) {
@@ -1752,6 +1790,35 @@ static int do_helper(struct vf_actx *ctx, struct vf_state *st, uint32_t idx, int
 			r0.size = VF_SOCK_DERIVED;
 		}
 		break;
+	case R_BTF:
+	case R_BTF_OR_NULL:
+		/* a kernel struct the platform names (bpf_skc_to_tcp_sock, bpf_get_current_task_btf) */
+		memset(&r0, 0, sizeof(r0));
+		r0.type = h->ret == R_BTF ? VT_BTF_PTR : VT_BTF_PTR_OR_NULL;
+		r0.size = VF_BTF_HELPER(id);
+		if (h->ret == R_BTF_OR_NULL)
+			r0.nid = 0x20000000u | (++ctx->id_gen & 0x1fffffffu);
+		r0.v = vn_const(0);
+		r0.origin = idx + 1;
+		break;
+	case R_KPTR_OR_NULL:
+		/* the old value of the kptr, acquired: released or stored back before the exit */
+		memset(&r0, 0, sizeof(r0));
+		r0.type = VT_BTF_PTR_OR_NULL;
+		r0.size = kptr_handle;
+		r0.frame = vf_kptr_xchg_flags(ctx, kptr_handle);
+		r0.nid = 0x20000000u | (++ctx->id_gen & 0x1fffffffu);
+		r0.v = vn_const(0);
+		r0.origin = idx + 1;
+		if (!kptr_handle) {
+			vf_reg_unknown(&r0); /* the destination was reported */
+			break;
+		}
+		r0.ref = idx + 1;
+		if (!vf_state_add_ref(st, r0.ref))
+			vf_report(ctx, idx, "VF-LIMIT-REACHED", false, "more than %d references held at once",
+			          VF_MAX_REFS);
+		break;
 	}
 	if (h->changes_pkt)
 		for_each_reg(st, pkt_invalidate_fn, NULL);
@@ -1852,10 +1919,14 @@ static int do_exit(struct vf_actx *ctx, struct vf_state *st, uint32_t idx, struc
 				           plat_helper_lookup(ctx->plat, ctx->prog->insns[at].imm, &ph) ==
 				               PLAT_HELPER_OK &&
 				           ph && strncmp(ph->name, "ringbuf", 7) == 0;
+				bool kptr = at < ctx->n && ctx->prog->insns[at].src == 0 && ph &&
+				            strcmp(ph->name, "kptr_xchg") == 0;
 				vf_finding_add_related(f, at, "the reference was acquired here");
 				vf_finding_set_hint(
-				    f, rec ? "submit or discard the record on every path"
-				           : "release the socket with bpf_sk_release on every path");
+				    f, rec    ? "submit or discard the record on every path"
+				       : kptr ? "store the pointer back with bpf_kptr_xchg (or release it) "
+				                "on every path"
+				              : "release the socket with bpf_sk_release on every path");
 			}
 		}
 		return 0;
@@ -2040,6 +2111,7 @@ static int transfer_insn(struct vf_actx *ctx, uint32_t idx, struct vf_state *st,
 			a.off = s->off;
 			a.size_lo = a.size_hi = e->size;
 			a.acc = ACC_READ;
+			a.non_mem = true;
 			access_mem(ctx, st, &a);
 			if (s->dst == 10) {
 				vf_report(ctx, idx, "VF-WRITE-R10", false,
@@ -2072,6 +2144,9 @@ static int transfer_insn(struct vf_actx *ctx, uint32_t idx, struct vf_state *st,
 		a.atomic = atomic && e->sem != ISA_SEM_STORE_RELEASE;
 		a.val = &val;
 		a.val_zero = val.type == VT_SCALAR && vn_is_const(val.v) && val.v.u64.lo == 0;
+		a.imm = e->cls == ISA_CLS_ST;
+		a.non_mem = atomic;
+		a.val_regno = e->cls == ISA_CLS_STX ? s->src : -1;
 		bool have_old = false, have_old_reg = false;
 		struct vf_scalar old_val = vn_top();
 		struct vf_reg old_reg;

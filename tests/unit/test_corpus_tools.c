@@ -164,19 +164,25 @@ END_TEST
 START_TEST(fixup_map_models)
 {
 	struct bpfc_map m;
-	bool approx = false;
-	ck_assert_ptr_nonnull(lr_fixup_map("fixup_map_kptr", &m, &approx));
-	ck_assert(approx);
+	ck_assert_ptr_nonnull(lr_fixup_map("fixup_map_kptr", &m));
 	ck_assert_uint_eq(m.value_size, 24);
-	ck_assert_ptr_nonnull(lr_fixup_map("fixup_map_ringbuf", &m, &approx));
-	ck_assert(!approx);
+	/* struct btf_ptr: untrusted kptr at 0, referenced at 8 and 16 */
+	ck_assert(m.fields_known);
+	ck_assert_uint_eq(m.field_cnt, 3);
+	ck_assert_int_eq(m.fields[0].kind, BPFC_FIELD_KPTR_UNTRUSTED);
+	ck_assert_int_eq(m.fields[1].kind, BPFC_FIELD_KPTR_REF);
+	ck_assert_uint_eq(m.fields[2].offset, 16);
+	ck_assert_str_eq(m.fields[2].kptr_struct, "prog_test_member");
+	free(m.fields);
+	ck_assert_ptr_nonnull(lr_fixup_map("fixup_map_ringbuf", &m));
+	ck_assert(!m.fields_known && m.fields == NULL);
 	ck_assert_uint_eq(m.type, 27);
 	ck_assert_uint_eq(m.max_entries, 4096);
-	ck_assert_ptr_nonnull(lr_fixup_map("fixup_map_event_output", &m, &approx));
+	ck_assert_ptr_nonnull(lr_fixup_map("fixup_map_event_output", &m));
 	ck_assert_uint_eq(m.type, 4);
-	ck_assert_ptr_nonnull(lr_fixup_map("fixup_map_array_small", &m, &approx));
+	ck_assert_ptr_nonnull(lr_fixup_map("fixup_map_array_small", &m));
 	ck_assert_uint_eq(m.value_size, 1);
-	ck_assert_ptr_null(lr_fixup_map("fixup_prog1", &m, &approx));
+	ck_assert_ptr_null(lr_fixup_map("fixup_prog1", &m));
 }
 END_TEST
 

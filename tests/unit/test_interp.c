@@ -473,6 +473,40 @@ static int helpers(void *ctx, const struct isa_interp_call *call, uint64_t *ret,
 	return -1;
 }
 
+/* poison: what a verifier calls uninitialised takes values derived from it (bytes of the stack
+ * differ where the poisons' bytes differ) */
+START_TEST(poison_uninitialised)
+{
+	int calls = 0;
+	struct isa_interp_opts a = {.poison = 0x0123456789abcdefull}, b = {.poison = 0xfedcba9876543210ull},
+	                       z = {0};
+	/* r0 = r3 (never written) */
+	struct isa_slot reg[] = {S(0xbf, 0, 3, 0, 0), EXIT};
+	ck_assert_uint_eq(run(reg, N(reg), NULL, 0, &z).r0, 0);
+	ck_assert_uint_ne(run(reg, N(reg), NULL, 0, &a).r0, run(reg, N(reg), NULL, 0, &b).r0);
+	/* r0 = *(u8 *)(r10 - 5) (never written); a written byte reads back the same */
+	struct isa_slot stk[] = {S(0x71, 0, 10, -5, 0), EXIT};
+	ck_assert_uint_eq(run(stk, N(stk), NULL, 0, &z).r0, 0);
+	ck_assert_uint_ne(run(stk, N(stk), NULL, 0, &a).r0, run(stk, N(stk), NULL, 0, &b).r0);
+	struct isa_slot wr[] = {S(0x72, 10, 0, -5, 7), S(0x71, 0, 10, -5, 0), EXIT};
+	ck_assert_uint_eq(run(wr, N(wr), NULL, 0, &a).r0, 7);
+	/* r1 after a helper call: clobbered; r6 kept */
+	a.helper = b.helper = helpers;
+	a.helper_ctx = b.helper_ctx = &calls;
+	struct isa_slot clob[] = {S(0xb7, 1, 0, 0, 3), S(0xb7, 6, 0, 0, 4), S(0x85, 0, 0, 0, 5),
+	                          S(0xbf, 0, 1, 0, 0), EXIT};
+	ck_assert_uint_ne(run(clob, N(clob), NULL, 0, &a).r0, run(clob, N(clob), NULL, 0, &b).r0);
+	struct isa_slot kept[] = {S(0xb7, 1, 0, 0, 3), S(0xb7, 6, 0, 0, 4), S(0x85, 0, 0, 0, 5),
+	                          S(0xbf, 0, 6, 0, 0), EXIT};
+	ck_assert_uint_eq(run(kept, N(kept), NULL, 0, &a).r0, 4);
+	/* the memory's length is not in r2 when poisoning */
+	uint8_t mem[4] = {0};
+	struct isa_slot len[] = {S(0xbf, 0, 2, 0, 0), EXIT};
+	ck_assert_uint_eq(run(len, N(len), mem, sizeof(mem), &z).r0, 4);
+	ck_assert_uint_ne(run(len, N(len), mem, sizeof(mem), &a).r0, 4);
+}
+END_TEST
+
 START_TEST(helper_calls)
 {
 	int calls = 0;
@@ -834,6 +868,7 @@ static Suite *interp_suite(void)
 	tcase_add_test(tc, ja_and_ja32);
 	tcase_add_test(tc, loads_and_stores);
 	tcase_add_test(tc, atomics);
+	tcase_add_test(tc, poison_uninitialised);
 	tcase_add_test(tc, lddw_and_platform_lddw);
 	tcase_add_test(tc, lddw_resolved_by_callback_into_region);
 	tcase_add_test(tc, local_calls);

@@ -206,8 +206,30 @@ START_TEST(packet_bounds)
 	PASS("sched_cls", "r2 = *(u32 *)(r1 + 80)\nr4 = *(u32 *)(r1 + 76)\nr3 = r4\nr3 += 42\nr1 = 0\n"
 	                  "if r3 > r2 goto +2\nr4 += 14\nr1 = r4\nif r3 > r2 goto +1\nr2 = *(u16 *)(r1 + 9)\n"
 	                  "r0 = 0\nexit\n");
+	/* "p >= end" taken leaves p == end possible: a later "p > end" is not decided, and its
+	 * fall-through proves only p <= end (found by soundness-check: the read of byte 10 was
+	 * accepted with 8 bytes proven) */
+	const char *at_end = "r7 = *(u32 *)(r1 + 0)\nr8 = *(u32 *)(r1 + 4)\nr3 = r7\nr3 += 8\n"
+	                     "if r3 >= r8 goto +2\nr0 = 2\nexit\nif r3 > r8 goto +1\n"
+	                     "r0 = *(u8 *)(r7 + %d)\nr0 = 0\nexit\n";
+	char at_end_src[512];
+	snprintf(at_end_src, sizeof(at_end_src), at_end, 8);
+	REJECT("xdp", at_end_src, "VF-PACKET-BOUNDS");
+	snprintf(at_end_src, sizeof(at_end_src), at_end, 7);
+	PASS("xdp", at_end_src);
+	/* "p > end" taken: p is past the end, so a repeated "p >= end" is decided */
+	PASS("xdp", "r7 = *(u32 *)(r1 + 0)\nr8 = *(u32 *)(r1 + 4)\nr3 = r7\nr3 += 8\n"
+	            "if r3 > r8 goto +2\nr0 = 2\nexit\nif r3 >= r8 goto +1\nr0 = *(u8 *)(r7 + 40)\n"
+	            "r0 = 0\nexit\n");
 	/* no check at all */
 	REJECT("xdp", "r2 = *(u32 *)(r1 + 0)\nr0 = *(u8 *)(r2 + 0)\nr0 = 0\nexit\n", "VF-PACKET-BOUNDS");
+	/* r5 is -2 or 14 after the join: as unsigned, -2 is above any u32, so "r5 <= r7" can fail
+	 * (found by soundness-check on a relational-domain change that decided it) */
+	REJECT("xdp",
+	       "r7 = *(u32 *)(r1 + 0)\nr8 = *(u32 *)(r1 + 4)\nr0 = 0x3a7e736d\nr5 = -2\nr2 = r7\n"
+	       "if r2 >= r8 goto +1\nr5 &= 0xf\nr7 = r0\nr8 = r5\nif r5 <= r7 goto +1\n"
+	       "r0 = *(u64 *)(r10 + 0)\nr0 = 0\nexit\n",
+	       "VF-STACK-BOUNDS");
 	/* checked with the operands swapped: data_end < data + 14 */
 	PASS("xdp", "r2 = *(u32 *)(r1 + 0)\nr3 = *(u32 *)(r1 + 4)\nr4 = r2\nr4 += 14\nif r3 < r4 goto +2\n"
 	            "r0 = *(u8 *)(r2 + 13)\nr0 = 0\nr0 = 1\nexit\n");

@@ -74,7 +74,7 @@ static void check_one(const char *name, const struct expect *e)
 		struct vf_options o;
 		vf_options_default(&o);
 		o.privileged = priv;
-		o.btf = obj->btf; /* as the CLI passes it: spin lock offsets come from the map's BTF */
+		o.btf = obj->btf; /* as the CLI passes it: the layout of structs behind BTF pointers */
 		struct vf_result res;
 		ck_assert_msg(vf_verify(&obj->progs[0], obj->maps, obj->map_cnt, &o, &res, &err) == BPFC_OK,
 		              "%s: %s", name, err.msg);

@@ -37,13 +37,50 @@ char *tu_read_file(const char *path, size_t *len)
 	return buf;
 }
 
+/* Temporary files made by this process, removed when it exits: Check runs each test in a forked
+ * child, so every process removes only the files it created itself. */
+#define TU_MAX_TEMPS 256
+static char *temps[TU_MAX_TEMPS];
+static size_t temp_cnt;
+static pid_t temp_owner;
+
+static void remove_temps(void)
+{
+	if (temp_owner != getpid())
+		return;
+	for (size_t i = 0; i < temp_cnt; i++) {
+		unlink(temps[i]);
+		free(temps[i]);
+	}
+	temp_cnt = 0;
+}
+
+static void remember_temp(const char *path)
+{
+	if (temp_owner != getpid()) {
+		/* a forked child inherits the parent's list: those files are the parent's to remove */
+		if (temp_owner == 0)
+			atexit(remove_temps);
+		temp_owner = getpid();
+		temp_cnt = 0;
+	}
+	char *copy = strdup(path);
+	if (copy && temp_cnt < TU_MAX_TEMPS)
+		temps[temp_cnt++] = copy;
+	else
+		free(copy);
+}
+
 char *tu_write_temp(const void *data, size_t len, const char *suffix)
 {
 	char tmpl[256];
-	snprintf(tmpl, sizeof(tmpl), "/tmp/bpfcheck-test-XXXXXX%s", suffix ? suffix : "");
+	const char *dir = getenv("TMPDIR");
+	snprintf(tmpl, sizeof(tmpl), "%s/bpfcheck-test-XXXXXX%s", dir && *dir ? dir : "/tmp",
+	         suffix ? suffix : "");
 	int fd = mkstemps(tmpl, suffix ? (int)strlen(suffix) : 0);
 	if (fd < 0)
 		return NULL;
+	remember_temp(tmpl);
 	const char *p = data;
 	while (len > 0) {
 		ssize_t w = write(fd, p, len);

@@ -303,7 +303,7 @@ int main(int argc, char **argv)
 	fprintf(tsv, "id\tmode\tkernel\tbpfcheck\tagree\tproperty\tmessage\terrstr\ttime_us\tdescr\n");
 
 	struct recs rs = {0};
-	size_t lines = 0, bad = 0, fill = 0, unmodelled = 0, no_type = 0, approx = 0, tests = 0;
+	size_t lines = 0, bad = 0, fill = 0, unmodelled = 0, no_type = 0, tests = 0;
 	char *line = NULL;
 	size_t cap = 0;
 	ssize_t len;
@@ -345,7 +345,6 @@ int main(int argc, char **argv)
 			lr_test_free(&t);
 			continue;
 		}
-		approx += t.approx_maps;
 		size_t first = rs.cnt;
 		run_one(&t, type_name, true, &rs);
 		if (do_unpriv && lr_runs_unprivileged(&t))
@@ -379,8 +378,6 @@ int main(int argc, char **argv)
 	printf("lines: %zu; tests: %zu; bad lines: %zu; skipped: %zu generated at run time (fill), %zu "
 	       "unmodelled fixup kind, %zu unknown program type\n",
 	       lines, tests + unmodelled, bad, fill, unmodelled, no_type);
-	if (approx)
-		printf("tests with an approximated map (kptr fields not modelled): %zu\n", approx);
 	printf("per-test lines: %s; wall time (parse + verify): %.1f ms\n", tsv_path, (double)total / 1e6);
 	for (int pass = 0; pass < (do_unpriv ? 2 : 1); pass++) {
 		if (!quiet) {

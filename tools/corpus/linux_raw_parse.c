@@ -32,21 +32,40 @@ int lr_decode_slot(const char *tok, size_t len, struct isa_slot *out, struct bpf
 	return BPFC_OK;
 }
 
-/* Sizes as test_verifier.c's do_test_fixup() creates them: struct test_val is 48 bytes, the kptr
- * map's value is struct btf_ptr (three kptr fields, 24 bytes), the ring buffer is one 4096-byte page. */
+/* Sizes as test_verifier.c's do_test_fixup() creates them: struct test_val is 48 bytes, the ring
+ * buffer is one 4096-byte page, the kptr map's value is struct btf_ptr with three kptr fields (below). */
 static const struct {
 	const char *kind;
 	uint32_t type, key_size, value_size, max_entries, flags;
-	bool approx;
+	bool kptrs; /* the value holds the kptr fields of kptr_fields */
 } fixup_maps[] = {
     {"fixup_map_hash_8b", 1, 8, 8, 1, 1, false}, /* BPF_F_NO_PREALLOC */
     {"fixup_map_hash_48b", 1, 8, 48, 1, 1, false},    {"fixup_map_hash_16b", 1, 8, 16, 1, 1, false},
     {"fixup_map_array_48b", 2, 4, 48, 1, 0, false},   {"fixup_map_array_small", 2, 4, 1, 1, 0, false},
     {"fixup_map_event_output", 4, 4, 4, 1, 0, false}, {"fixup_map_ringbuf", 27, 0, 0, 4096, 0, false},
-    {"fixup_map_kptr", 2, 4, 24, 1, 0, true}, /* kptr fields need BTF we do not model */
+    {"fixup_map_kptr", 2, 4, 24, 1, 0, true},
 };
 
-const char *lr_fixup_map(const char *kind, struct bpfc_map *out, bool *approx)
+/* The BTF test_verifier.c's create_map_kptr() loads for the kptr map's value (struct btf_ptr):
+ * an untrusted kptr to struct prog_test_ref_kfunc at 0, referenced kptrs to it at 8 and to struct
+ * prog_test_member at 16 (the tests' messages agree: "off=0 kptr isn't referenced kptr",
+ * "expected=ptr_prog_test_member" at 16). The structs' sizes are the kernel's (net/bpf/test_run.c:
+ * prog_test_ref_kfunc is 32 bytes, "access beyond struct prog_test_ref_kfunc at off 32"). */
+static const struct bpfc_map_field kptr_fields[] = {
+    {.kind = BPFC_FIELD_KPTR_UNTRUSTED,
+     .offset = 0,
+     .size = 8,
+     .kptr_struct = "prog_test_ref_kfunc",
+     .kptr_size = 32},
+    {.kind = BPFC_FIELD_KPTR_REF,
+     .offset = 8,
+     .size = 8,
+     .kptr_struct = "prog_test_ref_kfunc",
+     .kptr_size = 32},
+    {.kind = BPFC_FIELD_KPTR_REF, .offset = 16, .size = 8, .kptr_struct = "prog_test_member", .kptr_size = 8},
+};
+
+const char *lr_fixup_map(const char *kind, struct bpfc_map *out)
 {
 	for (size_t i = 0; i < sizeof(fixup_maps) / sizeof(fixup_maps[0]); i++) {
 		if (strcmp(kind, fixup_maps[i].kind))
@@ -59,8 +78,15 @@ const char *lr_fixup_map(const char *kind, struct bpfc_map *out, bool *approx)
 		out->flags = fixup_maps[i].flags;
 		out->inner_map = -1;
 		out->kind = BPFC_MAP_USER;
-		if (approx)
-			*approx = fixup_maps[i].approx;
+		if (fixup_maps[i].kptrs) {
+			/* the harness gives this map BTF: its layout is known */
+			out->fields_known = true;
+			out->fields = malloc(sizeof(kptr_fields));
+			if (!out->fields)
+				return NULL;
+			memcpy(out->fields, kptr_fields, sizeof(kptr_fields));
+			out->field_cnt = sizeof(kptr_fields) / sizeof(kptr_fields[0]);
+		}
 		return fixup_maps[i].kind;
 	}
 	return NULL;
@@ -99,8 +125,10 @@ void lr_test_free(struct lr_test *t)
 	free(t->errstr);
 	free(t->errstr_unpriv);
 	free(t->insns);
-	for (size_t i = 0; i < t->map_cnt; i++)
+	for (size_t i = 0; i < t->map_cnt; i++) {
 		free(t->maps[i].name);
+		free(t->maps[i].fields);
+	}
 	memset(t, 0, sizeof(*t));
 }
 
@@ -194,8 +222,7 @@ static int apply_fixups(json_t *fixups, struct lr_test *t, struct bpfc_error *er
 			return bpfc_error_set(err, BPFC_ERR_UNSUPPORTED, "more than %d fixup kinds",
 			                      LR_MAX_MAPS);
 		struct bpfc_map *m = &t->maps[t->map_cnt];
-		bool approx = false;
-		const char *known = lr_fixup_map(kind, m, &approx);
+		const char *known = lr_fixup_map(kind, m);
 		if (!known)
 			return bpfc_error_set(err, BPFC_ERR_UNSUPPORTED, "fixup kind '%s' is not modelled",
 			                      kind);
@@ -204,7 +231,6 @@ static int apply_fixups(json_t *fixups, struct lr_test *t, struct bpfc_error *er
 		if (!m->name)
 			return bpfc_error_set(err, BPFC_ERR_NOMEM, "out of memory");
 		t->map_kinds[t->map_cnt] = known;
-		t->approx_maps |= approx;
 		uint32_t map_idx = (uint32_t)t->map_cnt++;
 		if (!json_is_array(idxs))
 			return bpfc_error_set(err, BPFC_ERR_INPUT, "fixup '%s' is not an array of indexes",

@@ -33,17 +33,17 @@ struct lr_test {
 	struct bpfc_map maps[LR_MAX_MAPS]; /* one per fixup kind, in the order of the JSON object */
 	const char *map_kinds[LR_MAX_MAPS];
 	size_t map_cnt;
-	bool approx_maps; /* a map is only approximated (kptr fields without BTF) */
 };
 
 /* Decodes one 16-hex-digit token "<opcode:2><src:1><dst:1><offset:4><imm:8>" into *out.
  * BPFC_ERR_INPUT (message quotes the token) for a wrong length or a non-hex digit. */
 int lr_decode_slot(const char *tok, size_t len, struct isa_slot *out, struct bpfc_error *err);
 
-/* The map the kernel's harness creates for fixup kind ("fixup_map_hash_8b"): fills *out (name NULL)
- * and returns the kind's name in static storage, or NULL when the kind is not modelled. *approx is
- * set when the model leaves out something the kernel has (kptr fields without BTF). */
-const char *lr_fixup_map(const char *kind, struct bpfc_map *out, bool *approx);
+/* The map the kernel's harness creates for fixup kind ("fixup_map_hash_8b"): fills *out (name NULL;
+ * the kptr map's special fields in out->fields, malloc'd: the caller frees them, lr_test_free does)
+ * and returns the kind's name in static storage, or NULL when the kind is not modelled (or out of
+ * memory). */
+const char *lr_fixup_map(const char *kind, struct bpfc_map *out);
 
 /* Points the lddw at insns[idx] to maps[map_idx]: src 1 (map fd) becomes 5 (map_by_idx), src 2 (map
  * value) becomes 6 (map_val_by_idx, the offset in the second slot is kept), imm = map_idx.
