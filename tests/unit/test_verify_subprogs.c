@@ -11,11 +11,16 @@
 #include "bpfcheck/verify.h"
 #include "vftest.h"
 
-static struct vft_outcome run(const char *src, const char *prop)
+static struct vft_outcome run_opts(const char *src, const char *prop, const struct vf_options *o)
 {
 	struct bpfc_map map = {
 	    .name = "table", .type = 2, .key_size = 4, .value_size = 64, .max_entries = 1, .inner_map = -1};
-	return vft_verify_asm("xdp", src, &map, 1, NULL, prop);
+	return vft_verify_asm("xdp", src, &map, 1, o, prop);
+}
+
+static struct vft_outcome run(const char *src, const char *prop)
+{
+	return run_opts(src, prop, NULL);
 }
 
 #define PASS(src)                                                                                            \
@@ -155,6 +160,16 @@ START_TEST(states_held_stay_the_frontier)
 	              "peak states %llu for 40 calls, %llu for 80", (unsigned long long)oa.stats.peak_states,
 	              (unsigned long long)ob.stats.peak_states);
 	ck_assert_msg(!oc.accepted && oc.count == 1, "expected VF-LOOP-UNBOUNDED, got%s", oc.all);
+	/* the memory limit with calls: half the peak stops the analysis with a finding (the nodes
+	 * still held are freed), the peak itself passes */
+	struct vf_options o;
+	vf_options_default(&o);
+	o.max_mem_bytes = ob.stats.peak_mem_bytes / 2;
+	struct vft_outcome lim = run_opts(b, "VF-LIMIT-REACHED", &o);
+	ck_assert_msg(!lim.accepted && lim.count == 1 && strstr(lim.first, "memory"), "got%s", lim.all);
+	o.max_mem_bytes = ob.stats.peak_mem_bytes;
+	struct vft_outcome same = run_opts(b, NULL, &o);
+	ck_assert_msg(same.accepted, "expected pass at the measured peak, got%s", same.all);
 	free(a);
 	free(b);
 	free(c);
