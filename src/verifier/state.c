@@ -668,31 +668,39 @@ static uint32_t mix_id(uint32_t tag, uint32_t a, uint32_t b)
 }
 
 /* Per loop, the hull of both deltas (same base; widening drops one that grew): the runs of d
- * and s intersected, the outermost pieces forgotten past VF_DELTA_SLOTS. */
+ * and s intersected. Both are sorted and disjoint, so the pieces come out sorted; touching
+ * pieces with the same delta merge, and past VF_DELTA_SLOTS the outermost are forgotten. */
 static void delta_join(struct vf_reg *d, const struct vf_reg *s, bool widen)
 {
-	struct vf_reg out;
-	memset(out.dl, 0, sizeof(out.dl));
-	for (int i = 0; i < VF_DELTA_SLOTS; i++) {
+	struct vf_delta out[2 * VF_DELTA_SLOTS];
+	int n = 0;
+	for (int i = 0; i < VF_DELTA_SLOTS && d->dl[i].lo; i++) {
 		const struct vf_delta *a = &d->dl[i];
-		if (!a->lo)
-			continue;
-		for (int j = 0; j < VF_DELTA_SLOTS; j++) {
+		for (int j = 0; j < VF_DELTA_SLOTS && s->dl[j].lo; j++) {
 			const struct vf_delta *b = &s->dl[j];
-			if (!b->lo || b->base != a->base)
-				continue;
 			uint32_t lo = a->lo > b->lo ? a->lo : b->lo, hi = a->hi < b->hi ? a->hi : b->hi;
-			if (lo > hi)
+			if (b->base != a->base || lo > hi)
 				continue;
 			int32_t mn = b->dmin < a->dmin ? b->dmin : a->dmin;
 			int32_t mx = b->dmax > a->dmax ? b->dmax : a->dmax;
 			if (widen && (mn != a->dmin || mx != a->dmax))
 				continue;
-			delta_push(&out, (struct vf_delta){
-			                     .lo = lo, .base = a->base, .hi = hi, .dmin = mn, .dmax = mx});
+			if (n && out[n - 1].hi + 1 == lo && out[n - 1].base == a->base &&
+			    out[n - 1].dmin == mn && out[n - 1].dmax == mx) {
+				out[n - 1].hi = hi;
+				continue;
+			}
+			if (n == 2 * VF_DELTA_SLOTS) { /* cannot happen: at most 2 * SLOTS - 1 pieces */
+				memmove(out, out + 1, sizeof(out[0]) * (size_t)(n - 1));
+				n--;
+			}
+			out[n++] =
+			    (struct vf_delta){.lo = lo, .base = a->base, .hi = hi, .dmin = mn, .dmax = mx};
 		}
 	}
-	memcpy(d->dl, out.dl, sizeof(d->dl));
+	int skip = n > VF_DELTA_SLOTS ? n - VF_DELTA_SLOTS : 0;
+	memset(d->dl, 0, sizeof(d->dl));
+	memcpy(d->dl, out + skip, sizeof(out[0]) * (size_t)(n - skip));
 }
 
 static bool is_nullable_base(uint8_t t)
