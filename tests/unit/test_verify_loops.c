@@ -9,6 +9,7 @@
 
 #include "bpfcheck/asm.h"
 #include "bpfcheck/verify.h"
+#include "verifier/state.h"
 #include "vftest.h"
 
 static struct vft_outcome run(const char *src, const char *prop, const struct vf_options *o)
@@ -144,6 +145,75 @@ START_TEST(deep_nests_terminate)
 }
 END_TEST
 
+/* The runs of deltas directly (state.h): loops numbered 1 (outermost), 2 inside it, 3 and 4
+ * siblings inside 2. */
+START_TEST(delta_runs)
+{
+	static const uint32_t c1[] = {1}, c2[] = {2, 1}, c3[] = {3, 2, 1}, c4[] = {4, 2, 1};
+	struct vf_reg r;
+	memset(&r, 0, sizeof(r));
+	vf_reg_scalar(&r, vn_const(0));
+	uint16_t self = VF_LOC_REG(3);
+	/* unchanged across the heads of 1, 2, 3: one run [1, 3] */
+	vf_reg_delta_enter(&r, c1, 1, self);
+	vf_reg_delta_enter(&r, c2, 2, self);
+	vf_reg_delta_enter(&r, c3, 3, self);
+	ck_assert_uint_eq(r.dl[0].lo, 1);
+	ck_assert_uint_eq(r.dl[0].hi, 3);
+	ck_assert_uint_eq(r.dl[1].lo, 0);
+	vf_reg_delta_add(&r, 1, 1);
+	ck_assert_ptr_eq(vf_reg_delta(&r, 2), &r.dl[0]);
+	ck_assert_int_eq(vf_reg_delta(&r, 2)->dmin, 1);
+	/* the sibling 4: 3 is left, 1 and 2 keep +1, 4 starts at 0 */
+	vf_reg_delta_enter(&r, c4, 3, self);
+	ck_assert_ptr_null(vf_reg_delta(&r, 3));
+	const struct vf_delta *d2 = vf_reg_delta(&r, 2), *d4 = vf_reg_delta(&r, 4);
+	ck_assert(d2 && d4 && d2 != d4);
+	ck_assert_int_eq(d2->dmin, 1);
+	ck_assert_uint_eq(d2->lo, 1);
+	ck_assert_int_eq(d4->dmin, 0);
+	ck_assert_int_eq(d4->dmax, 0);
+	/* joined with a value that moved by 1 since every head: loop 4's delta becomes [0, 1] */
+	struct vf_reg s = r;
+	memset(s.dl, 0, sizeof(s.dl));
+	vf_reg_delta_enter(&s, c1, 1, self);
+	vf_reg_delta_enter(&s, c2, 2, self);
+	vf_reg_delta_enter(&s, c4, 3, self);
+	vf_reg_delta_add(&s, 1, 1);
+	struct vf_state *a = vf_state_new(), *b = vf_state_new();
+	ck_assert(a && b);
+	a->r[3] = r;
+	b->r[3] = s;
+	vf_state_join(a, b, false, NULL, 0, 1);
+	d4 = vf_reg_delta(&a->r[3], 4);
+	ck_assert(d4 && d4->dmin == 0 && d4->dmax == 1);
+	ck_assert(vf_reg_delta(&a->r[3], 1) && vf_reg_delta(&a->r[3], 1)->dmin == 1);
+	/* another base on one side: nothing is known */
+	b->r[3].dl[0].base = VF_LOC_REG(4);
+	b->r[3].dl[1].base = VF_LOC_REG(4);
+	vf_state_join(a, b, false, NULL, 0, 1);
+	ck_assert_ptr_null(vf_reg_delta(&a->r[3], 1));
+	ck_assert_ptr_null(vf_reg_delta(&a->r[3], 4));
+	vf_state_free(a);
+	vf_state_free(b);
+	/* a value changing between every pair of heads of a nest of 6 needs 6 runs: the 4 innermost
+	 * are kept, the outermost forgotten */
+	memset(r.dl, 0, sizeof(r.dl));
+	uint32_t chain[6];
+	for (uint32_t k = 1; k <= 6; k++) {
+		for (uint32_t i = 0; i < k; i++)
+			chain[i] = k - i;
+		vf_reg_delta_enter(&r, chain, k, self);
+		vf_reg_delta_add(&r, 1, 1);
+	}
+	ck_assert_ptr_null(vf_reg_delta(&r, 1));
+	ck_assert_ptr_null(vf_reg_delta(&r, 2));
+	for (uint32_t k = 3; k <= 6; k++)
+		ck_assert_msg(vf_reg_delta(&r, k) && vf_reg_delta(&r, k)->dmin == (int32_t)(7 - k), "loop %u",
+		              k);
+}
+END_TEST
+
 START_TEST(findings_after_loops)
 {
 	/* two loops in a row, each followed by code that is no join point: the code after the last
@@ -266,6 +336,7 @@ static Suite *suite(void)
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, narrowing_recovers_loop_bound);
 	tcase_add_test(tc, deep_nests_terminate);
+	tcase_add_test(tc, delta_runs);
 	tcase_add_test(tc, findings_after_loops);
 	tcase_add_test(tc, counter_bounded_by_register);
 	tcase_add_test(tc, counter_tested_through_truncation);
