@@ -5,9 +5,11 @@
  * object in a directory (default build/tests/programs). Prints the median wall and CPU time of a few
  * runs, instructions verified per second, the states kept and the analysis's peak memory
  * (vf_stats.peak_mem_bytes), and the process's peak resident memory at the end; (e) is the
- * loop-and-lookup mix this benchmark first measured; (f) a main function calling subprograms
- * and bpf_loop callbacks, each with joins and a bounded loop.
- * usage: bench_verify [N [PROGRAM_DIR]]; bench_verify calls [MAX_SLOTS]: (f) alone at 10k to
+ * loop-and-lookup mix this benchmark first measured; (f) are (b) and (e) with an unchecked
+ * lookup at the end, rejected, so the witness search (specs/verifier.md "Finding paths") runs;
+ * (g) a main function calling subprograms and bpf_loop callbacks, each with joins and a bounded
+ * loop.
+ * usage: bench_verify [N [PROGRAM_DIR]]; bench_verify calls [MAX_SLOTS]: (g) alone at 10k to
  * MAX_SLOTS (default 200k) slots */
 #include <dirent.h>
 #include <stdio.h>
@@ -84,6 +86,19 @@ static void unit_lookup(struct gen *g)
 	emit(g, 0x79, 8, 0, 0, 0);
 }
 
+/* the lookup without its NULL check: a fault at the end of a (f) program */
+static void unit_unchecked(struct gen *g)
+{
+	emit(g, 0xb7, 1, 0, 0, 0);
+	emit(g, 0x63, 10, 1, -4, 0);
+	emit(g, 0xbf, 2, 10, 0, 0);
+	emit(g, 0x07, 2, 0, 0, -4);
+	emit(g, 0x18, 1, 5, 0, 0);
+	emit(g, 0x00, 0, 0, 0, 0);
+	emit(g, 0x85, 0, 0, 0, 1);
+	emit(g, 0x79, 8, 0, 0, 0);
+}
+
 /* for (r1..r4 = 0; < 3; ++) r7 += r1 + ... (a nest of four loops, 18 slots) */
 static void unit_nest(struct gen *g)
 {
@@ -123,7 +138,7 @@ static void unit_subprog(struct gen *g, bool callback)
 	emit(g, 0x95, 0, 0, 0, 0);
 }
 
-/* (f) A main function calling K subprograms (r1 = r7; call sub_k; r7 += r0), every eighth one
+/* (g) A main function calling K subprograms (r1 = r7; call sub_k; r7 += r0), every eighth one
  * instead a bpf_loop of 4 iterations over its own callback, all about `slots` slots in all:
  * each subprogram and callback is analysed in its own call context. */
 static void gen_calls(struct gen *g, struct bpfc_func **funcs, size_t *func_cnt, size_t slots)
@@ -201,7 +216,7 @@ static int measure(const char *kind, const struct bpfc_prog *p, const struct bpf
 	double t[RUNS], c[RUNS];
 	struct vf_stats st = {0};
 	bool accepted = false;
-	char first[160] = "";
+	char first[240] = "";
 	for (int r = 0; r < RUNS; r++) {
 		struct vf_result res;
 		struct bpfc_error err;
@@ -215,8 +230,11 @@ static int measure(const char *kind, const struct bpfc_prog *p, const struct bpf
 		st = res.stats;
 		accepted = vf_result_accepted(&res);
 		if (!accepted && res.findings.cnt)
-			snprintf(first, sizeof(first), "%s %s", res.findings.items[0].property,
-			         res.findings.items[0].message);
+			snprintf(first, sizeof(first), "%s %s (path: %s)", res.findings.items[0].property,
+			         res.findings.items[0].message,
+			         res.findings.items[0].path_kind == VF_PATH_WITNESS  ? "witness"
+			         : res.findings.items[0].path_kind == VF_PATH_MERGED ? "merged"
+			                                                             : "none");
 		vf_result_free(&res);
 	}
 	qsort(t, RUNS, sizeof(t[0]), cmp_double);
@@ -230,7 +248,8 @@ static int measure(const char *kind, const struct bpfc_prog *p, const struct bpf
 	return 0;
 }
 
-static int generated(const char *kind, void (*unit)(struct gen *), void (*unit2)(struct gen *), size_t slots)
+static int generated(const char *kind, void (*unit)(struct gen *), void (*unit2)(struct gen *), size_t slots,
+                     void (*tail)(struct gen *))
 {
 	struct bpfc_map map = {
 	    .name = "m", .type = 2, .key_size = 4, .value_size = 8, .max_entries = 4, .inner_map = -1};
@@ -239,6 +258,8 @@ static int generated(const char *kind, void (*unit)(struct gen *), void (*unit2)
 	emit(&g, 0xb7, 7, 0, 0, 0); /* r7 = 0 */
 	for (size_t i = 0; g.n + 24 < slots; i++)
 		(unit2 && i % 2 ? unit2 : unit)(&g);
+	if (tail)
+		tail(&g);
 	emit(&g, 0xb7, 0, 0, 0, 0);
 	emit(&g, 0x95, 0, 0, 0, 0);
 	struct bpfc_func f = {.name = "bench", .start = 0, .end = (uint32_t)g.n};
@@ -297,13 +318,13 @@ static int programs(const char *dir)
 	return 0;
 }
 
-/* (f) alone at 10k, 20k, 50k, 100k and 200k slots (up to max_slots). */
+/* (g) alone at 10k, 20k, 50k, 100k and 200k slots (up to max_slots). */
 static int calls_series(size_t max_slots)
 {
 	static const size_t sizes[] = {10000, 20000, 50000, 100000, 200000, 400000};
 	for (size_t i = 0; i < sizeof(sizes) / sizeof(sizes[0]) && sizes[i] <= max_slots; i++) {
 		char lab[40];
-		snprintf(lab, sizeof(lab), "(f) calls+callbacks %zuk", sizes[i] / 1000);
+		snprintf(lab, sizeof(lab), "(g) calls+callbacks %zuk", sizes[i] / 1000);
 		if (generated_calls(lab, sizes[i]))
 			return 1;
 	}
@@ -329,16 +350,21 @@ int main(int argc, char **argv)
 	printf("%-28s %9s %7s %9s %9s %12s %9s %10s\n", "program", "slots", "verdict", "median_s", "cpu_s",
 	       "insns/s", "states", "peak_MB");
 	for (size_t k = 1; k <= 2; k++) {
-		char lab[5][40];
+		char lab[7][40];
 		snprintf(lab[0], sizeof(lab[0]), "(a) straight-line %s", k == 1 ? "N" : "2N");
 		snprintf(lab[1], sizeof(lab[1]), "(b) branches+joins %s", k == 1 ? "N" : "2N");
 		snprintf(lab[2], sizeof(lab[2]), "(c) loop nests %s", k == 1 ? "N" : "2N");
 		snprintf(lab[3], sizeof(lab[3]), "(e) loops+lookups %s", k == 1 ? "N" : "2N");
-		snprintf(lab[4], sizeof(lab[4]), "(f) calls+callbacks %s", k == 1 ? "N" : "2N");
-		if (generated(lab[0], unit_straight, NULL, n * k) ||
-		    generated(lab[1], unit_diamond, unit_lookup, n * k) ||
-		    generated(lab[2], unit_nest, NULL, n * k) ||
-		    generated(lab[3], unit_loop, unit_lookup, n * k) || generated_calls(lab[4], n * k))
+		snprintf(lab[4], sizeof(lab[4]), "(f) b + fault at end %s", k == 1 ? "N" : "2N");
+		snprintf(lab[5], sizeof(lab[5]), "(f) e + fault at end %s", k == 1 ? "N" : "2N");
+		snprintf(lab[6], sizeof(lab[6]), "(g) calls+callbacks %s", k == 1 ? "N" : "2N");
+		if (generated(lab[0], unit_straight, NULL, n * k, NULL) ||
+		    generated(lab[1], unit_diamond, unit_lookup, n * k, NULL) ||
+		    generated(lab[2], unit_nest, NULL, n * k, NULL) ||
+		    generated(lab[3], unit_loop, unit_lookup, n * k, NULL) ||
+		    generated(lab[4], unit_diamond, unit_lookup, n * k, unit_unchecked) ||
+		    generated(lab[5], unit_loop, unit_lookup, n * k, unit_unchecked) ||
+		    generated_calls(lab[6], n * k))
 			return 1;
 	}
 	programs(dir);

@@ -53,6 +53,9 @@ static const char usage_text[] =
     "                     array, percpu_hash, percpu_array, prog_array, perf_event_array,\n"
     "                     lru_hash, ringbuf\n"
     "  --unprivileged     apply the rules for unprivileged loaders (warnings become errors)\n"
+    "  --witness N        search a witness path for at most N errors per program (default\n"
+    "                     8; 0: none, every path is one to the merged state)\n"
+    "  --witness-steps N  instructions each witness search may run (default 100000)\n"
     "  -v, --verbose      print the abstract state before each instruction (final pass; one\n"
     "                     line per instruction and state; verifies with one thread; on\n"
     "                     stderr when the report is not text)\n"
@@ -177,6 +180,17 @@ static int parse_uint(const char *s, unsigned *out)
 	return 0;
 }
 
+static int parse_count(const char *s, unsigned long long *out)
+{
+	char *end;
+	errno = 0;
+	unsigned long long v = strtoull(s, &end, 10);
+	if (errno || end == s || *end || s[0] == '-')
+		return -1;
+	*out = v;
+	return 0;
+}
+
 static const char *opt_value(int argc, char **argv, int *i, const char *name)
 {
 	size_t n = strlen(name);
@@ -202,6 +216,8 @@ int cmd_verify(int argc, char **argv)
 	bool show_suppressed = false, width_set = false;
 	int out_format = REPORT_TEXT, stats_format = REPORT_STATS_TABLE, color = REPORT_COLOR_AUTO;
 	unsigned jobs = 0, width = 0;
+	uint32_t witness_findings = 0;
+	uint64_t witness_steps = 0;
 	const char *source_root = NULL;
 	int rc = EXIT_OK;
 	if (!rest) {
@@ -305,6 +321,26 @@ int cmd_verify(int argc, char **argv)
 				rc = EXIT_USAGE;
 				goto out;
 			}
+		} else if (is_opt(a, "--witness") || is_opt(a, "--witness-steps")) {
+			bool steps = is_opt(a, "--witness-steps");
+			v = opt_value(argc, argv, &i, steps ? "--witness-steps" : "--witness");
+			unsigned long long n = 0;
+			if (!v || parse_count(v, &n) ||
+			    (steps ? n == 0 || n > 1000000000ull : n > 1000000ull)) {
+				fprintf(
+				    stderr,
+				    steps ? "bpfcheck verify: --witness-steps '%s': expected a number of "
+				            "instructions (1-1000000000)\n"
+				          : "bpfcheck verify: --witness '%s': expected a number of findings "
+				            "(0-1000000; 0: no search)\n",
+				    v ? v : "");
+				rc = EXIT_USAGE;
+				goto out;
+			}
+			if (steps)
+				witness_steps = n;
+			else
+				witness_findings = n ? (uint32_t)n : VF_WITNESS_OFF;
 		} else if (strcmp(a, "--unprivileged") == 0) {
 			unpriv = true;
 		} else if ((strcmp(a, "-v") == 0 || strcmp(a, "--verbose") == 0)) {
@@ -347,6 +383,8 @@ int cmd_verify(int argc, char **argv)
 	report_run_opts_default(&ro);
 	ro.input = o.input;
 	ro.verify.privileged = !unpriv;
+	ro.verify.witness_findings = witness_findings;
+	ro.verify.witness_steps = witness_steps;
 	ro.verify.isa = o.isa_loaded;
 	ro.maps = maps;
 	ro.map_cnt = map_cnt;

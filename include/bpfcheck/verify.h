@@ -39,6 +39,15 @@ struct vf_related {
 	char *message;
 };
 
+/* What a finding's path is (specs/verifier.md, "Finding paths"). */
+enum vf_path_kind {
+	VF_PATH_NONE = 0, /* no path: a finding about the program, a loop or a call chain */
+	VF_PATH_MERGED,   /* one path that reached the (possibly joined) state the check failed on;
+	                     the fault need not happen on it */
+	VF_PATH_WITNESS,  /* a path from the entry on which the check fails, found by replaying the
+	                     transfer functions on one never-joined state */
+};
+
 /* One branch decision on the short path that reached a finding. */
 struct vf_branch {
 	uint32_t insn; /* the conditional jump (or may_goto) */
@@ -58,6 +67,8 @@ struct vf_finding {
 	size_t related_cnt;
 	struct vf_branch *path; /* in execution order */
 	size_t path_cnt;
+	uint8_t path_kind;   /* enum vf_path_kind */
+	size_t path_omitted; /* earlier decisions of the path not in path[] (witness paths) */
 };
 
 struct vf_findings {
@@ -101,7 +112,16 @@ struct vf_options {
 	 * as text (one call per instruction and state), for `bpfcheck verify -v`. */
 	void (*trace)(void *arg, uint32_t insn, const char *state);
 	void *trace_arg;
+	/* Witness search (specs/verifier.md, "Finding paths"): at most this many error findings per
+	 * program get a search (0: VF_WITNESS_DEFAULT_FINDINGS, VF_WITNESS_OFF: none), each running
+	 * at most witness_steps instructions (0: VF_WITNESS_DEFAULT_STEPS). */
+	uint32_t witness_findings;
+	uint64_t witness_steps;
 };
+
+#define VF_WITNESS_OFF UINT32_MAX
+#define VF_WITNESS_DEFAULT_FINDINGS 8u
+#define VF_WITNESS_DEFAULT_STEPS 100000u
 
 struct vf_result {
 	struct vf_findings findings; /* sorted with vf_findings_sort */

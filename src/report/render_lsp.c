@@ -165,6 +165,10 @@ int report_render_lsp(const struct report *r, const struct report_render_opts *o
 			json_object_set(data, "disasm", json_object_get(fi, "disasm"));
 			json_object_set(data, "registers", json_object_get(fi, "registers"));
 			json_object_set(data, "path", json_object_get(fi, "path"));
+			if (json_object_get(fi, "path_kind")) {
+				json_object_set(data, "path_kind", json_object_get(fi, "path_kind"));
+				json_object_set(data, "path_omitted", json_object_get(fi, "path_omitted"));
+			}
 			json_object_set(data, "hint", json_object_get(fi, "hint"));
 			json_object_set_new(d, "data", data);
 			json_array_append_new(list, d);

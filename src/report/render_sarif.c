@@ -275,6 +275,22 @@ int report_render_sarif(const struct report *r, const struct report_render_opts 
 				json_object_set_new(tf, "locations", tfl);
 				json_array_append_new(tfs, tf);
 				json_object_set_new(cf, "threadFlows", tfs);
+				/* whether the fault happens on this path (specs/report/README.md) */
+				const char *kind = rj_str(fi, "path_kind", "merged");
+				long long omitted = rj_int(fi, "path_omitted", 0);
+				char cm[200];
+				if (strcmp(kind, "witness") == 0 && omitted > 0)
+					snprintf(cm, sizeof(cm),
+					         "witness: a path on which the check fails (its first %lld "
+					         "branch decisions omitted)",
+					         omitted);
+				else if (strcmp(kind, "witness") == 0)
+					snprintf(cm, sizeof(cm), "witness: a path on which the check fails");
+				else
+					snprintf(
+					    cm, sizeof(cm),
+					    "one path to the merged state: the check may not fail on it");
+				json_object_set_new(cf, "message", text_msg(cm));
 				json_array_append_new(cfs, cf);
 				json_object_set_new(res, "codeFlows", cfs);
 			}

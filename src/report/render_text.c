@@ -217,26 +217,53 @@ static void print_finding(const struct tctx *t, const json_t *p, const json_t *f
 	if (json_array_size(path)) {
 		size_t n = 0;
 		line[0] = 0;
+		size_t cnt = json_array_size(path), shown = 0;
 		json_array_foreach(path, i, x)
 		{
-			char step[4300], ls[4200] = "";
+			/* a run of the same decision (a loop going round) is shown once, "xN" */
+			size_t run = 1;
+			long long insn = rj_int(x, "insn", 0);
+			bool taken = json_is_true(json_object_get(x, "taken"));
+			while (i + run < cnt) {
+				const json_t *y = json_array_get(path, i + run);
+				if (rj_int(y, "insn", 0) != insn ||
+				    json_is_true(json_object_get(y, "taken")) != taken)
+					break;
+				run++;
+			}
+			char step[4300], ls[4200] = "", times[32] = "";
+			if (run > 1)
+				snprintf(times, sizeof(times), " x%zu", run);
 			const json_t *pl = json_object_get(x, "location");
 			if (json_is_object(pl)) {
 				loc_short(t, pl, ls, sizeof(ls));
-				snprintf(
-				    step, sizeof(step), "%s%lld:%s (%s)", i ? ", " : "", rj_int(x, "insn", 0),
-				    json_is_true(json_object_get(x, "taken")) ? "taken" : "not-taken", ls);
+				snprintf(step, sizeof(step), "%s%lld:%s (%s)%s", shown ? ", " : "", insn,
+				         taken ? "taken" : "not-taken", ls, times);
 			} else {
-				snprintf(step, sizeof(step), "%s%lld:%s", i ? ", " : "", rj_int(x, "insn", 0),
-				         json_is_true(json_object_get(x, "taken")) ? "taken" : "not-taken");
+				snprintf(step, sizeof(step), "%s%lld:%s%s", shown ? ", " : "", insn,
+				         taken ? "taken" : "not-taken", times);
 			}
+			shown++;
+			i += run - 1;
 			size_t sl = strlen(step);
 			if (n + sl + 1 < sizeof(line)) {
 				memcpy(line + n, step, sl + 1);
 				n += sl;
 			}
 		}
-		wrapped(t, "  path: ", 8, line, 8);
+		/* a witness is a path on which the check fails; otherwise the path only led to the
+		 * state the analysis joined there (specs/verifier.md, "Finding paths") */
+		const char *kind = rj_str(f, "path_kind", "merged");
+		long long omitted = rj_int(f, "path_omitted", 0);
+		char prefix[160];
+		if (strcmp(kind, "witness") == 0 && omitted > 0)
+			snprintf(prefix, sizeof(prefix),
+			         "  path (witness, %lld earlier decisions omitted): ", omitted);
+		else if (strcmp(kind, "witness") == 0)
+			snprintf(prefix, sizeof(prefix), "  path (witness): ");
+		else
+			snprintf(prefix, sizeof(prefix), "  path (one path to the merged state): ");
+		wrapped(t, prefix, strlen(prefix), line, 8);
 	}
 	const char *hint = rj_str(f, "hint", NULL);
 	if (hint) {

@@ -231,6 +231,10 @@ static json_t *finding_json(struct report *r, const struct bpfc_prog *p, const s
 		json_array_append_new(path, x);
 	}
 	json_object_set_new(o, "path", path);
+	static const char *const kinds[] = {"none", "merged", "witness"};
+	json_object_set_new(o, "path_kind",
+	                    json_string(f->path_kind <= VF_PATH_WITNESS ? kinds[f->path_kind] : "none"));
+	json_object_set_new(o, "path_omitted", json_integer((json_int_t)f->path_omitted));
 	note_property(r, f->property);
 	return o;
 }

@@ -9,6 +9,7 @@
 
 #include "verifier/engine.h"
 #include "verifier/verifier.h"
+#include "verifier/witness.h"
 
 #define K_WIDEN 8     /* callback entry: a widening point that is not a loop */
 #define MAX_DISJ 12   /* states of different shapes kept per block head and call stack */
@@ -1235,6 +1236,7 @@ int vf_analyze(struct vf_ctx *V)
 {
 	if (V->opts.structure_only)
 		return BPFC_OK;
+	size_t first_finding = V->findings.cnt;
 	struct vf_actx A;
 	memset(&A, 0, sizeof(A));
 	const struct vf_cfg *cfg = V->cfg;
@@ -1329,17 +1331,11 @@ int vf_analyze(struct vf_ctx *V)
 	A.fixed_mem = A.n * (1 + 2 * sizeof(uint32_t) + 1) +
 	              A.loop_cnt * (sizeof(*A.loops) + sizeof(uint32_t)) + A.thr_cnt * sizeof(uint64_t) +
 	              cfg->bytes + w->bytes;
-	/* entry state: r1 = context, r10 = frame pointer */
-	struct vf_state *init = vf_state_new_counted(&A.mem);
+	struct vf_state *init = vf_state_entry(&A.mem);
 	if (!init) {
 		rc = bpfc_error_set(V->err, BPFC_ERR_NOMEM, "out of memory in the analysis");
 		goto out;
 	}
-	init->fr[0]->func_start = 0;
-	init->r[1].type = VT_CTX;
-	init->r[1].v = vn_const(0);
-	init->r[10].type = VT_STACK;
-	init->r[10].v = vn_const(0);
 	propagate(&R, 0, 0, init);
 	vf_state_free(init);
 
@@ -1420,6 +1416,7 @@ int vf_analyze(struct vf_ctx *V)
 	}
 	if (!vf_findings_count(A.findings, "VF-STACK-SIZE"))
 		check_stack_chains(&A);
+	vf_witness_search(&A, first_finding);
 	if (A.nomem)
 		rc = bpfc_error_set(V->err, BPFC_ERR_NOMEM, "out of memory in the analysis");
 out:

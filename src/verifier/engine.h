@@ -154,6 +154,15 @@ struct vf_actx {
 	uint32_t id_gen;            /* fresh ids for copies, nullable pointers, packet variable parts */
 	uint32_t *fdepth;           /* per CFG function: deepest stack byte any state used */
 	uint8_t *base_seen;         /* per slot (reporting pass): 1 context base seen, 2 other pointer base */
+	struct vf_probe *probe;     /* set during a witness search: vf_report only notes a hit */
+};
+
+/* A witness search's question to vf_report (src/verifier/witness.c): did the check `prop` at
+ * instruction insn fail? While ctx->probe is set nothing is reported. */
+struct vf_probe {
+	uint32_t insn;
+	const char *prop;
+	bool hit;
 };
 
 #define K_HEAD 1
@@ -172,7 +181,9 @@ struct vf_succ {
 int vf_transfer(struct vf_actx *ctx, uint32_t idx, struct vf_state *st, struct vf_succ out[2]);
 
 /* Emits a finding (once per slot and property, only in the reporting pass). Returns it, or NULL
- * when suppressed. */
+ * when suppressed. A finding made while an instruction runs on a state (ctx->cur) carries that
+ * state's path as VF_PATH_MERGED. With ctx->probe set it only records whether it is the probed
+ * check and returns NULL. */
 struct vf_finding *vf_report(struct vf_actx *ctx, uint32_t idx, const char *prop, bool warn_if_privileged,
                              const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 

@@ -364,6 +364,19 @@ struct vf_state *vf_state_new(void)
 	return vf_state_new_counted(NULL);
 }
 
+struct vf_state *vf_state_entry(struct vf_memacct *acct)
+{
+	struct vf_state *s = vf_state_new_counted(acct);
+	if (!s)
+		return NULL;
+	s->fr[0]->func_start = 0;
+	s->r[1].type = VT_CTX;
+	s->r[1].v = vn_const(0);
+	s->r[10].type = VT_STACK;
+	s->r[10].v = vn_const(0);
+	return s;
+}
+
 struct vf_state *vf_state_new_counted(struct vf_memacct *acct)
 {
 	struct vf_state *s = calloc(1, sizeof(*s));

@@ -199,6 +199,9 @@ bool vf_reg_is_ptr(const struct vf_reg *r);
 struct vf_state *vf_state_new_counted(struct vf_memacct *acct);
 /* The same, not counted. */
 struct vf_state *vf_state_new(void);
+/* The state at the program's entry: r1 the context, r10 the frame pointer, the rest
+ * uninitialised; counted in acct (may be NULL). NULL on out-of-memory. */
+struct vf_state *vf_state_entry(struct vf_memacct *acct);
 struct vf_state *vf_state_dup(const struct vf_state *s);
 /* Copies src into dst (dst's frames are reused or (re)allocated). Returns false on out-of-memory. */
 bool vf_state_copy(struct vf_state *dst, const struct vf_state *src);

@@ -73,6 +73,11 @@ static const char *func_of(const struct vf_actx *ctx, uint32_t idx)
 struct vf_finding *vf_report(struct vf_actx *ctx, uint32_t idx, const char *prop, bool warn_if_privileged,
                              const char *fmt, ...)
 {
+	if (ctx->probe) {
+		if (idx == ctx->probe->insn && strcmp(prop, ctx->probe->prop) == 0)
+			ctx->probe->hit = true;
+		return NULL;
+	}
 	if (!ctx->report || seen_before(ctx, idx, prop))
 		return NULL;
 	enum vf_severity sev = (warn_if_privileged && ctx->opts->privileged) ? VF_SEV_WARNING : VF_SEV_ERROR;
@@ -82,6 +87,8 @@ struct vf_finding *vf_report(struct vf_actx *ctx, uint32_t idx, const char *prop
 	va_end(ap);
 	if (!f)
 		ctx->nomem = true;
+	if (f && ctx->cur)
+		f->path_kind = VF_PATH_MERGED;
 	for (uint32_t i = 0; f && ctx->cur && i < ctx->cur->path_n; i++)
 		if (vf_finding_add_branch(f, ctx->cur->path[i].insn, ctx->cur->path[i].taken))
 			ctx->nomem = true;

@@ -100,8 +100,49 @@ START_TEST(elf_program)
 	const char *args[] = {"verify", path, NULL};
 	struct tu_result r = tu_run_cli(args, NULL);
 	ck_assert_msg(r.exit_code == 1 && strstr(r.out, "[VF-PACKET-BOUNDS]") &&
-	                  strstr(r.out, "vf_bad_packet_oob.c:") && strstr(r.out, "path: 5:not-taken"),
+	                  strstr(r.out, "vf_bad_packet_oob.c:") &&
+	                  strstr(r.out, "path (witness): 5:not-taken"),
 	              "%s", r.out);
+	tu_result_free(&r);
+	free(path);
+#endif
+}
+END_TEST
+
+/* --witness N / --witness-steps N (specs/verifier.md "Finding paths"): the witness of
+ * join_index takes the taken side of insn 2 (the random index), the joined state's path the
+ * other; long_loop needs more than the default budget. */
+START_TEST(witness_options)
+{
+#if BPF_PROGRAMS_ENABLED
+	char *path = tu_program_path("rep_witness");
+	const char *a1[] = {"verify", "--program", "join_index", path, NULL};
+	struct tu_result r = tu_run_cli(a1, NULL);
+	ck_assert_msg(r.exit_code == 1 && strstr(r.out, "path (witness): 2:taken"), "%s", r.out);
+	tu_result_free(&r);
+	const char *a2[] = {"verify", "--witness", "0", "--program", "join_index", path, NULL};
+	r = tu_run_cli(a2, NULL);
+	ck_assert_msg(r.exit_code == 1 && strstr(r.out, "path (one path to the merged state): 2:not-taken"),
+	              "%s", r.out);
+	tu_result_free(&r);
+	const char *a3[] = {"verify", "--program", "long_loop", path, NULL};
+	r = tu_run_cli(a3, NULL);
+	ck_assert_msg(r.exit_code == 1 && strstr(r.out, "path (one path to the merged state): "), "%s",
+	              r.out);
+	tu_result_free(&r);
+	const char *a4[] = {"verify", "--witness-steps=400000", "--program", "long_loop", path, NULL};
+	r = tu_run_cli(a4, NULL);
+	ck_assert_msg(r.exit_code == 1 && strstr(r.out, "path (witness, ") &&
+	                  strstr(r.out, "earlier decisions omitted): ") && strstr(r.out, " x30, "),
+	              "%s", r.out);
+	tu_result_free(&r);
+	const char *a5[] = {"verify", "--witness-steps", "0", path, NULL};
+	r = tu_run_cli(a5, NULL);
+	ck_assert_msg(r.exit_code == 2 && strstr(r.err, "--witness-steps '0'"), "%s", r.err);
+	tu_result_free(&r);
+	const char *a6[] = {"verify", "--witness", "-1", path, NULL};
+	r = tu_run_cli(a6, NULL);
+	ck_assert_msg(r.exit_code == 2 && strstr(r.err, "--witness '-1'"), "%s", r.err);
 	tu_result_free(&r);
 	free(path);
 #endif
@@ -147,6 +188,7 @@ int main(void)
 	tcase_add_test(tc, unprivileged);
 	tcase_add_test(tc, usage_errors);
 	tcase_add_test(tc, elf_program);
+	tcase_add_test(tc, witness_options);
 	tcase_add_test(tc, one_null_check_mistake_one_finding);
 	suite_add_tcase(s, tc);
 	SRunner *sr = srunner_create(s);

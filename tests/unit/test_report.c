@@ -171,8 +171,9 @@ START_TEST(golden_failing_c)
 #if BPF_PROGRAMS_ENABLED
 	const char *paths[] = {"examples/broken_null_deref.o",         "tests/programs/vf_bad_packet_oob.o",
 	                       "tests/programs/vf_bad_ringbuf_leak.o", "tests/programs/rep_null_twice.o",
-	                       "tests/programs/rep_followon.o",        "tests/programs/rep_long_lines.o"};
-	struct report *r = run(paths, 6, NULL, 2);
+	                       "tests/programs/rep_followon.o",        "tests/programs/rep_long_lines.o",
+	                       "tests/programs/rep_witness.o"};
+	struct report *r = run(paths, 7, NULL, 2);
 	goldens("failing", r);
 	report_free(r);
 #endif

@@ -24,6 +24,7 @@ struct rec {
 	char *message;
 	char *errstr; /* the kernel's expected log text for this mode */
 	uint64_t ns;
+	uint8_t path_kind; /* first error finding's enum vf_path_kind */
 };
 
 struct recs {
@@ -121,6 +122,7 @@ static void run_one(const struct lr_test *t, const char *type_name, bool privile
 			snprintf(msg, sizeof(msg), "insn %" PRIu32 ": %s", f->insn, f->message);
 		r->property = xstrdup(f->property);
 		r->message = xstrdup(msg);
+		r->path_kind = f->path_kind;
 		break;
 	}
 	if (!r->property) {
@@ -384,7 +386,7 @@ int main(int argc, char **argv)
 			summary(&rs, pass == 1);
 			continue;
 		}
-		size_t rej = 0, rej_ok = 0, acc = 0, acc_ok = 0;
+		size_t rej = 0, rej_ok = 0, acc = 0, acc_ok = 0, kinds[3] = {0, 0, 0};
 		for (size_t i = 0; i < rs.cnt; i++) {
 			const struct rec *r = &rs.items[i];
 			if (r->unpriv != (pass == 1))
@@ -395,11 +397,17 @@ int main(int argc, char **argv)
 			} else {
 				rej++;
 				rej_ok += r->ours == OUT_REJECT;
+				if (r->ours == OUT_REJECT && r->path_kind <= VF_PATH_WITNESS)
+					kinds[r->path_kind]++;
 			}
 		}
 		printf("%s: kernel rejects -> bpfcheck rejects %zu/%zu; kernel accepts -> bpfcheck accepts "
 		       "%zu/%zu\n",
 		       pass ? "unprivileged" : "privileged", rej_ok, rej, acc_ok, acc);
+		/* specs/verifier.md, "Finding paths" */
+		printf("%s: first error's path of those rejects: witness %zu, merged %zu, none %zu\n",
+		       pass ? "unprivileged" : "privileged", kinds[VF_PATH_WITNESS], kinds[VF_PATH_MERGED],
+		       kinds[VF_PATH_NONE]);
 	}
 	for (size_t i = 0; i < rs.cnt; i++) {
 		free(rs.items[i].descr);
