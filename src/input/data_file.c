@@ -362,7 +362,7 @@ int bpfc_data_parse(const char *text, size_t len, const char *origin, struct bpf
 		line++;
 		if (e > s && e[-1] == '\r')
 			e--;
-		if (memchr(s, 0, (size_t)(e - s))) {
+		if (e > s && memchr(s, 0, (size_t)(e - s))) {
 			rc = bpfc_error_set(err, BPFC_ERR_INPUT, "%s:%u: NUL byte: not a text file", p.origin,
 			                    line);
 			break;

@@ -439,7 +439,7 @@ static int parse_helpers(struct plat_platform *p, struct pctx *c, json_t *root)
 		    get_uint(c, o, "id", MAX_HELPER_ID, &id, 1, where) ||
 		    get_string(c, o, "name", &name, 1, where))
 			return BPFC_ERR_INPUT;
-		snprintf(where, sizeof(where), "helper %u (%s)", (unsigned)id, name);
+		snprintf(where, sizeof(where), "helper %u (%s)", (unsigned)id, name ? name : "");
 		if (check_ident(c, name, where))
 			return BPFC_ERR_INPUT;
 		if (p->helper_known[id])

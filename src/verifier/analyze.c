@@ -1,7 +1,8 @@
-/* The abstract-interpretation pass: a fixpoint over the program's blocks in weak topological
- * order, states kept only where paths meet and partitioned by shape, widening at loop heads,
- * then one reporting pass over the stable states that emits the findings and proves every loop
- * bounded. See specs/verifier.md. */
+/* The abstract-interpretation pass: one pass over the program's blocks in weak topological
+ * order, extended through calls (each function analysed per calling context, its blocks placed
+ * at the call), states kept only where paths meet and partitioned by shape, each outermost loop
+ * (or bpf_loop callback) stabilised with widening, narrowed and reported on its own, and every
+ * loop proven bounded. See specs/verifier.md. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,64 +16,398 @@
 #define WIDEN_DELAY 2 /* plain joins at a widening point before widening */
 #define MAX_PROCESSED (UINT64_C(200) * 1000 * 1000)
 #define NARROW_ROUNDS 6 /* decreasing passes after the fixpoint, at most */
+#define NODE_CHUNK 64   /* nodes are allocated in chunks, so their addresses stay put */
 
-/* ---- worklist: a min-heap of head indexes by WTO position ---- */
+/* A calling context: the call stack below main's frame, interned so that it is a number.
+ * Context 0 is main's own (no call). */
+struct acall {
+	uint32_t parent;     /* the caller's context */
+	uint32_t callsite;   /* the call (or the helper call taking the callback) */
+	uint32_t func_start; /* the callee */
+	uint32_t depth;      /* frames below main's: 1 for a function main calls */
+	uint32_t next;       /* hash chain (index + 1, 0: end) */
+	bool callback;
+};
 
-static uint64_t prio_of(const struct vf_actx *A, uint32_t h, const uint64_t *prio)
-{
-	(void)A;
-	return prio[h]; /* WTO position << 32 | slot */
-}
+/* The states of one head in one calling context. Nodes are freed once their head is done. */
+struct anode {
+	uint64_t prio; /* slot_prio(slot) */
+	uint32_t ctx, slot;
+	uint32_t next; /* hash chain, or the free list (index + 1, 0: end) */
+	bool member;   /* listed among the open region's nodes */
+	struct vf_ahead h;
+};
 
-static void heap_push(struct vf_actx *A, const uint64_t *prio, uint32_t h)
-{
-	if (A->heads[h].queued)
-		return;
-	A->heads[h].queued = true;
-	uint32_t i = A->heap_cnt++;
-	A->heap[i] = h;
-	while (i > 0) {
-		uint32_t p = (i - 1) / 2;
-		if (prio_of(A, A->heap[p], prio) <= prio_of(A, A->heap[i], prio))
-			break;
-		uint32_t t = A->heap[p];
-		A->heap[p] = A->heap[i];
-		A->heap[i] = t;
-		i = p;
-	}
-}
-
-static uint32_t heap_pop(struct vf_actx *A, const uint64_t *prio)
-{
-	uint32_t top = A->heap[0];
-	A->heap[0] = A->heap[--A->heap_cnt];
-	uint32_t i = 0;
-	for (;;) {
-		uint32_t l = 2 * i + 1, r = l + 1, m = i;
-		if (l < A->heap_cnt && prio_of(A, A->heap[l], prio) < prio_of(A, A->heap[m], prio))
-			m = l;
-		if (r < A->heap_cnt && prio_of(A, A->heap[r], prio) < prio_of(A, A->heap[m], prio))
-			m = r;
-		if (m == i)
-			break;
-		uint32_t t = A->heap[m];
-		A->heap[m] = A->heap[i];
-		A->heap[i] = t;
-		i = m;
-	}
-	A->heads[top].queued = false;
-	return top;
-}
+/* A key orders nodes: the WTO position (and slot) of each call site on the context's chain,
+ * then of the head, compared element by element, a prefix first. A function's blocks then come
+ * right after the call and before the return site, and the heads of one function in one
+ * context in WTO order: every edge but a loop's back edges (and a callback's calls after the
+ * first) goes forward. */
+struct akey {
+	uint32_t n;
+	uint64_t e[VF_MAX_FRAMES + 1];   /* position << 32 | slot */
+	uint64_t sub[VF_MAX_FRAMES + 1]; /* 0 for the head; 1 + callee for a call site */
+};
 
 struct run {
 	struct vf_actx *A;
 	const struct vf_ctx *V;
-	const uint64_t *prio;
 	uint32_t *loop_block_slots; /* per loop: slots inside the loop */
-	struct vf_state **entry;    /* one_pass: the states that entered the open loop */
-	uint32_t *entry_slot;       /* and the head each entered */
+	uint32_t *chain;            /* the loops holding a head (index + 1), innermost first */
+	/* calling contexts */
+	struct acall *calls;
+	uint32_t call_cnt, call_cap;
+	uint32_t *call_bucket; /* hash buckets (index + 1), call_nb of them (a power of 2) */
+	uint32_t call_nb;
+	/* nodes */
+	struct anode **chunks;
+	uint32_t chunk_cap, node_cnt; /* node_cnt: nodes ever allocated */
+	uint32_t free_node;           /* free list (index + 1) */
+	uint32_t *node_bucket;        /* hash buckets (index + 1) */
+	uint32_t node_nb, node_live;
+	/* the worklist: a min-heap of nodes by key */
+	uint32_t *heap;
+	uint32_t heap_cnt, heap_cap;
+	/* the open region (an outermost loop or a callback in one context, with every context
+	 * it calls): its nodes are kept until it is stable; reg_ctx's element at reg_ctx's level
+	 * has a position in [reg_first, reg_end) */
+	bool open;
+	uint32_t reg_ctx;
+	uint64_t reg_first, reg_end;
+	uint32_t *members;
+	uint32_t member_cnt, member_cap;
+	struct vf_state **entry; /* the states that entered the open region */
+	uint32_t *entry_slot;    /* and the head each entered */
 	uint32_t entry_cnt;
 };
+
+/* Adds (or removes, n < 0) bookkeeping memory to the analysis's account. */
+static void acct_bytes(struct vf_actx *A, int64_t n)
+{
+	A->mem.cur += (uint64_t)n;
+	if (A->mem.cur > A->mem.peak)
+		A->mem.peak = A->mem.cur;
+}
+
+static bool grow(struct vf_actx *A, void **arr, uint32_t *cap, uint32_t need, size_t elem)
+{
+	if (need <= *cap)
+		return true;
+	uint32_t nc = *cap ? *cap : 16;
+	while (nc < need)
+		nc *= 2;
+	void *p = realloc(*arr, (size_t)nc * elem);
+	if (!p) {
+		A->nomem = true;
+		return false;
+	}
+	acct_bytes(A, (int64_t)((nc - *cap) * elem));
+	*arr = p;
+	*cap = nc;
+	return true;
+}
+
+static uint32_t hash3(uint32_t a, uint32_t b, uint32_t c)
+{
+	uint32_t h = a * 0x9e3779b1u ^ b * 0x85ebca6bu ^ c * 0xc2b2ae35u;
+	h ^= h >> 15;
+	h *= 0x2c1b3c6du;
+	return h ^ (h >> 13);
+}
+
+/* WTO position of the block holding slot s (UINT32_MAX when unreachable) << 32 | s. */
+static uint64_t slot_prio(const struct run *R, uint32_t s)
+{
+	const struct vf_ctx *V = R->V;
+	uint32_t b = s < V->cfg->slot_cnt ? V->cfg->block_of[s] : VF_NONE;
+	uint64_t pos = (b != VF_NONE && V->wto->pos[b] != VF_NONE) ? V->wto->pos[b] : UINT32_MAX;
+	return pos << 32 | s;
+}
+
+static uint32_t call_hash(const struct acall *c)
+{
+	return hash3(c->parent, c->callsite, c->func_start * 2u + c->callback);
+}
+
+/* The context of state st (interned); UINT32_MAX on out-of-memory. */
+static uint32_t state_ctx(struct run *R, const struct vf_state *st)
+{
+	struct vf_actx *A = R->A;
+	uint32_t c = 0;
+	for (uint32_t f = 1; f < st->nframes; f++) {
+		const struct vf_frame *fr = st->fr[f];
+		struct acall k = {.parent = c,
+		                  .callsite = fr->callsite,
+		                  .func_start = fr->func_start,
+		                  .depth = f,
+		                  .callback = fr->callback};
+		uint32_t h = call_hash(&k), found = 0;
+		for (uint32_t i = R->call_bucket[h & (R->call_nb - 1)]; i; i = R->calls[i - 1].next) {
+			const struct acall *o = &R->calls[i - 1];
+			if (o->parent == c && o->callsite == k.callsite && o->func_start == k.func_start &&
+			    o->callback == k.callback) {
+				found = i;
+				break;
+			}
+		}
+		if (!found) {
+			if (!grow(A, (void **)&R->calls, &R->call_cap, R->call_cnt + 1, sizeof(*R->calls)))
+				return UINT32_MAX;
+			if (R->call_cnt + 1 > R->call_nb) { /* rehash into twice the buckets */
+				uint32_t nb = R->call_nb * 2;
+				uint32_t *bk = calloc(nb, sizeof(*bk));
+				if (!bk) {
+					A->nomem = true;
+					return UINT32_MAX;
+				}
+				acct_bytes(A, (int64_t)(nb - R->call_nb) * (int64_t)sizeof(*bk));
+				for (uint32_t i = 1; i < R->call_cnt; i++) {
+					uint32_t b = call_hash(&R->calls[i]) & (nb - 1);
+					R->calls[i].next = bk[b];
+					bk[b] = i + 1;
+				}
+				free(R->call_bucket);
+				R->call_bucket = bk;
+				R->call_nb = nb;
+			}
+			k.next = R->call_bucket[h & (R->call_nb - 1)];
+			R->calls[R->call_cnt++] = k;
+			found = R->call_cnt;
+			R->call_bucket[h & (R->call_nb - 1)] = found;
+		}
+		c = found - 1;
+	}
+	return c;
+}
+
+static struct anode *node_at(const struct run *R, uint32_t i)
+{
+	return &R->chunks[i / NODE_CHUNK][i % NODE_CHUNK];
+}
+
+static void node_key(const struct run *R, uint32_t ctx, uint32_t slot, struct akey *k)
+{
+	uint32_t d = R->calls[ctx].depth;
+	k->n = d + 1;
+	k->e[d] = slot_prio(R, slot);
+	k->sub[d] = 0;
+	for (uint32_t c = ctx; c; c = R->calls[c].parent) {
+		const struct acall *a = &R->calls[c];
+		k->e[a->depth - 1] = slot_prio(R, a->callsite);
+		k->sub[a->depth - 1] = 1 + ((uint64_t)a->func_start << 1 | a->callback);
+	}
+}
+
+static int key_cmp(const struct akey *a, const struct akey *b)
+{
+	uint32_t n = a->n < b->n ? a->n : b->n;
+	for (uint32_t i = 0; i < n; i++) {
+		if (a->e[i] != b->e[i])
+			return a->e[i] < b->e[i] ? -1 : 1;
+		if (a->sub[i] != b->sub[i])
+			return a->sub[i] < b->sub[i] ? -1 : 1;
+	}
+	return a->n < b->n ? -1 : a->n > b->n;
+}
+
+static bool node_less(const struct run *R, uint32_t x, uint32_t y)
+{
+	struct akey a, b;
+	const struct anode *nx = node_at(R, x), *ny = node_at(R, y);
+	if (nx->ctx == ny->ctx)
+		return nx->prio < ny->prio;
+	node_key(R, nx->ctx, nx->slot, &a);
+	node_key(R, ny->ctx, ny->slot, &b);
+	return key_cmp(&a, &b) < 0;
+}
+
+static uint32_t node_hash(uint32_t ctx, uint32_t slot)
+{
+	return hash3(ctx, slot, 0x5bd1e995u);
+}
+
+/* The node of (ctx, slot), created when absent (create); UINT32_MAX when absent or out of
+ * memory. */
+static uint32_t node_get(struct run *R, uint32_t ctx, uint32_t slot, bool create)
+{
+	struct vf_actx *A = R->A;
+	uint32_t h = node_hash(ctx, slot);
+	for (uint32_t i = R->node_bucket[h & (R->node_nb - 1)]; i; i = node_at(R, i - 1)->next) {
+		const struct anode *nd = node_at(R, i - 1);
+		if (nd->ctx == ctx && nd->slot == slot)
+			return i - 1;
+	}
+	if (!create)
+		return UINT32_MAX;
+	if (R->node_live + 1 > R->node_nb) { /* rehash into twice the buckets */
+		uint32_t nb = R->node_nb * 2;
+		uint32_t *bk = calloc(nb, sizeof(*bk));
+		if (!bk) {
+			A->nomem = true;
+			return UINT32_MAX;
+		}
+		acct_bytes(A, (int64_t)(nb - R->node_nb) * (int64_t)sizeof(*bk));
+		for (uint32_t b = 0; b < R->node_nb; b++)
+			for (uint32_t i = R->node_bucket[b]; i;) {
+				struct anode *nd = node_at(R, i - 1);
+				uint32_t next = nd->next, t = node_hash(nd->ctx, nd->slot) & (nb - 1);
+				nd->next = bk[t];
+				bk[t] = i;
+				i = next;
+			}
+		free(R->node_bucket);
+		R->node_bucket = bk;
+		R->node_nb = nb;
+	}
+	uint32_t idx;
+	if (R->free_node) {
+		idx = R->free_node - 1;
+		R->free_node = node_at(R, idx)->next;
+	} else {
+		if (R->node_cnt % NODE_CHUNK == 0) {
+			uint32_t c = R->node_cnt / NODE_CHUNK;
+			if (!grow(A, (void **)&R->chunks, &R->chunk_cap, c + 1, sizeof(*R->chunks)))
+				return UINT32_MAX;
+			R->chunks[c] = calloc(NODE_CHUNK, sizeof(struct anode));
+			if (!R->chunks[c]) {
+				A->nomem = true;
+				return UINT32_MAX;
+			}
+			acct_bytes(A, NODE_CHUNK * (int64_t)sizeof(struct anode));
+		}
+		idx = R->node_cnt++;
+	}
+	struct anode *nd = node_at(R, idx);
+	memset(nd, 0, sizeof(*nd));
+	nd->ctx = ctx;
+	nd->slot = slot;
+	nd->prio = slot_prio(R, slot);
+	nd->next = R->node_bucket[h & (R->node_nb - 1)];
+	R->node_bucket[h & (R->node_nb - 1)] = idx + 1;
+	R->node_live++;
+	return idx;
+}
+
+/* Frees node i's states and the node itself (its head is done in its context). */
+static void node_release(struct run *R, uint32_t i)
+{
+	struct vf_actx *A = R->A;
+	struct anode *nd = node_at(R, i);
+	for (uint32_t j = 0; j < nd->h.cnt; j++)
+		vf_state_free(nd->h.d[j].st);
+	A->live_states -= nd->h.cnt;
+	acct_bytes(A, -(int64_t)(nd->h.cap * sizeof(*nd->h.d)));
+	free(nd->h.d);
+	uint32_t *p = &R->node_bucket[node_hash(nd->ctx, nd->slot) & (R->node_nb - 1)];
+	while (*p && *p != i + 1)
+		p = &node_at(R, *p - 1)->next;
+	if (*p)
+		*p = nd->next;
+	memset(nd, 0, sizeof(*nd));
+	nd->next = R->free_node;
+	R->free_node = i + 1;
+	R->node_live--;
+}
+
+/* ---- worklist: a min-heap of nodes by key ---- */
+
+static void heap_push(struct run *R, uint32_t i)
+{
+	struct anode *nd = node_at(R, i);
+	if (nd->h.queued)
+		return;
+	if (!grow(R->A, (void **)&R->heap, &R->heap_cap, R->heap_cnt + 1, sizeof(*R->heap)))
+		return;
+	nd->h.queued = true;
+	uint32_t k = R->heap_cnt++;
+	R->heap[k] = i;
+	while (k > 0) {
+		uint32_t p = (k - 1) / 2;
+		if (!node_less(R, R->heap[k], R->heap[p]))
+			break;
+		uint32_t t = R->heap[p];
+		R->heap[p] = R->heap[k];
+		R->heap[k] = t;
+		k = p;
+	}
+}
+
+static uint32_t heap_pop(struct run *R)
+{
+	uint32_t top = R->heap[0];
+	R->heap[0] = R->heap[--R->heap_cnt];
+	uint32_t k = 0;
+	for (;;) {
+		uint32_t l = 2 * k + 1, r = l + 1, m = k;
+		if (l < R->heap_cnt && node_less(R, R->heap[l], R->heap[m]))
+			m = l;
+		if (r < R->heap_cnt && node_less(R, R->heap[r], R->heap[m]))
+			m = r;
+		if (m == k)
+			break;
+		uint32_t t = R->heap[m];
+		R->heap[m] = R->heap[k];
+		R->heap[k] = t;
+		k = m;
+	}
+	node_at(R, top)->h.queued = false;
+	return top;
+}
+
+/* ---- regions: an outermost loop or callback, in one context ---- */
+
+/* Whether (ctx, slot) lies in the open region: reg_ctx is ctx or calls it, and the element of
+ * its chain at reg_ctx's level (the head, or the call leading down to ctx) is in range. */
+static bool in_region(const struct run *R, uint32_t ctx, uint32_t slot)
+{
+	if (!R->open)
+		return false;
+	uint32_t rd = R->calls[R->reg_ctx].depth;
+	uint32_t c = ctx, s = slot;
+	if (R->calls[c].depth < rd)
+		return false;
+	while (R->calls[c].depth > rd) {
+		s = R->calls[c].callsite;
+		c = R->calls[c].parent;
+	}
+	if (c != R->reg_ctx)
+		return false;
+	uint64_t pos = slot_prio(R, s) >> 32;
+	return pos >= R->reg_first && pos < R->reg_end;
+}
+
+/* The outermost region holding (ctx, slot): from main down the chain, the first element
+ * inside a loop gives that loop in its context, the first call of a callback gives the
+ * callback in its context. False when none does (the head runs once). */
+static bool outer_region(const struct run *R, uint32_t ctx, uint32_t slot, uint32_t *rctx, uint64_t *first,
+                         uint64_t *end)
+{
+	const struct vf_wto *w = R->V->wto;
+	uint32_t chain[VF_MAX_FRAMES + 1], d = R->calls[ctx].depth;
+	for (uint32_t c = ctx; c; c = R->calls[c].parent)
+		chain[R->calls[c].depth] = c;
+	chain[0] = 0;
+	for (uint32_t i = 0; i <= d; i++) {
+		uint32_t s = i < d ? R->calls[chain[i + 1]].callsite : slot;
+		uint32_t b = s < R->V->cfg->slot_cnt ? R->V->cfg->block_of[s] : VF_NONE;
+		uint32_t l = b == VF_NONE || w->pos[b] == VF_NONE ? VF_NONE : w->loop_of[b];
+		while (l != VF_NONE && w->loops[l].parent != VF_NONE)
+			l = w->loops[l].parent;
+		if (l != VF_NONE) {
+			*rctx = chain[i];
+			*first = w->loops[l].first;
+			*end = w->loops[l].end;
+			return true;
+		}
+		if (i < d && R->calls[chain[i + 1]].callback) {
+			*rctx = chain[i + 1];
+			*first = 0;
+			*end = UINT64_MAX;
+			return true;
+		}
+	}
+	return false;
+}
 
 /* ---- termination ---- */
 
@@ -266,7 +601,7 @@ static void check_back_edge(struct run *R, uint32_t to, const struct vf_state *s
 	struct vf_actx *A = R->A;
 	uint32_t l = A->loop_of[to] - 1;
 	struct vf_aloop *L = &A->loops[l];
-	uint32_t tag = to + 1;
+	uint32_t tag = l + 1;
 	uint64_t limit = 1000000 / (R->loop_block_slots[l] ? R->loop_block_slots[l] : 1);
 	uint64_t inc_r = 0, inc_s = 0, dec_r = 0, dec_s = 0;
 	const struct vf_frame *fr = st->fr[st->nframes - 1];
@@ -371,13 +706,21 @@ static void check_back_edge(struct run *R, uint32_t to, const struct vf_state *s
 	}
 }
 
+/* Whether the edge from slot `from` to the loop head `to` is one of its loop's back edges. A
+ * return from a subprogram (an exit in another function) is the caller's edge from the call
+ * to the return site, which is a back edge when the call ends the loop's body. */
 static bool is_back_edge(const struct run *R, uint32_t from, uint32_t to)
 {
 	const struct vf_ctx *V = R->V;
 	const struct vf_wto *w = V->wto;
 	uint32_t hb = V->cfg->block_of[to], fb = V->cfg->block_of[from];
+	if (hb == VF_NONE || fb == VF_NONE || V->cfg->blocks[hb].first != to)
+		return false;
+	if (V->cfg->blocks[fb].func != V->cfg->blocks[hb].func && to > 0 && R->A->ent[from] &&
+	    R->A->ent[from]->sem == ISA_SEM_EXIT)
+		fb = V->cfg->block_of[to - 1];
 	uint32_t l = w->head_loop[hb];
-	if (l == VF_NONE || w->pos[fb] == VF_NONE)
+	if (l == VF_NONE || fb == VF_NONE || w->pos[fb] == VF_NONE)
 		return false;
 	return w->pos[fb] >= w->loops[l].first && w->pos[fb] < w->loops[l].end;
 }
@@ -407,25 +750,35 @@ static void restart_widening(struct vf_ahead *hd)
 		hd->d[i].joins = 0;
 }
 
+static void add_member(struct run *R, uint32_t ni)
+{
+	struct anode *nd = node_at(R, ni);
+	if (nd->member)
+		return;
+	if (!grow(R->A, (void **)&R->members, &R->member_cap, R->member_cnt + 1, sizeof(*R->members)))
+		return;
+	nd->member = true;
+	R->members[R->member_cnt++] = ni;
+}
+
+/* Stores state st, reaching head `to` from slot `from`, in its node (the head in st's calling
+ * context): joined with a state of the same shape, else kept apart. */
 static void propagate(struct run *R, uint32_t from, uint32_t to, const struct vf_state *st)
 {
 	struct vf_actx *A = R->A;
-	if (A->report && !A->one_pass) {
-		if ((A->kind[to] & K_LOOP) && A->loop_of[to] && is_back_edge(R, from, to))
-			check_back_edge(R, to, st);
+	uint32_t ctx = state_ctx(R, st);
+	if (ctx == UINT32_MAX)
 		return;
-	}
-	if (A->one_pass && A->open_end) {
-		uint32_t pos = (uint32_t)(R->prio[A->head_of[to] ? A->head_of[to] - 1 : 0] >> 32);
-		bool inside = A->head_of[to] && pos >= A->open_first && pos < A->open_end;
+	bool inside = in_region(R, ctx, to);
+	if (R->open) {
 		if (A->report && inside) {
-			/* the loop's stable states: check its back edges, store nothing in it */
+			/* the region's stable states: check its back edges, store nothing in it */
 			if ((A->kind[to] & K_LOOP) && A->loop_of[to] && is_back_edge(R, from, to))
 				check_back_edge(R, to, st);
 			return;
 		}
-		/* while the loop is being stabilised its exits are not stored: they are computed from
-		 * its final (narrowed) states */
+		/* while the region is being stabilised its exits are not stored: they are computed
+		 * from its final (narrowed) states */
 		if (!A->report && !inside)
 			return;
 	}
@@ -434,22 +787,20 @@ static void propagate(struct run *R, uint32_t from, uint32_t to, const struct vf
 		          "control reaches instruction %u that is not a block start", to);
 		return;
 	}
-	uint32_t hi = A->head_of[to] - 1;
-	struct vf_ahead *hd = &A->heads[hi];
+	uint32_t ni = node_get(R, ctx, to, true);
+	if (ni == UINT32_MAX)
+		return;
+	if (inside)
+		add_member(R, ni);
+	struct vf_ahead *hd = &node_at(R, ni)->h;
 	if (++hd->visits > (uint64_t)A->opts->max_iters_per_head * MAX_DISJ) {
 		abort_limit(A, to, "too many fixpoint iterations at this instruction");
 		return;
 	}
 	bool widen_point = (A->kind[to] & (K_LOOP | K_WIDEN)) != 0;
-	struct vf_disj *match = NULL, *same_types = NULL, *first_same_calls = NULL;
-	uint32_t same_calls = 0;
+	struct vf_disj *match = NULL, *same_types = NULL;
 	for (uint32_t i = 0; i < hd->cnt; i++) {
 		struct vf_disj *d = &hd->d[i];
-		if (!vf_state_same_calls(d->st, st))
-			continue;
-		same_calls++;
-		if (!first_same_calls)
-			first_same_calls = d;
 		if (!same_types && vf_state_same_shape(d->st, st, false))
 			same_types = d;
 		/* flags (registers holding 0 or 1) partition only outside loop heads, where a counter
@@ -460,8 +811,8 @@ static void propagate(struct run *R, uint32_t from, uint32_t to, const struct vf
 		}
 	}
 	/* over the bound: join with a state of the same types (flags merge), else conservatively */
-	if (!match && same_calls >= MAX_DISJ)
-		match = same_types ? same_types : first_same_calls;
+	if (!match && hd->cnt >= MAX_DISJ)
+		match = same_types ? same_types : &hd->d[0];
 	if (match) {
 		/* at a loop head only the loop's own back edges widen: a value entering from outside
 		 * grows only as the enclosing loops iterate, and their heads widen it there; widening
@@ -487,7 +838,7 @@ static void propagate(struct run *R, uint32_t from, uint32_t to, const struct vf
 		match->dirty = true;
 		if (!counts)
 			restart_widening(hd);
-		heap_push(A, R->prio, hi);
+		heap_push(R, ni);
 		return;
 	}
 	if (hd->cnt == hd->cap) {
@@ -497,6 +848,7 @@ static void propagate(struct run *R, uint32_t from, uint32_t to, const struct vf
 			A->nomem = true;
 			return;
 		}
+		acct_bytes(A, (int64_t)((nc - hd->cap) * sizeof(*nd)));
 		hd->d = nd;
 		hd->cap = nc;
 	}
@@ -517,38 +869,21 @@ static void propagate(struct run *R, uint32_t from, uint32_t to, const struct vf
 		A->stats->peak_states = A->live_states;
 	if (A->live_states > A->opts->max_states)
 		abort_limit(A, to, "too many abstract states");
-	heap_push(A, R->prio, hi);
+	heap_push(R, ni);
 }
 
-/* Whether the loop headed at slot tag - 1 contains slot h (its own head included). */
-static bool loop_holds(const struct run *R, uint32_t tag, uint32_t h)
+/* Runs the deltas of every register and spilled slot of the current frame into the loop headed
+ * at slot h: runs of loops that do not hold h (left behind) are forgotten, and h's delta starts
+ * at 0 (specs/verifier.md "Loops must terminate"). */
+static void reset_deltas(const struct run *R, struct vf_state *st, uint32_t h)
 {
-	const struct vf_ctx *V = R->V;
-	const struct vf_wto *w = V->wto;
-	uint32_t hb = V->cfg->block_of[tag - 1], b = V->cfg->block_of[h];
-	if (hb == VF_NONE || b == VF_NONE || w->head_loop[hb] == VF_NONE || w->pos[b] == VF_NONE)
-		return false;
-	const struct vf_loop *L = &w->loops[w->head_loop[hb]];
-	return w->pos[b] >= L->first && w->pos[b] < L->end;
-}
-
-/* Forgets the deltas of loops that do not contain slot h (left behind): the slots then hold
- * only enclosing loops, so nests as deep as VF_DELTA_SLOTS keep every loop's argument. */
-static void drop_outside_deltas(const struct run *R, struct vf_reg *r, uint32_t h)
-{
-	for (int k = 0; k < VF_DELTA_SLOTS; k++)
-		if (r->dl[k].head && !loop_holds(R, r->dl[k].head, h))
-			memset(&r->dl[k], 0, sizeof(r->dl[k]));
-}
-
-static void reset_deltas(const struct run *R, struct vf_state *st, uint32_t tag)
-{
-	uint32_t h = tag - 1;
+	const struct vf_wto *w = R->V->wto;
+	uint32_t len = 0;
+	for (uint32_t l = R->A->loop_of[h] - 1; l != VF_NONE && len <= w->max_depth; l = w->loops[l].parent)
+		R->chain[len++] = l + 1;
 	for (int i = 0; i < 10; i++)
-		if (st->r[i].type != VT_UNINIT) {
-			drop_outside_deltas(R, &st->r[i], h);
-			vf_reg_delta_reset(&st->r[i], tag, VF_LOC_REG(i));
-		}
+		if (st->r[i].type != VT_UNINIT)
+			vf_reg_delta_enter(&st->r[i], R->chain, len, VF_LOC_REG(i));
 	const struct vf_frame *cf = st->fr[st->nframes - 1];
 	bool spills = false;
 	for (int s = 0; s < VF_STACK_SLOTS && !spills; s++)
@@ -556,10 +891,8 @@ static void reset_deltas(const struct run *R, struct vf_state *st, uint32_t tag)
 	struct vf_frame *fr = spills ? vf_frame_mut(st, st->nframes - 1) : NULL;
 	struct vf_reg *sr = fr ? vf_frame_spills_mut(fr) : NULL;
 	for (int s = 0; sr && s < VF_STACK_SLOTS; s++)
-		if (fr->sb[s * 8] == SB_SPILL) {
-			drop_outside_deltas(R, &sr[s], h);
-			vf_reg_delta_reset(&sr[s], tag, VF_LOC_SLOT(s));
-		}
+		if (fr->sb[s * 8] == SB_SPILL)
+			vf_reg_delta_enter(&sr[s], R->chain, len, VF_LOC_SLOT(s));
 	st->may_goto = false;
 }
 
@@ -575,8 +908,8 @@ static void run_block(struct run *R, uint32_t h, const struct vf_state *in)
 		A->nomem = true;
 		return;
 	}
-	if (A->kind[h] & K_LOOP)
-		reset_deltas(R, st, h + 1);
+	if ((A->kind[h] & K_LOOP) && A->loop_of[h])
+		reset_deltas(R, st, h);
 	A->stats->iterations++;
 	uint32_t idx = h;
 	for (;;) {
@@ -701,199 +1034,160 @@ static uint64_t head_digest(uint64_t h, const struct vf_ahead *hd)
 	return h;
 }
 
-/* Decreasing iterations after widening: every head's states are recomputed, without widening,
- * from the stable states of all heads (and the entry state), and replace them. The stable
- * states over-approximate every execution, so the recomputed ones do too, and a bound that
- * widening pushed to a threshold or an extreme comes back to what the loop's exit test and
- * body allow. Each old state is run once and freed at once, so a round holds about one set of
- * states. Rounds stop when nothing changes, after NARROW_ROUNDS at most. */
-static void narrow(struct run *R, const struct vf_state *init)
-{
-	struct vf_actx *A = R->A;
-	A->narrow = true;
-	uint64_t before = 0;
-	for (uint32_t h = 0; h < A->head_cnt; h++)
-		before = head_digest(before, &A->heads[h]);
-	for (int round = 0; round < NARROW_ROUNDS && !A->aborted && !A->nomem; round++) {
-		struct vf_ahead *old = A->heads;
-		A->heads = calloc(A->head_cnt ? A->head_cnt : 1, sizeof(*A->heads));
-		if (!A->heads) {
-			A->heads = old;
-			A->nomem = true;
-			break;
-		}
-		propagate(R, 0, 0, init);
-		for (uint32_t h = 0; h < A->head_cnt && !A->aborted && !A->nomem; h++) {
-			uint32_t slot = (uint32_t)(R->prio[h] & 0xffffffffu);
-			for (uint32_t i = 0; i < old[h].cnt; i++) {
-				if (!A->aborted && !A->nomem)
-					run_block(R, slot, old[h].d[i].st);
-				vf_state_free(old[h].d[i].st);
-			}
-			A->live_states -= old[h].cnt;
-			free(old[h].d);
-			old[h].d = NULL;
-			old[h].cnt = 0;
-		}
-		for (uint32_t h = 0; h < A->head_cnt; h++) {
-			for (uint32_t i = 0; i < old[h].cnt; i++)
-				vf_state_free(old[h].d[i].st);
-			A->live_states -= old[h].cnt;
-			free(old[h].d);
-		}
-		free(old);
-		A->heap_cnt = 0;
-		uint64_t after = 0;
-		for (uint32_t h = 0; h < A->head_cnt; h++) {
-			A->heads[h].queued = false;
-			after = head_digest(after, &A->heads[h]);
-		}
-		if (after == before)
-			break;
-		before = after;
-	}
-	A->narrow = false;
-}
+/* ---- one pass: outermost regions one at a time ---- */
 
-/* ---- one pass: outermost loops one at a time ---- */
-
-/* Removes the heads of WTO positions [first, end) from the worklist. */
-static void heap_drop_range(struct run *R, uint32_t first, uint32_t end)
+/* Removes the open region's nodes from the worklist. */
+static void heap_drop_region(struct run *R)
 {
-	struct vf_actx *A = R->A;
 	uint32_t keep = 0;
-	for (uint32_t i = 0; i < A->heap_cnt; i++) {
-		uint32_t h = A->heap[i];
-		uint32_t pos = (uint32_t)(R->prio[h] >> 32);
-		if (pos >= first && pos < end)
-			A->heads[h].queued = false;
-		else
-			A->heap[keep++] = h;
+	for (uint32_t i = 0; i < R->heap_cnt; i++) {
+		struct anode *nd = node_at(R, R->heap[i]);
+		nd->h.queued = false;
+		if (!in_region(R, nd->ctx, nd->slot))
+			R->heap[keep++] = R->heap[i];
 	}
-	A->heap_cnt = 0;
-	for (uint32_t i = 0; i < keep; i++) {
-		uint32_t h = A->heap[i];
-		A->heads[h].queued = false;
-		heap_push(A, R->prio, h);
-	}
+	R->heap_cnt = 0;
+	for (uint32_t i = 0; i < keep; i++)
+		heap_push(R, R->heap[i]);
 }
 
-/* First index k of the heads in WTO order (order_heads) whose position is at least pos. */
-static uint32_t first_head_at(const struct run *R, const uint32_t *order_heads, uint32_t pos)
+struct keyed {
+	struct akey k;
+	uint32_t node;
+};
+
+static int cmp_keyed(const void *a, const void *b)
 {
-	uint32_t lo = 0, hi = R->A->head_cnt;
-	while (lo < hi) {
-		uint32_t mid = lo + (hi - lo) / 2;
-		if ((uint32_t)(R->prio[order_heads[mid]] >> 32) < pos)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo;
+	return key_cmp(&((const struct keyed *)a)->k, &((const struct keyed *)b)->k);
 }
 
-/* The loop is reached, every predecessor outside it done: keep the states that entered its
- * heads (the decreasing passes start from them; normally only its head has any) and stabilise
+/* Puts the region's nodes in key order (WTO order within each context). */
+static void sort_members(struct run *R)
+{
+	struct keyed *t = malloc((R->member_cnt ? R->member_cnt : 1) * sizeof(*t));
+	if (!t) {
+		R->A->nomem = true;
+		return;
+	}
+	for (uint32_t i = 0; i < R->member_cnt; i++) {
+		const struct anode *nd = node_at(R, R->members[i]);
+		node_key(R, nd->ctx, nd->slot, &t[i].k);
+		t[i].node = R->members[i];
+	}
+	qsort(t, R->member_cnt, sizeof(*t), cmp_keyed);
+	for (uint32_t i = 0; i < R->member_cnt; i++)
+		R->members[i] = t[i].node;
+	free(t);
+}
+
+/* The region is reached, every predecessor outside it done: keep the states that entered its
+ * nodes (the decreasing passes start from them; normally only its head has any) and stabilise
  * it without reporting. */
-static bool open_loop(struct run *R, const uint32_t *order_heads, uint32_t first, uint32_t end)
+static bool open_region(struct run *R, uint32_t rctx, uint64_t first, uint64_t end)
 {
 	struct vf_actx *A = R->A;
+	R->open = true;
+	R->reg_ctx = rctx;
+	R->reg_first = first;
+	R->reg_end = end;
+	R->member_cnt = 0;
 	uint32_t n = 0;
-	uint32_t lo = first_head_at(R, order_heads, first), hi = first_head_at(R, order_heads, end);
-	for (uint32_t k = lo; k < hi; k++)
-		n += A->heads[order_heads[k]].cnt;
+	for (uint32_t i = 0; i < R->heap_cnt; i++) {
+		const struct anode *nd = node_at(R, R->heap[i]);
+		if (in_region(R, nd->ctx, nd->slot)) {
+			add_member(R, R->heap[i]);
+			n += nd->h.cnt;
+		}
+	}
+	sort_members(R);
 	R->entry = calloc(n ? n : 1, sizeof(*R->entry));
 	R->entry_slot = calloc(n ? n : 1, sizeof(*R->entry_slot));
-	if (!R->entry || !R->entry_slot) {
+	if (!R->entry || !R->entry_slot || A->nomem) {
 		A->nomem = true;
 		return false;
 	}
-	for (uint32_t k = lo; k < hi; k++) {
-		const struct vf_ahead *hd = &A->heads[order_heads[k]];
-		for (uint32_t i = 0; i < hd->cnt; i++) {
-			struct vf_state *c = vf_state_dup(hd->d[i].st);
+	for (uint32_t k = 0; k < R->member_cnt; k++) {
+		const struct anode *nd = node_at(R, R->members[k]);
+		for (uint32_t i = 0; i < nd->h.cnt; i++) {
+			struct vf_state *c = vf_state_dup(nd->h.d[i].st);
 			if (!c) {
 				A->nomem = true;
 				return false;
 			}
-			R->entry_slot[R->entry_cnt] = (uint32_t)(R->prio[order_heads[k]] & 0xffffffffu);
+			R->entry_slot[R->entry_cnt] = nd->slot;
 			R->entry[R->entry_cnt++] = c;
 		}
 	}
-	A->open_first = first;
-	A->open_end = end;
 	A->report = false;
 	A->widened = false;
 	return true;
 }
 
-static uint64_t head_digest(uint64_t h, const struct vf_ahead *hd);
+static uint64_t members_digest(struct run *R)
+{
+	uint64_t h = 0;
+	for (uint32_t k = 0; k < R->member_cnt; k++)
+		h = head_digest(h, &node_at(R, R->members[k])->h);
+	return h;
+}
 
-/* The open loop is stable: decreasing passes over its heads (from its entry states and its own
- * states, exits not stored), then one reporting run of its final states, which stores its exits
- * in the heads after it; then its states are freed. */
-static void close_loop(struct run *R, const uint32_t *order_heads)
+/* The open region is stable: decreasing passes over its nodes (from its entry states and its
+ * own states, exits not stored), then one reporting run of its final states, which stores its
+ * exits in the nodes after it; then its nodes are freed. */
+static void close_region(struct run *R)
 {
 	struct vf_actx *A = R->A;
-	uint32_t first = A->open_first, end = A->open_end;
-	/* order_heads[lo, hi): the loop's heads */
-	uint32_t lo = first_head_at(R, order_heads, first), hi = first_head_at(R, order_heads, end);
 	A->narrow = true;
-	uint64_t before = 0;
-	for (uint32_t k = lo; k < hi; k++)
-		before = head_digest(before, &A->heads[order_heads[k]]);
+	uint64_t before = members_digest(R);
 	for (int round = 0; A->widened && round < NARROW_ROUNDS && !A->aborted && !A->nomem; round++) {
-		struct vf_ahead *old = calloc(hi - lo, sizeof(*old));
+		uint32_t cnt = R->member_cnt;
+		struct vf_ahead *old = calloc(cnt ? cnt : 1, sizeof(*old));
 		if (!old) {
 			A->nomem = true;
 			break;
 		}
-		for (uint32_t k = lo; k < hi; k++) {
-			old[k - lo] = A->heads[order_heads[k]];
-			struct vf_ahead *hd = &A->heads[order_heads[k]];
+		for (uint32_t k = 0; k < cnt; k++) {
+			struct vf_ahead *hd = &node_at(R, R->members[k])->h;
+			old[k] = *hd;
 			hd->d = NULL;
 			hd->cnt = hd->cap = 0;
 			hd->visits = 0;
 		}
 		for (uint32_t i = 0; i < R->entry_cnt; i++)
 			propagate(R, R->entry_slot[i], R->entry_slot[i], R->entry[i]);
-		for (uint32_t k = lo; k < hi; k++) {
-			uint32_t slot = (uint32_t)(R->prio[order_heads[k]] & 0xffffffffu);
-			struct vf_ahead *o = &old[k - lo];
+		for (uint32_t k = 0; k < cnt; k++) {
+			uint32_t slot = node_at(R, R->members[k])->slot;
+			struct vf_ahead *o = &old[k];
 			for (uint32_t i = 0; i < o->cnt; i++) {
 				if (!A->aborted && !A->nomem)
 					run_block(R, slot, o->d[i].st);
 				vf_state_free(o->d[i].st);
 			}
 			A->live_states -= o->cnt;
+			acct_bytes(A, -(int64_t)(o->cap * sizeof(*o->d)));
 			free(o->d);
 		}
 		free(old);
-		heap_drop_range(R, first, end);
-		uint64_t after = 0;
-		for (uint32_t k = lo; k < hi; k++)
-			after = head_digest(after, &A->heads[order_heads[k]]);
+		heap_drop_region(R);
+		sort_members(R);
+		uint64_t after = members_digest(R);
 		if (after == before)
 			break;
 		before = after;
 	}
 	A->narrow = false;
-	heap_drop_range(R, first, end);
-	/* report from the final states; exits are stored after the loop */
+	heap_drop_region(R);
+	sort_members(R);
+	/* report from the final states; exits are stored after the region */
 	A->report = true;
-	for (uint32_t k = lo; k < hi && !A->aborted && !A->nomem; k++) {
-		struct vf_ahead *hd = &A->heads[order_heads[k]];
-		uint32_t slot = (uint32_t)(R->prio[order_heads[k]] & 0xffffffffu);
-		for (uint32_t i = 0; i < hd->cnt && !A->aborted && !A->nomem; i++)
-			run_block(R, slot, hd->d[i].st);
+	for (uint32_t k = 0; k < R->member_cnt && !A->aborted && !A->nomem; k++) {
+		const struct anode *nd = node_at(R, R->members[k]);
+		for (uint32_t i = 0; i < nd->h.cnt && !A->aborted && !A->nomem; i++)
+			run_block(R, nd->slot, nd->h.d[i].st);
 	}
-	for (uint32_t k = lo; k < hi; k++) {
-		struct vf_ahead *hd = &A->heads[order_heads[k]];
-		for (uint32_t i = 0; i < hd->cnt; i++)
-			vf_state_free(hd->d[i].st);
-		A->live_states -= hd->cnt;
-		hd->cnt = 0;
-	}
+	for (uint32_t k = 0; k < R->member_cnt; k++)
+		node_release(R, R->members[k]);
+	R->member_cnt = 0;
 	for (uint32_t i = 0; i < R->entry_cnt; i++)
 		vf_state_free(R->entry[i]);
 	free(R->entry);
@@ -901,7 +1195,7 @@ static void close_loop(struct run *R, const uint32_t *order_heads)
 	R->entry = NULL;
 	R->entry_slot = NULL;
 	R->entry_cnt = 0;
-	A->open_first = A->open_end = 0;
+	R->open = false;
 }
 
 /* ---- combined stack size along call chains ---- */
@@ -1014,22 +1308,38 @@ static bool build_thresholds(struct vf_actx *A)
 
 static void free_actx(struct vf_actx *A)
 {
-	if (A->heads)
-		for (uint32_t i = 0; i < A->head_cnt; i++) {
-			for (uint32_t j = 0; j < A->heads[i].cnt; j++)
-				vf_state_free(A->heads[i].d[j].st);
-			free(A->heads[i].d);
-		}
-	free(A->heads);
 	free(A->kind);
 	free(A->head_of);
 	free(A->loop_of);
 	free(A->loops);
 	free(A->thr);
-	free(A->heap);
 	free(A->reported);
 	free(A->fdepth);
 	free(A->base_seen);
+}
+
+static void free_run(struct run *R)
+{
+	for (uint32_t i = 0; i < R->node_cnt; i++) {
+		struct anode *nd = node_at(R, i);
+		for (uint32_t j = 0; j < nd->h.cnt; j++)
+			vf_state_free(nd->h.d[j].st);
+		free(nd->h.d);
+	}
+	for (uint32_t c = 0; c < (R->node_cnt + NODE_CHUNK - 1) / NODE_CHUNK; c++)
+		free(R->chunks[c]);
+	free(R->chunks);
+	free(R->node_bucket);
+	free(R->calls);
+	free(R->call_bucket);
+	free(R->heap);
+	free(R->members);
+	for (uint32_t i = 0; i < R->entry_cnt; i++)
+		vf_state_free(R->entry[i]);
+	free(R->entry);
+	free(R->entry_slot);
+	free(R->loop_block_slots);
+	free(R->chain);
 }
 
 int vf_analyze(struct vf_ctx *V)
@@ -1055,21 +1365,29 @@ int vf_analyze(struct vf_ctx *V)
 	A.cfg = cfg;
 	A.fdepth = calloc(cfg->func_cnt ? cfg->func_cnt : 1, sizeof(uint32_t));
 	A.base_seen = calloc(A.n ? A.n : 1, 1);
-	struct run R = {&A, V, NULL, NULL, NULL, NULL, 0};
-	uint32_t *top_loop = NULL, *order_heads = NULL;
-	uint64_t *prio = NULL;
+	struct run R;
+	memset(&R, 0, sizeof(R));
+	R.A = &A;
+	R.V = V;
 	int rc = BPFC_OK;
 	A.kind = calloc(A.n, 1);
 	A.head_of = calloc(A.n, sizeof(uint32_t));
 	A.loop_of = calloc(A.n, sizeof(uint32_t));
-	prio = calloc(A.n, sizeof(uint64_t));
 	A.loops = calloc(w->loop_cnt ? w->loop_cnt : 1, sizeof(*A.loops));
 	R.loop_block_slots = calloc(w->loop_cnt ? w->loop_cnt : 1, sizeof(uint32_t));
-	if (!A.kind || !A.head_of || !A.loop_of || !prio || !A.loops || !R.loop_block_slots || !A.fdepth ||
-	    !A.base_seen || !build_thresholds(&A)) {
+	R.chain = calloc((size_t)w->max_depth + 1, sizeof(uint32_t));
+	R.call_nb = R.node_nb = 64;
+	R.call_bucket = calloc(R.call_nb, sizeof(uint32_t));
+	R.node_bucket = calloc(R.node_nb, sizeof(uint32_t));
+	R.calls = calloc(16, sizeof(*R.calls)); /* context 0: main's */
+	R.call_cap = 16;
+	R.call_cnt = 1;
+	if (!A.kind || !A.head_of || !A.loop_of || !A.loops || !R.loop_block_slots || !R.chain || !A.fdepth ||
+	    !A.base_seen || !R.call_bucket || !R.node_bucket || !R.calls || !build_thresholds(&A)) {
 		rc = bpfc_error_set(V->err, BPFC_ERR_NOMEM, "out of memory in the analysis");
 		goto out;
 	}
+	acct_bytes(&A, (int64_t)(64 * 2 * sizeof(uint32_t) + 16 * sizeof(*R.calls)));
 	/* states are stored where paths meet (and at function entries); a block with a single
 	 * predecessor is run in line from it */
 	for (uint32_t b = 0; b < cfg->block_cnt; b++)
@@ -1113,67 +1431,14 @@ int vf_analyze(struct vf_ctx *V)
 	for (size_t i = 0; i < A.n; i++)
 		if (A.kind[i] & K_HEAD)
 			A.head_of[i] = ++A.head_cnt;
-	A.heads = calloc(A.head_cnt ? A.head_cnt : 1, sizeof(*A.heads));
-	A.heap = calloc(A.head_cnt ? A.head_cnt : 1, sizeof(uint32_t));
-	uint64_t *hprio = calloc(A.head_cnt ? A.head_cnt : 1, sizeof(uint64_t));
-	if (!A.heads || !A.heap || !hprio) {
-		free(hprio);
-		rc = bpfc_error_set(V->err, BPFC_ERR_NOMEM, "out of memory in the analysis");
-		goto out;
-	}
-	for (size_t i = 0; i < A.n; i++) {
-		if (!A.head_of[i])
-			continue;
-		uint32_t b = cfg->block_of[i];
-		uint64_t pos =
-		    (b != VF_NONE && w->pos[b] != VF_NONE) ? w->pos[b] : (uint64_t)w->order_cnt + i;
-		hprio[A.head_of[i] - 1] = (pos << 32) | i;
-	}
-	free(prio);
-	prio = hprio;
-	R.prio = prio;
 
-	/* Without loops, callbacks or subprograms the heads are reached in WTO order, each once all
-	 * its predecessors are done: the analysis reports as it goes and frees each head's states
-	 * after running them, holding only the states of the heads not yet reached. */
-	A.one_pass = cfg->func_cnt <= 1;
-	for (size_t i = 0; i < A.n && A.one_pass; i++)
-		if (A.kind[i] & K_WIDEN)
-			A.one_pass = false;
-	A.report = A.one_pass;
-	/* per head: the outermost loop holding it (VF_NONE outside loops); heads in WTO order */
-	top_loop = malloc((A.head_cnt ? A.head_cnt : 1) * sizeof(uint32_t));
-	order_heads = malloc((A.head_cnt ? A.head_cnt : 1) * sizeof(uint32_t));
-	if (!top_loop || !order_heads) {
-		rc = bpfc_error_set(V->err, BPFC_ERR_NOMEM, "out of memory in the analysis");
-		goto out;
-	}
-	for (size_t i = 0; i < A.n; i++) {
-		if (!A.head_of[i])
-			continue;
-		uint32_t b = cfg->block_of[i];
-		uint32_t l = b == VF_NONE ? VF_NONE : w->loop_of[b];
-		while (l != VF_NONE && w->loops[l].parent != VF_NONE)
-			l = w->loops[l].parent;
-		top_loop[A.head_of[i] - 1] = l;
-	}
-	{
-		/* sort the keys (position << 32 | slot, all distinct), then map slots back to heads */
-		uint64_t *keys = malloc((A.head_cnt ? A.head_cnt : 1) * sizeof(uint64_t));
-		if (!keys) {
-			rc = bpfc_error_set(V->err, BPFC_ERR_NOMEM, "out of memory in the analysis");
-			goto out;
-		}
-		memcpy(keys, prio, A.head_cnt * sizeof(uint64_t));
-		qsort(keys, A.head_cnt, sizeof(uint64_t), cmp_u64);
-		for (uint32_t k = 0; k < A.head_cnt; k++)
-			order_heads[k] = A.head_of[keys[k] & 0xffffffffu] - 1;
-		free(keys);
-	}
-
-	/* entry state: r1 = context, r10 = frame pointer */
-	A.fixed_mem = A.n * (1 + 2 * sizeof(uint32_t) + 1 + sizeof(uint64_t)) +
-	              A.head_cnt * (sizeof(*A.heads) + sizeof(uint32_t) + sizeof(uint64_t)) +
+	/* The heads are reached in key order (WTO order, each function's blocks placed at its call
+	 * in each calling context), each once all its predecessors are done: outside loops and
+	 * callbacks the analysis reports as it goes and frees each node's states after running
+	 * them, holding only the states of the nodes not yet reached and those of one outermost
+	 * loop or callback. */
+	A.report = true;
+	A.fixed_mem = A.n * (1 + 2 * sizeof(uint32_t) + 1) +
 	              A.loop_cnt * (sizeof(*A.loops) + sizeof(uint32_t)) + A.thr_cnt * sizeof(uint64_t) +
 	              cfg->bytes + w->bytes;
 	struct vf_state *init = vf_state_entry(&A.mem);
@@ -1182,56 +1447,48 @@ int vf_analyze(struct vf_ctx *V)
 		goto out;
 	}
 	propagate(&R, 0, 0, init);
+	vf_state_free(init);
 
-	/* the worklist empties when the open loop is stable: closing it stores its exits */
-	while ((A.heap_cnt || (A.one_pass && A.open_end)) && !A.aborted && !A.nomem) {
-		if (!A.heap_cnt) {
-			close_loop(&R, order_heads);
+	/* the worklist empties when the open region is stable: closing it stores its exits */
+	while ((R.heap_cnt || R.open) && !A.aborted && !A.nomem) {
+		if (!R.heap_cnt) {
+			close_region(&R);
 			continue;
 		}
-		uint32_t h = A.heap[0];
-		uint32_t pos = (uint32_t)(prio[h] >> 32);
-		if (A.one_pass && A.open_end && pos >= A.open_end) {
-			close_loop(&R, order_heads);
+		const struct anode *top = node_at(&R, R.heap[0]);
+		if (R.open && !in_region(&R, top->ctx, top->slot)) {
+			close_region(&R);
 			continue;
 		}
-		if (A.one_pass && !A.open_end && top_loop[h] != VF_NONE) {
-			const struct vf_loop *L = &w->loops[top_loop[h]];
-			if (!open_loop(&R, order_heads, L->first, L->end))
-				break;
-		}
-		h = heap_pop(&A, prio);
-		struct vf_ahead *hd = &A.heads[h];
-		uint32_t slot = (uint32_t)(prio[h] & 0xffffffffu);
-		bool stays = A.one_pass && A.open_end; /* a head of the loop being stabilised */
-		for (uint32_t i = 0; i < hd->cnt && !A.aborted && !A.nomem; i++) {
-			if (!hd->d[i].dirty)
+		uint32_t rctx;
+		uint64_t first, end;
+		if (!R.open && outer_region(&R, top->ctx, top->slot, &rctx, &first, &end) &&
+		    !open_region(&R, rctx, first, end))
+			break;
+		uint32_t ni = heap_pop(&R);
+		struct anode *nd = node_at(&R, ni);
+		bool stays = R.open; /* a node of the region being stabilised */
+		for (uint32_t i = 0; i < nd->h.cnt && !A.aborted && !A.nomem; i++) {
+			if (!nd->h.d[i].dirty)
 				continue;
-			hd->d[i].dirty = false;
-			if (A.one_pass && !stays) {
-				run_block(&R, slot, hd->d[i].st);
+			nd->h.d[i].dirty = false;
+			if (!stays) {
+				run_block(&R, nd->slot, nd->h.d[i].st);
 				continue;
 			}
-			struct vf_state *snap = vf_state_dup(hd->d[i].st);
+			struct vf_state *snap = vf_state_dup(nd->h.d[i].st);
 			if (!snap) {
 				A.nomem = true;
 				break;
 			}
-			run_block(&R, slot, snap);
+			run_block(&R, nd->slot, snap);
 			vf_state_free(snap);
 		}
-		if (A.one_pass && !stays) {
-			/* every predecessor came earlier in WTO order and is done: nothing reaches this
-			 * head again */
-			for (uint32_t i = 0; i < hd->cnt; i++)
-				vf_state_free(hd->d[i].st);
-			A.live_states -= hd->cnt;
-			hd->cnt = 0;
-		}
+		/* every predecessor came earlier in key order and is done: nothing reaches this node
+		 * again */
+		if (!stays && !nd->h.queued)
+			node_release(&R, ni);
 	}
-	if (!A.one_pass && !A.nomem && !A.aborted && A.widened)
-		narrow(&R, init);
-	vf_state_free(init);
 	if (A.nomem) {
 		rc = bpfc_error_set(V->err, BPFC_ERR_NOMEM, "out of memory in the analysis");
 		goto out;
@@ -1239,21 +1496,7 @@ int vf_analyze(struct vf_ctx *V)
 	if (A.aborted)
 		goto out;
 
-	/* reporting pass over the stable states */
 	A.report = true;
-	if (A.one_pass)
-		goto loops;
-	{
-		/* heads in WTO order */
-		for (uint32_t k = 0; k < A.head_cnt && !A.nomem; k++) {
-			uint32_t h = order_heads[k];
-			struct vf_ahead *hd = &A.heads[h];
-			uint32_t slot = (uint32_t)(prio[h] & 0xffffffffu);
-			for (uint32_t i = 0; i < hd->cnt; i++)
-				run_block(&R, slot, hd->d[i].st);
-		}
-	}
-loops:
 	for (uint32_t l = 0; l < A.loop_cnt; l++) {
 		struct vf_aloop *L = &A.loops[l];
 		if (L->seen && !A.opts->privileged) {
@@ -1288,16 +1531,9 @@ loops:
 	if (A.nomem)
 		rc = bpfc_error_set(V->err, BPFC_ERR_NOMEM, "out of memory in the analysis");
 out:
-	for (uint32_t i = 0; i < R.entry_cnt; i++)
-		vf_state_free(R.entry[i]);
-	free(R.entry);
-	free(R.entry_slot);
 	if (A.mem.peak + A.fixed_mem > V->stats.peak_mem_bytes)
 		V->stats.peak_mem_bytes = A.mem.peak + A.fixed_mem;
-	free(prio);
-	free(top_loop);
-	free(order_heads);
-	free(R.loop_block_slots);
+	free_run(&R);
 	free_actx(&A);
 	return rc;
 }

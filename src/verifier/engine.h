@@ -138,27 +138,19 @@ struct vf_actx {
 	size_t n; /* slots */
 	const struct isa_entry **ent;
 	uint8_t *kind;     /* per slot: bit0 head, bit1 loop head (widening point), bit2 wide second */
-	uint32_t *head_of; /* per slot: index+1 into heads */
-	struct vf_ahead *heads;
+	uint32_t *head_of; /* per slot: index+1 among the heads (slots where states are kept) */
 	uint32_t head_cnt;
 	uint32_t *loop_of; /* per slot: index+1 into loops */
 	struct vf_aloop *loops;
 	uint32_t loop_cnt;
 	uint64_t *thr;
 	size_t thr_cnt;
-	uint32_t *heap; /* worklist: min-heap of head indexes by slot */
-	uint32_t heap_cnt;
 	uint64_t *reported; /* hash set of (slot, property) already reported */
 	size_t reported_cap, reported_cnt;
-	bool report;   /* final pass: emit findings and check termination */
-	bool narrow;   /* decreasing pass: heads recomputed from the stable states, no widening */
-	bool widened;  /* some join widened: the decreasing pass has something to recover */
-	bool one_pass; /* no callbacks or subprograms: heads outside loops run once, reporting as
-	                  they go; each outermost loop is stabilised, narrowed and reported on its
-	                  own; states are freed once run */
-	uint32_t open_first, open_end; /* one_pass: WTO positions of the outermost loop being
-	                                  stabilised (open_end 0: none) */
-	bool aborted;                  /* a limit was reached */
+	bool report;  /* final pass: emit findings and check termination */
+	bool narrow;  /* decreasing pass: heads recomputed from the stable states, no widening */
+	bool widened; /* some join widened: the decreasing pass has something to recover */
+	bool aborted; /* a limit was reached */
 	bool nomem;
 	uint64_t processed;
 	uint64_t live_states;

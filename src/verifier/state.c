@@ -148,49 +148,130 @@ void vf_reg_delta_clear(struct vf_reg *r)
 	memset(r->dl, 0, sizeof(r->dl));
 }
 
-void vf_reg_delta_reset(struct vf_reg *r, uint32_t head, uint16_t base)
+/* Sorts the runs by lo, unused ones last, and merges neighbours with the same delta whose
+ * loop ranges touch (no loop lies between them). */
+static void delta_normalize(struct vf_reg *r)
 {
-	int free_i = -1;
-	if (head >= VF_DELTA_MAX_HEAD)
-		return;
-	for (int i = 0; i < VF_DELTA_SLOTS; i++) {
-		if (r->dl[i].head == head) {
-			r->dl[i].base = base;
-			r->dl[i].dmin = r->dl[i].dmax = 0;
-			return;
+	struct vf_delta *d = r->dl;
+	for (int i = 1; i < VF_DELTA_SLOTS; i++) {
+		struct vf_delta x = d[i];
+		int j = i;
+		while (j > 0 && x.lo && (!d[j - 1].lo || d[j - 1].lo > x.lo)) {
+			d[j] = d[j - 1];
+			j--;
 		}
-		if (!r->dl[i].head && free_i < 0)
-			free_i = i;
+		d[j] = x;
 	}
-	if (free_i < 0) { /* forget the oldest: slots shift down */
-		memmove(&r->dl[0], &r->dl[1], sizeof(r->dl[0]) * (VF_DELTA_SLOTS - 1));
-		free_i = VF_DELTA_SLOTS - 1;
+	int n = 0;
+	for (int i = 0; i < VF_DELTA_SLOTS && d[i].lo; i++) {
+		if (n && d[n - 1].hi + 1 == d[i].lo && d[n - 1].base == d[i].base &&
+		    d[n - 1].dmin == d[i].dmin && d[n - 1].dmax == d[i].dmax)
+			d[n - 1].hi = d[i].hi;
+		else
+			d[n++] = d[i];
 	}
-	r->dl[free_i].head = head;
-	r->dl[free_i].base = base;
-	r->dl[free_i].dmin = r->dl[free_i].dmax = 0;
+	for (int i = n; i < VF_DELTA_SLOTS; i++)
+		memset(&d[i], 0, sizeof(d[i]));
+}
+
+/* Adds a run (the runs normalised, one slot free or the outermost forgotten). */
+static void delta_push(struct vf_reg *r, struct vf_delta x)
+{
+	int slot = -1;
+	for (int i = 0; i < VF_DELTA_SLOTS && slot < 0; i++)
+		if (!r->dl[i].lo)
+			slot = i;
+	if (slot < 0) { /* forget the outermost run (the lowest lo, first) unless x is outer still */
+		if (x.lo < r->dl[0].lo)
+			return;
+		slot = 0;
+	}
+	r->dl[slot] = x;
+	delta_normalize(r);
+}
+
+void vf_reg_delta_enter(struct vf_reg *r, const uint32_t *chain, uint32_t len, uint16_t base)
+{
+	if (!len || chain[0] >= VF_DELTA_MAX_LOOP)
+		return;
+	/* keep the loops of the chain: within a run they are contiguous (nested loops are numbered
+	 * outer first) */
+	bool holes = false;
+	for (int i = 0; i < VF_DELTA_SLOTS; i++) {
+		struct vf_delta *e = &r->dl[i];
+		if (!e->lo)
+			continue;
+		uint32_t nlo = 0, nhi = 0;
+		for (uint32_t k = 0; k < len; k++)
+			if (chain[k] >= e->lo && chain[k] <= e->hi) {
+				if (!nhi)
+					nhi = chain[k];
+				nlo = chain[k];
+			}
+		if (!nhi) {
+			memset(e, 0, sizeof(*e));
+			holes = true;
+			continue;
+		}
+		e->lo = nlo;
+		e->hi = nhi;
+	}
+	uint32_t h = chain[0], parent = len > 1 ? chain[1] : 0;
+	struct vf_delta fresh = {.lo = h, .base = base, .hi = h, .dmin = 0, .dmax = 0};
+	for (int i = 0; i < VF_DELTA_SLOTS; i++) {
+		struct vf_delta *e = &r->dl[i];
+		if (!e->lo || e->hi != h)
+			continue;
+		if (e->base == base && e->dmin == 0 && e->dmax == 0)
+			goto done; /* unchanged since the run's heads: this head's value too */
+		if (e->lo == h) {
+			*e = fresh;
+			goto done;
+		}
+		e->hi = parent; /* the enclosing loops keep the run's delta */
+		delta_normalize(r);
+		delta_push(r, fresh);
+		return;
+	}
+	for (int i = 0; i < VF_DELTA_SLOTS && parent; i++) {
+		struct vf_delta *e = &r->dl[i];
+		if (e->lo && e->hi == parent && e->base == base && e->dmin == 0 && e->dmax == 0) {
+			e->hi = h; /* unchanged since the enclosing loop's head */
+			goto done;
+		}
+	}
+	delta_normalize(r);
+	delta_push(r, fresh);
+	return;
+done:
+	if (holes)
+		delta_normalize(r);
 }
 
 void vf_reg_delta_add(struct vf_reg *r, int64_t lo, int64_t hi)
 {
+	bool dropped = false;
 	for (int i = 0; i < VF_DELTA_SLOTS; i++) {
-		if (!r->dl[i].head)
+		if (!r->dl[i].lo)
 			continue;
 		int64_t a = (int64_t)r->dl[i].dmin + lo, b = (int64_t)r->dl[i].dmax + hi;
 		if (lo < INT32_MIN || lo > INT32_MAX || hi < INT32_MIN || hi > INT32_MAX || a < INT32_MIN ||
 		    a > INT32_MAX || b < INT32_MIN || b > INT32_MAX) {
 			memset(&r->dl[i], 0, sizeof(r->dl[i]));
+			dropped = true;
 			continue;
 		}
 		r->dl[i].dmin = (int32_t)a;
 		r->dl[i].dmax = (int32_t)b;
 	}
+	if (dropped)
+		delta_normalize(r);
 }
 
-const struct vf_delta *vf_reg_delta(const struct vf_reg *r, uint32_t head)
+const struct vf_delta *vf_reg_delta(const struct vf_reg *r, uint32_t loop)
 {
 	for (int i = 0; i < VF_DELTA_SLOTS; i++)
-		if (r->dl[i].head == head)
+		if (r->dl[i].lo && r->dl[i].lo <= loop && loop <= r->dl[i].hi)
 			return &r->dl[i];
 	return NULL;
 }
@@ -701,25 +782,40 @@ static uint32_t mix_id(uint32_t tag, uint32_t a, uint32_t b)
 	return h | 0x80000000u;
 }
 
+/* Per loop, the hull of both deltas (same base; widening drops one that grew): the runs of d
+ * and s intersected. Both are sorted and disjoint, so the pieces come out sorted; touching
+ * pieces with the same delta merge, and past VF_DELTA_SLOTS the outermost are forgotten. */
 static void delta_join(struct vf_reg *d, const struct vf_reg *s, bool widen)
 {
-	for (int i = 0; i < VF_DELTA_SLOTS; i++) {
-		if (!d->dl[i].head)
-			continue;
-		const struct vf_delta *o = vf_reg_delta(s, d->dl[i].head);
-		if (!o || o->base != d->dl[i].base) {
-			memset(&d->dl[i], 0, sizeof(d->dl[i]));
-			continue;
+	struct vf_delta out[2 * VF_DELTA_SLOTS];
+	int n = 0;
+	for (int i = 0; i < VF_DELTA_SLOTS && d->dl[i].lo; i++) {
+		const struct vf_delta *a = &d->dl[i];
+		for (int j = 0; j < VF_DELTA_SLOTS && s->dl[j].lo; j++) {
+			const struct vf_delta *b = &s->dl[j];
+			uint32_t lo = a->lo > b->lo ? a->lo : b->lo, hi = a->hi < b->hi ? a->hi : b->hi;
+			if (b->base != a->base || lo > hi)
+				continue;
+			int32_t mn = b->dmin < a->dmin ? b->dmin : a->dmin;
+			int32_t mx = b->dmax > a->dmax ? b->dmax : a->dmax;
+			if (widen && (mn != a->dmin || mx != a->dmax))
+				continue;
+			if (n && out[n - 1].hi + 1 == lo && out[n - 1].base == a->base &&
+			    out[n - 1].dmin == mn && out[n - 1].dmax == mx) {
+				out[n - 1].hi = hi;
+				continue;
+			}
+			if (n == 2 * VF_DELTA_SLOTS) { /* cannot happen: at most 2 * SLOTS - 1 pieces */
+				memmove(out, out + 1, sizeof(out[0]) * (size_t)(n - 1));
+				n--;
+			}
+			out[n++] =
+			    (struct vf_delta){.lo = lo, .base = a->base, .hi = hi, .dmin = mn, .dmax = mx};
 		}
-		int32_t lo = o->dmin < d->dl[i].dmin ? o->dmin : d->dl[i].dmin;
-		int32_t hi = o->dmax > d->dl[i].dmax ? o->dmax : d->dl[i].dmax;
-		if (widen && (lo != d->dl[i].dmin || hi != d->dl[i].dmax)) {
-			memset(&d->dl[i], 0, sizeof(d->dl[i]));
-			continue;
-		}
-		d->dl[i].dmin = lo;
-		d->dl[i].dmax = hi;
 	}
+	int skip = n > VF_DELTA_SLOTS ? n - VF_DELTA_SLOTS : 0;
+	memset(d->dl, 0, sizeof(d->dl));
+	memcpy(d->dl, out + skip, sizeof(out[0]) * (size_t)(n - skip));
 }
 
 static bool is_nullable_base(uint8_t t)

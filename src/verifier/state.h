@@ -17,7 +17,7 @@
 #define VF_STACK_SLOTS (VF_STACK_SIZE / 8)
 #define VF_MAX_FRAMES 8
 #define VF_MAX_REFS 16
-#define VF_DELTA_SLOTS 6
+#define VF_DELTA_SLOTS 4
 #define VF_PATH_LEN 8
 
 /* Numeric values are the domains module's reduced product (verifier/scalar.h); these wrappers
@@ -71,17 +71,23 @@ enum vf_rtype {
 	VT_BTF_PTR_OR_NULL,
 };
 
-/* Per loop head: the value is base@head + [dmin, dmax], where base is the location (register or
- * stack slot) whose value at the loop head it derives from. Copies keep the base, so a
- * location's own progress is known only when base is that location. */
+/* Loop termination (specs/verifier.md "Loops must terminate"), a run of loops: for every loop
+ * L holding the current program point whose index + 1 (loops are numbered in WTO order, an
+ * enclosing loop before the loops inside it) is in [lo, hi], the value is base@L + [dmin, dmax],
+ * where base is the location (register or stack slot) whose value at L's head it derives from.
+ * Copies keep the base, so a location's own progress is known only when base is that location.
+ * A run covers every loop of a nest whose head the value crossed unchanged, so the depth of a
+ * nest is not limited by the number of runs; a register holds at most VF_DELTA_SLOTS runs
+ * (disjoint, sorted by lo; unused ones zero, at the end), the outermost forgotten first. */
 struct vf_delta {
-	uint32_t head : 24; /* loop head slot + 1 (< VF_DELTA_MAX_HEAD); 0: unused */
-	uint32_t base : 8;  /* VF_LOC_REG(r) or VF_LOC_SLOT(s) */
+	uint32_t lo : 24;  /* outermost loop index + 1 (< VF_DELTA_MAX_LOOP); 0: unused */
+	uint32_t base : 8; /* VF_LOC_REG(r) or VF_LOC_SLOT(s) */
+	uint32_t hi;       /* innermost loop index + 1 */
 	int32_t dmin, dmax;
 };
 
-/* Loops headed at or past this slot are not tracked (their loops are not proven bounded). */
-#define VF_DELTA_MAX_HEAD (1u << 24)
+/* Loops numbered at or past this are not tracked (they are not proven bounded). */
+#define VF_DELTA_MAX_LOOP (1u << 24)
 
 #define VF_LOC_REG(r) ((uint16_t)(1 + (r)))
 #define VF_LOC_SLOT(s) ((uint16_t)(16 + (s)))
@@ -259,10 +265,15 @@ bool vf_state_has_ref(const struct vf_state *s, uint32_t ref);
 bool vf_state_add_ref(struct vf_state *s, uint32_t ref);
 void vf_state_del_ref(struct vf_state *s, uint32_t ref);
 
-/* Deltas: reset for a loop head, drop all, and apply an addition of [lo, hi] to a register. */
-void vf_reg_delta_reset(struct vf_reg *r, uint32_t head, uint16_t base);
+/* Deltas at the head of loop chain[0] (chain: loop indexes + 1 of that loop and each enclosing
+ * one, outwards, len of them): keeps only the runs' loops of the chain (the others were left)
+ * and sets chain[0]'s delta to base@head + 0, extending the run of the enclosing loop when the
+ * value is unchanged since its head. */
+void vf_reg_delta_enter(struct vf_reg *r, const uint32_t *chain, uint32_t len, uint16_t base);
+/* Drop all; apply an addition of [lo, hi] to a register; the run holding loop index + 1 `loop`
+ * (NULL: none). */
 void vf_reg_delta_clear(struct vf_reg *r);
 void vf_reg_delta_add(struct vf_reg *r, int64_t lo, int64_t hi);
-const struct vf_delta *vf_reg_delta(const struct vf_reg *r, uint32_t head);
+const struct vf_delta *vf_reg_delta(const struct vf_reg *r, uint32_t loop);
 
 #endif

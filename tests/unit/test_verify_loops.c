@@ -9,6 +9,7 @@
 
 #include "bpfcheck/asm.h"
 #include "bpfcheck/verify.h"
+#include "verifier/state.h"
 #include "vftest.h"
 
 static struct vft_outcome run(const char *src, const char *prop, const struct vf_options *o)
@@ -52,22 +53,50 @@ START_TEST(narrowing_recovers_loop_bound)
 }
 END_TEST
 
-/* Nested counted loops r1..rD, each running 0..B-1; the innermost reads the map value at the
- * sum of the counters. SKIP names a counter that is never incremented (the near miss). */
+/* Nested counted loops 1..D, each running 0..B-1; the innermost reads the map value at the
+ * sum of the counters. Counters 1-6 are r1-r6, deeper ones live in stack slots (fill, add,
+ * spill through r9). SKIP names a counter that is never incremented (the near miss). */
+static char *nest_steps(int depth, int bound, int skip, bool outer_first);
+
 static char *nest(int depth, int bound, int skip)
 {
-	static char buf[4096];
+	return nest_steps(depth, bound, skip, false);
+}
+
+/* outer_first: the outermost counter r1 steps at the top of its body, before the inner loops
+ * (its change since its own head then differs from its change since theirs) */
+static char *nest_steps(int depth, int bound, int skip, bool outer_first)
+{
+	static char buf[8192];
 	size_t n = 0;
 	n += (size_t)snprintf(buf + n, sizeof(buf) - n, "%s", LOOKUP);
 	for (int d = 1; d <= depth; d++)
-		n += (size_t)snprintf(buf + n, sizeof(buf) - n, "r%d = 0\nh%d:\n", d, d);
+		if (d <= 6)
+			n += (size_t)snprintf(buf + n, sizeof(buf) - n, "r%d = 0\nh%d:\n%s", d, d,
+			                      d == 1 && outer_first ? (skip == 1 ? "r1 += 0\n" : "r1 += 1\n")
+			                                            : "");
+		else
+			n += (size_t)snprintf(buf + n, sizeof(buf) - n,
+			                      "r9 = 0\n*(u64 *)(r10 - %d) = r9\nh%d:\n", 8 + 8 * (d - 6), d);
 	n += (size_t)snprintf(buf + n, sizeof(buf) - n, "r7 = r0\n");
 	for (int d = 1; d <= depth; d++)
-		n += (size_t)snprintf(buf + n, sizeof(buf) - n, "r7 += r%d\n", d);
+		if (d <= 6)
+			n += (size_t)snprintf(buf + n, sizeof(buf) - n, "r7 += r%d\n", d);
+		else
+			n += (size_t)snprintf(buf + n, sizeof(buf) - n, "r9 = *(u64 *)(r10 - %d)\nr7 += r9\n",
+			                      8 + 8 * (d - 6));
 	n += (size_t)snprintf(buf + n, sizeof(buf) - n, "r8 = *(u8 *)(r7 + 0)\n");
 	for (int d = depth; d >= 1; d--)
-		n += (size_t)snprintf(buf + n, sizeof(buf) - n, "r%d += %d\nif r%d < %d goto h%d\n", d,
-		                      d == skip ? 0 : 1, d, bound, d);
+		if (d == 1 && outer_first)
+			n += (size_t)snprintf(buf + n, sizeof(buf) - n, "if r1 < %d goto h1\n", bound);
+		else if (d <= 6)
+			n += (size_t)snprintf(buf + n, sizeof(buf) - n, "r%d += %d\nif r%d < %d goto h%d\n",
+			                      d, d == skip ? 0 : 1, d, bound, d);
+		else
+			n += (size_t)snprintf(buf + n, sizeof(buf) - n,
+			                      "r9 = *(u64 *)(r10 - %d)\nr9 += %d\n*(u64 *)(r10 - %d) = r9\n"
+			                      "if r9 < %d goto h%d\n",
+			                      8 + 8 * (d - 6), d == skip ? 0 : 1, 8 + 8 * (d - 6), bound, d);
 	snprintf(buf + n, sizeof(buf) - n, "out:\nr0 = 0\nexit\n");
 	return buf;
 }
@@ -88,9 +117,100 @@ START_TEST(deep_nests_terminate)
 		ck_assert_msg(!oc.accepted && oc.count == 1, "depth %d: expected VF-LOOP-UNBOUNDED, got %s",
 		              depth, oc.first[0] ? oc.first : "pass");
 	}
+	/* deeper nests, counters past the sixth in stack slots: every loop keeps its argument */
+	static const int deep[] = {7, 8, 12};
+	for (size_t i = 0; i < sizeof(deep) / sizeof(deep[0]); i++) {
+		int depth = deep[i];
+		struct vft_outcome oc = run(nest(depth, 3, 0), NULL, NULL);
+		ck_assert_msg(oc.accepted, "depth %d: expected pass, got %s", depth, oc.first);
+		/* near misses: the outermost, a middle, a stack-slot and the innermost counter */
+		int skips[] = {1, 4, depth - 1, depth};
+		for (int k = 0; k < 4; k++) {
+			oc = run(nest(depth, 3, skips[k]), "VF-LOOP-UNBOUNDED", NULL);
+			ck_assert_msg(!oc.accepted && oc.count == 1,
+			              "depth %d, counter %d stuck: expected VF-LOOP-UNBOUNDED, got %s", depth,
+			              skips[k], oc.first[0] ? oc.first : "pass");
+		}
+	}
+	/* the outermost counter steps before the inner loops: it has moved since its own head but
+	 * not since theirs, two runs of loops; a nest of 12 still keeps its argument */
+	struct vft_outcome ofs = run(nest_steps(12, 3, 0, true), NULL, NULL);
+	ck_assert_msg(ofs.accepted, "expected pass, got %s", ofs.first);
+	ofs = run(nest_steps(12, 3, 1, true), "VF-LOOP-UNBOUNDED", NULL);
+	ck_assert_msg(!ofs.accepted && ofs.count == 1, "expected VF-LOOP-UNBOUNDED, got %s",
+	              ofs.first[0] ? ofs.first : "pass");
 	/* the sum of six counters in [0, 10] reaches 60: in bounds; in [0, 11] it reaches 66: not */
 	PASS(nest(6, 11, 0));
 	REJECT(nest(6, 12, 0), "VF-MAP-VALUE-BOUNDS");
+}
+END_TEST
+
+/* The runs of deltas directly (state.h): loops numbered 1 (outermost), 2 inside it, 3 and 4
+ * siblings inside 2. */
+START_TEST(delta_runs)
+{
+	static const uint32_t c1[] = {1}, c2[] = {2, 1}, c3[] = {3, 2, 1}, c4[] = {4, 2, 1};
+	struct vf_reg r;
+	memset(&r, 0, sizeof(r));
+	vf_reg_scalar(&r, vn_const(0));
+	uint16_t self = VF_LOC_REG(3);
+	/* unchanged across the heads of 1, 2, 3: one run [1, 3] */
+	vf_reg_delta_enter(&r, c1, 1, self);
+	vf_reg_delta_enter(&r, c2, 2, self);
+	vf_reg_delta_enter(&r, c3, 3, self);
+	ck_assert_uint_eq(r.dl[0].lo, 1);
+	ck_assert_uint_eq(r.dl[0].hi, 3);
+	ck_assert_uint_eq(r.dl[1].lo, 0);
+	vf_reg_delta_add(&r, 1, 1);
+	ck_assert_ptr_eq(vf_reg_delta(&r, 2), &r.dl[0]);
+	ck_assert_int_eq(vf_reg_delta(&r, 2)->dmin, 1);
+	/* the sibling 4: 3 is left, 1 and 2 keep +1, 4 starts at 0 */
+	vf_reg_delta_enter(&r, c4, 3, self);
+	ck_assert_ptr_null(vf_reg_delta(&r, 3));
+	const struct vf_delta *d2 = vf_reg_delta(&r, 2), *d4 = vf_reg_delta(&r, 4);
+	ck_assert(d2 && d4 && d2 != d4);
+	ck_assert_int_eq(d2->dmin, 1);
+	ck_assert_uint_eq(d2->lo, 1);
+	ck_assert_int_eq(d4->dmin, 0);
+	ck_assert_int_eq(d4->dmax, 0);
+	/* joined with a value that moved by 1 since every head: loop 4's delta becomes [0, 1] */
+	struct vf_reg s = r;
+	memset(s.dl, 0, sizeof(s.dl));
+	vf_reg_delta_enter(&s, c1, 1, self);
+	vf_reg_delta_enter(&s, c2, 2, self);
+	vf_reg_delta_enter(&s, c4, 3, self);
+	vf_reg_delta_add(&s, 1, 1);
+	struct vf_state *a = vf_state_new(), *b = vf_state_new();
+	ck_assert(a && b);
+	a->r[3] = r;
+	b->r[3] = s;
+	vf_state_join(a, b, false, NULL, 0, 1);
+	d4 = vf_reg_delta(&a->r[3], 4);
+	ck_assert(d4 && d4->dmin == 0 && d4->dmax == 1);
+	ck_assert(vf_reg_delta(&a->r[3], 1) && vf_reg_delta(&a->r[3], 1)->dmin == 1);
+	/* another base on one side: nothing is known */
+	b->r[3].dl[0].base = VF_LOC_REG(4);
+	b->r[3].dl[1].base = VF_LOC_REG(4);
+	vf_state_join(a, b, false, NULL, 0, 1);
+	ck_assert_ptr_null(vf_reg_delta(&a->r[3], 1));
+	ck_assert_ptr_null(vf_reg_delta(&a->r[3], 4));
+	vf_state_free(a);
+	vf_state_free(b);
+	/* a value changing between every pair of heads of a nest of 6 needs 6 runs: the 4 innermost
+	 * are kept, the outermost forgotten */
+	memset(r.dl, 0, sizeof(r.dl));
+	uint32_t chain[6];
+	for (uint32_t k = 1; k <= 6; k++) {
+		for (uint32_t i = 0; i < k; i++)
+			chain[i] = k - i;
+		vf_reg_delta_enter(&r, chain, k, self);
+		vf_reg_delta_add(&r, 1, 1);
+	}
+	ck_assert_ptr_null(vf_reg_delta(&r, 1));
+	ck_assert_ptr_null(vf_reg_delta(&r, 2));
+	for (uint32_t k = 3; k <= 6; k++)
+		ck_assert_msg(vf_reg_delta(&r, k) && vf_reg_delta(&r, k)->dmin == (int32_t)(7 - k), "loop %u",
+		              k);
 }
 END_TEST
 
@@ -255,6 +375,7 @@ static Suite *suite(void)
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, narrowing_recovers_loop_bound);
 	tcase_add_test(tc, deep_nests_terminate);
+	tcase_add_test(tc, delta_runs);
 	tcase_add_test(tc, findings_after_loops);
 	tcase_add_test(tc, counter_bounded_by_register);
 	tcase_add_test(tc, counter_bounded_relationally);

@@ -160,7 +160,7 @@ static int get_str(json_t *obj, const char *key, char **out, struct bpfc_error *
 
 static int verdict_field(json_t *obj, const char *key, bool allow_undef, int *out, struct bpfc_error *err)
 {
-	int64_t v;
+	int64_t v = 0;
 	int rc = get_int(obj, key, !allow_undef, &v, err);
 	if (rc)
 		return rc;
@@ -254,7 +254,7 @@ static int parse_obj(json_t *root, struct lr_test *t, struct bpfc_error *err)
 {
 	if (!json_is_object(root))
 		return bpfc_error_set(err, BPFC_ERR_INPUT, "line is not a JSON object");
-	int64_t v;
+	int64_t v = 0;
 	int rc;
 	if ((rc = get_int(root, "id", true, &t->id, err)) || (rc = get_str(root, "descr", &t->descr, err)))
 		return rc;
