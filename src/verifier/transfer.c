@@ -10,6 +10,7 @@
 #include "verifier/branch.h"
 #include "verifier/calls.h"
 #include "verifier/engine.h"
+#include "verifier/zone_track.h"
 
 enum { ACC_READ = 1, ACC_WRITE = 2 };
 
@@ -117,11 +118,6 @@ static const char *map_name(const struct vf_actx *ctx, const struct vf_reg *r)
 {
 	const struct bpfc_map *m = map_of(ctx, r);
 	return m && m->name ? m->name : "?";
-}
-
-static bool is_pkt_type(uint8_t t)
-{
-	return t == VT_PKT || t == VT_PKT_META;
 }
 
 /* Applies fn to every register and spilled slot of every frame. */
@@ -658,32 +654,6 @@ static void kconfig_load(const struct vf_actx *ctx, struct access *a, const stru
 	vf_reg_scalar(&a->loaded, vn_const(v));
 }
 
-/* The zone's upper bound of (the offset of packet pointer p, held in register regno or -1) + k
- * minus data_end (a meta pointer: minus data); VF_ZONE_INF when unknown. Only the register's own
- * variable counts: like Linux, a pointer loaded anew after a check is not in bounds. */
-static int64_t zone_pkt_upper(const struct vf_state *st, int regno, const struct vf_reg *p, int64_t k)
-{
-	if (!st->zone || regno < 0 || k <= -0xffff || k >= 0xffff)
-		return VF_ZONE_INF;
-	int64_t u = vf_zone_upper(st->zone, VF_ZV_REG(regno), p->type == VT_PKT ? VF_ZV_END : VF_ZONE_ZERO);
-	if (u == INT64_MIN)
-		return u; /* bottom: no execution reaches here */
-	int64_t t;
-	return u == VF_ZONE_INF || __builtin_add_overflow(u, k, &t) ? VF_ZONE_INF : t;
-}
-
-/* The registers sharing pointer r's variable part (same type and pid, as Linux's packet ids)
- * enter the zone with the offsets their values give, so a comparison bounds them all. */
-static void zone_pkt_family(struct vf_state *st, int r)
-{
-	const struct vf_reg *P = &st->r[r];
-	for (int i = 0; i < 10; i++) {
-		const struct vf_reg *Q = &st->r[i];
-		if (Q->type == P->type && Q->pid == P->pid)
-			vf_state_zone_bounds(st, VF_ZV_REG(i));
-	}
-}
-
 static void access_pkt(struct vf_actx *ctx, struct vf_state *st, struct access *a, struct vf_reg *p)
 {
 	vf_reg_unknown(&a->loaded);
@@ -704,8 +674,8 @@ static void access_pkt(struct vf_actx *ctx, struct vf_state *st, struct access *
 	/* the zone may relate this pointer to data_end where its proven range cannot (the
 	 * relation survived a join, or came from a copy with another fixed offset); a meta pointer
 	 * is in bounds only by the zone, below data */
-	bool zone_ok = zone_pkt_upper(st, p == &st->r[a->regno] ? a->regno : -1, p,
-	                              (int64_t)a->off + (int64_t)a->size_hi) <= 0;
+	bool zone_ok = vf_zt_pkt_upper(st, p == &st->r[a->regno] ? a->regno : -1, p,
+	                               (int64_t)a->off + (int64_t)a->size_hi) <= 0;
 	bool beyond = p->type == VT_PKT_META ? !zone_ok : end > p->pkt_range && !zone_ok;
 	if (lo < 0 || beyond || p->v.u64.hi >= 0xffff || (p->type == VT_PKT_META && p->v.s64.lo < 0)) {
 		struct vf_finding *f = vf_report(
@@ -1164,6 +1134,11 @@ static void link_refine(struct vf_state *st, int regno)
 	for_each_reg(st, link_fn, &m);
 }
 
+void vf_link_refine(struct vf_state *st, int regno)
+{
+	link_refine(st, regno);
+}
+
 /* Narrows the scalar operands of st to "a op b" holding (the domains' branch refinement);
  * false when it cannot hold. */
 static bool apply_scalar_cond(struct vf_state *st, int cmp, bool is32, int ra, int rb,
@@ -1182,140 +1157,6 @@ static bool apply_scalar_cond(struct vf_state *st, int cmp, bool is32, int ra, i
 	return true;
 }
 
-/* The range of scalar r (zone variable id) as an integer: its interval met with the zone's
- * bounds (the zone closed first); lo > hi when empty. */
-static void zone_range(struct vf_state *st, uint32_t id, const struct vf_reg *r, int64_t *lo, int64_t *hi)
-{
-	*lo = r->v.u64.lo > (uint64_t)INT64_MAX ? INT64_MAX : (int64_t)r->v.u64.lo;
-	*hi = r->v.u64.hi >= (uint64_t)INT64_MAX ? INT64_MAX : (int64_t)r->v.u64.hi;
-	if (!st->zone || !vf_zone_has(st->zone, id))
-		return;
-	vf_zone_ensure_closed(st->zone);
-	int64_t u = vf_zone_upper(st->zone, id, VF_ZONE_ZERO), d = vf_zone_upper(st->zone, VF_ZONE_ZERO, id);
-	if (u < *hi)
-		*hi = u;
-	if (d != VF_ZONE_INF && d != INT64_MIN && -d > *lo)
-		*lo = -d;
-}
-
-/* Whether scalar r (variable id) lies in [0, lim] by its interval or the zone. */
-static bool zone_fits(struct vf_state *st, uint32_t id, const struct vf_reg *r, uint64_t lim)
-{
-	int64_t lo, hi;
-	if (r->type != VT_SCALAR)
-		return false;
-	if (r->v.u64.hi <= lim)
-		return true;
-	zone_range(st, id, r, &lo, &hi);
-	return lo >= 0 && hi >= lo && (uint64_t)hi <= lim;
-}
-
-/* The zone's bounds of its scalar variables refine their ranges (x < y with y <= 100 bounds x
- * where widening lost it). False when some range becomes empty (the state is infeasible);
- * nothing is changed then. */
-static bool zone_refine(struct vf_state *st)
-{
-	struct vf_zone *z = st->zone;
-	if (!z)
-		return true;
-	vf_zone_ensure_closed(z);
-	if (vf_zone_is_bottom(z))
-		return false;
-	struct {
-		uint32_t id;
-		struct vf_scalar v;
-	} nw[VF_ZONE_MAX_VARS];
-	uint32_t cnt = 0;
-	for (uint32_t i = 1; i < vf_zone_size(z) && cnt < VF_ZONE_MAX_VARS; i++) {
-		uint32_t id = z->ids[i];
-		const struct vf_reg *l = vf_state_zone_loc(st, id);
-		if (!l || l->type != VT_SCALAR)
-			continue;
-		int64_t hi = vf_zone_upper(z, id, VF_ZONE_ZERO), nlo = vf_zone_upper(z, VF_ZONE_ZERO, id);
-		uint64_t lo = nlo < 0 ? (uint64_t)-nlo : 0;
-		if (hi < 0 || (hi != VF_ZONE_INF && lo > (uint64_t)hi))
-			return false;
-		uint64_t uhi = hi == VF_ZONE_INF ? UINT64_MAX : (uint64_t)hi;
-		if (uhi >= l->v.u64.hi && lo <= l->v.u64.lo)
-			continue;
-		bool empty = false;
-		nw[cnt].id = id;
-		nw[cnt].v = vn_meet(l->v, vn_urange(lo, uhi), &empty);
-		if (empty)
-			return false;
-		cnt++;
-	}
-	for (uint32_t i = 0; i < cnt; i++) {
-		uint32_t id = nw[i].id;
-		if (id < VF_ZV_SLOT(0)) {
-			st->r[id - VF_ZV_REG(0)].v = nw[i].v;
-			link_refine(st, (int)(id - VF_ZV_REG(0)));
-			continue;
-		}
-		struct vf_frame *fr = vf_frame_mut(st, st->nframes - 1);
-		struct vf_reg *sr = fr ? vf_frame_spills_mut(fr) : NULL;
-		if (sr)
-			sr[id - VF_ZV_SLOT(0)].v = nw[i].v;
-	}
-	return true;
-}
-
-/* The locations linked to scalar register r (same nid: copies, spills and fills of one value)
- * are equal to it in the zone, so a comparison of one relates them all. */
-static void zone_scalar_family(struct vf_state *st, int r)
-{
-	const struct vf_reg *R = &st->r[r];
-	if (!R->nid || !st->zone || !vf_zone_has(st->zone, VF_ZV_REG(r)))
-		return;
-	const struct vf_frame *fr = st->fr[st->nframes - 1];
-	for (uint32_t id = VF_ZV_REG(0); id < VF_ZV_SLOT(VF_STACK_SLOTS); id++) {
-		if (id == VF_ZV_REG(r) || (id >= VF_ZV_REG(10) && id < VF_ZV_SLOT(0)))
-			continue;
-		if (id >= VF_ZV_SLOT(0) && fr->sb[(id - VF_ZV_SLOT(0)) * 8] != SB_SPILL)
-			continue;
-		const struct vf_reg *l = vf_state_zone_loc(st, id);
-		if (!l || l->nid != R->nid || l->type != VT_SCALAR)
-			continue;
-		vf_state_zone_constrain(st, id, VF_ZV_REG(r), 0);
-		vf_state_zone_constrain(st, VF_ZV_REG(r), id, 0);
-	}
-}
-
-/* Scalars compared "ra cmp rb" (rb < 0: with a constant) on the side where it holds: two zone
- * scalars whose compared values are their integer values (both in [0, 2^62]; for a 32-bit
- * comparison below 2^32, or 2^31 when signed) get the difference constraint; a zone variable compared with a
- * constant gets its refined range; then the zone refines every zone scalar. False when infeasible. */
-static bool zone_scalar_cond(struct vf_state *st, int cmp, bool is32, int ra, int rb)
-{
-	const struct vf_reg *A = &st->r[ra], *B = rb >= 0 ? &st->r[rb] : NULL;
-	bool sgn = cmp == VF_CMP_SGT || cmp == VF_CMP_SGE || cmp == VF_CMP_SLT || cmp == VF_CMP_SLE;
-	uint64_t lim = !is32 ? VF_ZONE_SCALAR_MAX : sgn ? INT32_MAX : UINT32_MAX;
-	uint32_t a = VF_ZV_REG(ra), b = rb >= 0 ? VF_ZV_REG(rb) : 0;
-	bool rel = B && rb != ra && cmp != VF_CMP_NE && cmp != VF_CMP_SET && cmp != VF_CMP_NSET &&
-	           zone_fits(st, a, A, lim) && zone_fits(st, b, B, lim);
-	if (!rel && (!st->zone || !(vf_zone_has(st->zone, a) || (B && vf_zone_has(st->zone, b)))))
-		return true;
-	if (rel &&
-	    !vf_state_zone_room(st, (st->zone ? !vf_zone_has(st->zone, a) + !vf_zone_has(st->zone, b) : 2)))
-		rel = false;
-	if (rel || vf_zone_has(st->zone, a))
-		vf_state_zone_bounds(st, a);
-	if (B && (rel || vf_zone_has(st->zone, b)))
-		vf_state_zone_bounds(st, b);
-	if (!st->zone)
-		return true;
-	if (rel) {
-		zone_scalar_family(st, ra);
-		zone_scalar_family(st, rb);
-	}
-	if (rel && vf_zone_has(st->zone, a) && vf_zone_has(st->zone, b) &&
-	    vf_zone_assume(st->zone, (enum vf_cmp)cmp, a, b, 0) != BPFC_OK) {
-		vf_state_zone_drop(st);
-		return true;
-	}
-	return zone_refine(st);
-}
-
 static bool is_zero_const(const struct vf_reg *r)
 {
 	return r->type == VT_SCALAR && vn_is_const(r->v) && r->v.u64.lo == 0;
@@ -1323,88 +1164,6 @@ static bool is_zero_const(const struct vf_reg *r)
 
 /* A pointer compared with 0 or with another pointer; refines taken (cond true) and fall (false).
  * Returns false if this is not a pointer comparison. */
-/* Packet pointer pr compared "pr s2 data_end": the zone learns pr - end <= 0 or <= -1 where
- * it is in bounds, end - pr <= -1 or <= 0 where it is not. Only for offsets that cannot wrap. */
-static void zone_pkt_cond(struct vf_state *good, struct vf_state *bad, int pr, unsigned s2)
-{
-	bool strict_good = s2 == ISA_SEM_JGE || s2 == ISA_SEM_JLT; /* good: pr < end */
-	struct vf_state *sts[2] = {good, bad};
-	for (int i = 0; i < 2; i++) {
-		struct vf_state *t = sts[i];
-		if (!t)
-			continue;
-		const struct vf_reg *P = &t->r[pr];
-		if (P->type != VT_PKT || P->v.u64.hi >= 0xffff || P->off <= -0xffff || P->off >= 0xffff)
-			continue;
-		zone_pkt_family(t, pr);
-		if (i == 0)
-			vf_state_zone_constrain(t, VF_ZV_REG(pr), VF_ZV_END, strict_good ? -1 : 0);
-		else
-			vf_state_zone_constrain(t, VF_ZV_END, VF_ZV_REG(pr), strict_good ? 0 : -1);
-	}
-}
-
-struct zrel {
-	uint32_t x, y;
-	int64_t c; /* x - y <= c; VF_ZONE_INF: none */
-};
-
-/* Two packet pointers compared unsigned, "ra sem rb": their offsets are ordered the same way
- * (data + 64 KiB does not wrap); the zone relates them, and through data_end, the others. */
-static void zone_pkt_pair(struct vf_state *taken, struct vf_state *fall, int ra, int rb, unsigned sem)
-{
-	uint32_t a = VF_ZV_REG(ra), b = VF_ZV_REG(rb);
-	struct zrel t[2] = {{0, 0, VF_ZONE_INF}, {0, 0, VF_ZONE_INF}},
-	            f[2] = {{0, 0, VF_ZONE_INF}, {0, 0, VF_ZONE_INF}};
-	switch (sem) { /* taken: x - y <= c; fall: its negation */
-	case ISA_SEM_JGT:
-		t[0] = (struct zrel){b, a, -1};
-		f[0] = (struct zrel){a, b, 0};
-		break;
-	case ISA_SEM_JGE:
-		t[0] = (struct zrel){b, a, 0};
-		f[0] = (struct zrel){a, b, -1};
-		break;
-	case ISA_SEM_JLT:
-		t[0] = (struct zrel){a, b, -1};
-		f[0] = (struct zrel){b, a, 0};
-		break;
-	case ISA_SEM_JLE:
-		t[0] = (struct zrel){a, b, 0};
-		f[0] = (struct zrel){b, a, -1};
-		break;
-	case ISA_SEM_JEQ:
-		t[0] = (struct zrel){a, b, 0};
-		t[1] = (struct zrel){b, a, 0};
-		break;
-	case ISA_SEM_JNE:
-		f[0] = (struct zrel){a, b, 0};
-		f[1] = (struct zrel){b, a, 0};
-		break;
-	default: return;
-	}
-	struct vf_state *sts[2] = {taken, fall};
-	for (int i = 0; i < 2; i++) {
-		struct vf_state *st = sts[i];
-		if (!st)
-			continue;
-		const struct vf_reg *A = &st->r[ra], *B = &st->r[rb];
-		if (!is_pkt_type(A->type) || !is_pkt_type(B->type) || A->v.u64.hi >= 0xffff ||
-		    B->v.u64.hi >= 0xffff || A->off <= -0xffff || A->off >= 0xffff || B->off <= -0xffff ||
-		    B->off >= 0xffff)
-			continue;
-		/* each offset where its own value places it (data, or data_meta <= data) */
-		zone_pkt_family(st, ra);
-		zone_pkt_family(st, rb);
-		for (int k = 0; k < 2; k++) {
-			int64_t c = i == 0 ? t[k].c : f[k].c;
-			if (c != VF_ZONE_INF)
-				vf_state_zone_constrain(st, i == 0 ? t[k].x : f[k].x,
-				                        i == 0 ? t[k].y : f[k].y, c);
-		}
-	}
-}
-
 static bool pointer_cond(struct vf_actx *ctx, uint32_t idx, struct vf_state *taken, struct vf_state *fall,
                          unsigned sem, int ra, int rb, bool imm_zero, bool is32, bool *t_ok, bool *f_ok)
 {
@@ -1499,7 +1258,7 @@ static bool pointer_cond(struct vf_actx *ctx, uint32_t idx, struct vf_state *tak
 			return true;
 		}
 		if (!is32)
-			zone_pkt_cond(good, bad, pr, s2);
+			vf_zt_pkt_cond(good, bad, pr, s2);
 		if (bad && bad->r[pr].off > 0 && bad->r[pr].pkt_range < bad->r[pr].off &&
 		    bad->r[pr].pkt_range != VF_PKT_BEYOND)
 			/* this pointer (only) is past the end: pkt > end, or pkt >= end after a strict test
@@ -1521,9 +1280,9 @@ static bool pointer_cond(struct vf_actx *ctx, uint32_t idx, struct vf_state *tak
 		}
 		return true;
 	}
-	bool meta_pair = B && is_pkt_type(A->type) && is_pkt_type(B->type);
+	bool meta_pair = B && vf_zt_pkt_type(A->type) && vf_zt_pkt_type(B->type);
 	if (meta_pair && !is32)
-		zone_pkt_pair(taken, fall, ra, rb, sem);
+		vf_zt_pkt_pair(taken, fall, ra, rb, sem);
 	if (B && (A->type == B->type || (ap && bp))) {
 		if (!(ap && bp && A->type == B->type) && !meta_pair)
 			vf_report(ctx, idx, "VF-POINTER-COMPARE", true,
@@ -2176,107 +1935,6 @@ static bool valid_reg(int r)
 
 static int transfer_insn(struct vf_actx *ctx, uint32_t idx, struct vf_state *st, struct vf_succ out[2]);
 
-/* Register r's range met with the zone's bounds of its variable (and its linked copies'). */
-static void zone_refine_reg(struct vf_state *st, int r)
-{
-	struct vf_reg *R = &st->r[r];
-	if (R->type != VT_SCALAR || !vf_zone_has(st->zone, VF_ZV_REG(r)))
-		return;
-	vf_zone_ensure_closed(st->zone);
-	int64_t u = vf_zone_upper(st->zone, VF_ZV_REG(r), VF_ZONE_ZERO);
-	int64_t d = vf_zone_upper(st->zone, VF_ZONE_ZERO, VF_ZV_REG(r));
-	if (u == INT64_MIN)
-		return; /* bottom: an infeasible path, left to the branches */
-	/* the zone's bounds only where it has them: no bound is not "at most INT64_MAX" */
-	uint64_t hi = u == VF_ZONE_INF || u < 0 ? R->v.u64.hi : (uint64_t)u;
-	uint64_t lo = d == VF_ZONE_INF || d > 0 ? R->v.u64.lo : (uint64_t)-d;
-	if (u < 0 || hi < lo || (hi >= R->v.u64.hi && lo <= R->v.u64.lo))
-		return;
-	bool empty = false;
-	struct vf_scalar v = vn_meet(R->v, vn_urange(lo, hi), &empty);
-	if (empty)
-		return;
-	R->v = v;
-	link_refine(st, r);
-}
-
-/* Whether scalar r (variable id), known in [0, 2^62], stays non-negative when c is added. */
-static bool zone_add_fits(struct vf_state *st, uint32_t id, const struct vf_reg *r, int64_t c)
-{
-	int64_t lo, hi;
-	if (c >= 0)
-		return true;
-	zone_range(st, id, r, &lo, &hi);
-	return lo + c >= 0;
-}
-
-/* A packet pointer at a known offset from data (no variable part), below 64 KiB. */
-static bool zone_pkt_const(const struct vf_reg *p)
-{
-	return vn_is_const(p->v) && p->off > -0xffff && p->off < 0xffff && p->v.u64.lo < 0xffff &&
-	       p->off + (int64_t)p->v.u64.lo >= 0;
-}
-
-/* Register dst := base + c as a number (a difference of packet pointers), kept in the zone when
- * the zone proves it non-negative (its unsigned value is then that integer); data_end - data
- * lies in [0, 64 KiB] (Linux MAX_PACKET_OFF). */
-static void zone_ptr_diff(struct vf_state *st, int dst, uint32_t base, int64_t c)
-{
-	if (base == VF_ZV_END) {
-		vf_state_zone_constrain(st, VF_ZV_END, VF_ZONE_ZERO, 0xffff);
-		vf_state_zone_constrain(st, VF_ZONE_ZERO, VF_ZV_END, 0);
-	}
-	if (!st->zone || !vf_zone_has(st->zone, base)) {
-		vf_state_zone_forget(st, dst);
-		return;
-	}
-	vf_zone_ensure_closed(st->zone);
-	if (vf_zone_upper(st->zone, VF_ZONE_ZERO, base) > c) {
-		vf_state_zone_forget(st, dst);
-		return;
-	}
-	vf_state_zone_assign(st, VF_ZV_REG(dst), base, c);
-}
-
-/* A scalar whose copy starts relating two registers: in the zone's range and not a constant
- * (a constant's relations are its bounds, added when needed). */
-static bool zone_copyable(const struct vf_reg *r)
-{
-	return vf_zone_scalar_ok(r) && !vn_is_const(r->v);
-}
-
-/* A store of size bytes at base + off: the current frame's slots it overlaps lose their
- * variables; an 8-byte spill of a zone variable (register val_reg) keeps it as the slot's. */
-static void zone_stack_store(struct vf_state *st, const struct vf_reg *base, int64_t off, int64_t size,
-                             int val_reg)
-{
-	if (!st->zone || base->type != VT_STACK || base->frame + 1u != st->nframes)
-		return;
-	if (!vn_is_const(base->v)) {
-		for (int k = 0; k < VF_STACK_SLOTS; k++)
-			vf_state_zone_forget_id(st, VF_ZV_SLOT(k));
-		return;
-	}
-	int64_t lo = base->off + (int64_t)base->v.u64.lo + off;
-	if (lo < -VF_STACK_SIZE || lo >= 0 || size < 1 || size > 8)
-		return; /* reported by the access check; nothing in the frame is written */
-	int64_t b = lo + VF_STACK_SIZE;
-	for (int64_t k = b / 8; k <= (b + size - 1) / 8 && k < VF_STACK_SLOTS; k++)
-		vf_state_zone_forget_id(st, VF_ZV_SLOT(k));
-	if (val_reg >= 0 && size == 8 && (b & 7) == 0 && vf_zone_has(st->zone, VF_ZV_REG(val_reg)) &&
-	    vf_state_zone_valid(st, VF_ZV_SLOT(b / 8)))
-		vf_state_zone_assign(st, VF_ZV_SLOT(b / 8), VF_ZV_REG(val_reg), 0);
-}
-
-/* The slot an 8-byte fill at base + off reads from the current frame, or -1. */
-static int zone_fill_slot(const struct vf_state *st, const struct vf_reg *base, int64_t off)
-{
-	if (base->type != VT_STACK || base->frame + 1u != st->nframes || !vn_is_const(base->v))
-		return -1;
-	int64_t b = base->off + (int64_t)base->v.u64.lo + off + VF_STACK_SIZE;
-	return b >= 0 && b < VF_STACK_SIZE && (b & 7) == 0 ? (int)(b / 8) : -1;
-}
-
 /* Keeps the zone's invariant (a variable exists only while its location holds the packet
  * pointer or zone scalar its relations were learnt for) around one instruction: local calls
  * and exits drop every relation (frames change), helper calls forget r0-r5, the packet's
@@ -2296,18 +1954,19 @@ int vf_transfer(struct vf_actx *ctx, uint32_t idx, struct vf_state *st, struct v
 		 * was widened): refined where they are used, the states kept at heads stay as widened */
 		if (e->sem == ISA_SEM_CALL_HELPER || e->sem == ISA_SEM_CALL_BTF) {
 			for (int r = 1; r <= 5; r++)
-				zone_refine_reg(st, r);
+				vf_zt_refine_reg(st, r);
 		} else {
-			zone_refine_reg(st, s->dst);
+			vf_zt_refine_reg(st, s->dst);
 			if (src_reg)
-				zone_refine_reg(st, s->src);
+				vf_zt_refine_reg(st, s->src);
 		}
 	}
 	/* created by the first copy of a scalar, packet length (data_end - data) or comparison that
 	 * relates two locations */
 	bool alu = e->cls == ISA_CLS_ALU64 || e->cls == ISA_CLS_ALU;
 	if (!st->zone &&
-	    !(alu && e->sem == ISA_SEM_MOV && src_reg && s->dst != s->src && zone_copyable(&st->r[s->src])) &&
+	    !(alu && e->sem == ISA_SEM_MOV && src_reg && s->dst != s->src &&
+	      vf_zt_copyable(&st->r[s->src])) &&
 	    !(alu && e->sem == ISA_SEM_SUB && src_reg && st->r[s->dst].type == VT_PKT_END &&
 	      st->r[s->src].type == VT_PKT))
 		return transfer_insn(ctx, idx, st, out);
@@ -2329,40 +1988,40 @@ int vf_transfer(struct vf_actx *ctx, uint32_t idx, struct vf_state *st, struct v
 			c = src_reg ? (int64_t)src.v.u64.lo : (int64_t)s->imm;
 		if (e->sem == ISA_SEM_SUB)
 			c = -c;
-		if (mov && is64 && is_pkt_type(src.type) && after->type == src.type) {
+		if (mov && is64 && vf_zt_pkt_type(src.type) && after->type == src.type) {
 			vf_state_zone_assign(st, VF_ZV_REG(dst), VF_ZV_REG(s->src), 0);
 		} else if (mov && src.type == VT_SCALAR && after->type == VT_SCALAR &&
-		           (st->zone || zone_copyable(&src)) &&
-		           (is64 || zone_fits(st, VF_ZV_REG(s->src), &src, UINT32_MAX))) {
+		           (st->zone || vf_zt_copyable(&src)) &&
+		           (is64 || vf_zt_fits(st, VF_ZV_REG(s->src), &src, UINT32_MAX))) {
 			/* a 64-bit copy is exact; a 32-bit one when the value fits 32 bits */
 			vf_state_zone_assign(st, VF_ZV_REG(dst), VF_ZV_REG(s->src), 0);
 		} else if (is64 && (e->sem == ISA_SEM_ADD || e->sem == ISA_SEM_SUB) &&
-		           is_pkt_type(before.type) && after->type == before.type &&
+		           vf_zt_pkt_type(before.type) && after->type == before.type &&
 		           before.pid == after->pid && vn_eq(before.v, after->v) &&
 		           after->off - before.off > -0xffff && after->off - before.off < 0xffff) {
 			vf_state_zone_assign(st, VF_ZV_REG(dst), VF_ZV_REG(dst), after->off - before.off);
 		} else if (konst && (e->sem == ISA_SEM_ADD || e->sem == ISA_SEM_SUB) &&
 		           before.type == VT_SCALAR && after->type == VT_SCALAR &&
-		           zone_fits(st, VF_ZV_REG(dst), &before,
-		                     is64 ? VF_ZONE_SCALAR_MAX : UINT32_MAX - (uint64_t)(c > 0 ? c : 0)) &&
-		           zone_add_fits(st, VF_ZV_REG(dst), &before, c)) {
+		           vf_zt_fits(st, VF_ZV_REG(dst), &before,
+		                      is64 ? VF_ZONE_SCALAR_MAX : UINT32_MAX - (uint64_t)(c > 0 ? c : 0)) &&
+		           vf_zt_add_fits(st, VF_ZV_REG(dst), &before, c)) {
 			/* the value in [0, 2^62] (32-bit: [0, 2^32)) before and after: no concrete value
 			 * wrapped, so the result is the integer sum */
 			vf_state_zone_assign(st, VF_ZV_REG(dst), VF_ZV_REG(dst), c);
 		} else if (is64 && e->sem == ISA_SEM_SUB && src_reg && s->src != dst && src.type == VT_PKT &&
-		           after->type == VT_SCALAR && zone_pkt_const(&src) &&
+		           after->type == VT_SCALAR && vf_zt_pkt_const(&src) &&
 		           (before.type == VT_PKT_END ||
 		            (before.type == VT_PKT && vf_zone_has(st->zone, VF_ZV_REG(dst))))) {
 			/* data_end - (data + k), or p - (data + k): a translate of the minuend's variable;
 			 * the pointers of data + k's family enter the zone (as a comparison would) */
-			zone_pkt_family(st, s->src);
-			zone_ptr_diff(st, dst, before.type == VT_PKT_END ? VF_ZV_END : VF_ZV_REG(dst),
-			              -(src.off + (int64_t)src.v.u64.lo));
+			vf_zt_pkt_family(st, s->src);
+			vf_zt_ptr_diff(st, dst, before.type == VT_PKT_END ? VF_ZV_END : VF_ZV_REG(dst),
+			               -(src.off + (int64_t)src.v.u64.lo));
 		} else if (is64 && e->sem == ISA_SEM_ADD && src_reg && s->src != dst &&
-		           before.type == VT_PKT && after->type == VT_PKT && zone_pkt_const(&before) &&
+		           before.type == VT_PKT && after->type == VT_PKT && vf_zt_pkt_const(&before) &&
 		           src.type == VT_SCALAR && vf_zone_has(st->zone, VF_ZV_REG(s->src)) &&
 		           vf_zone_has(st->zone, VF_ZV_REG(dst)) &&
-		           zone_fits(st, VF_ZV_REG(s->src), &src, 0xffff)) {
+		           vf_zt_fits(st, VF_ZV_REG(s->src), &src, 0xffff)) {
 			/* (data + k) + x: the offset is x + k (for a pointer in the zone: like Linux, one
 			 * loaded anew is not related) */
 			vf_state_zone_assign(st, VF_ZV_REG(dst), VF_ZV_REG(s->src),
@@ -2373,8 +2032,9 @@ int vf_transfer(struct vf_actx *ctx, uint32_t idx, struct vf_state *st, struct v
 		return n;
 	}
 	case ISA_CLS_LDX: {
-		int slot =
-		    e->mode == ISA_MODE_MEM && e->size == 8 ? zone_fill_slot(st, &st->r[s->src], s->off) : -1;
+		int slot = e->mode == ISA_MODE_MEM && e->size == 8
+		               ? vf_zt_fill_slot(st, &st->r[s->src], s->off)
+		               : -1;
 		int n = transfer_insn(ctx, idx, st, out);
 		if (!st->zone)
 			return n;
@@ -2394,7 +2054,7 @@ int vf_transfer(struct vf_actx *ctx, uint32_t idx, struct vf_state *st, struct v
 		if (e->mode == ISA_MODE_MEM) {
 			struct vf_reg base = st->r[dst];
 			int n = transfer_insn(ctx, idx, st, out);
-			zone_stack_store(st, &base, s->off, e->size, e->cls == ISA_CLS_STX ? s->src : -1);
+			vf_zt_stack_store(st, &base, s->off, e->size, e->cls == ISA_CLS_STX ? s->src : -1);
 			return n;
 		}
 		break;
@@ -2421,7 +2081,7 @@ int vf_transfer(struct vf_actx *ctx, uint32_t idx, struct vf_state *st, struct v
 			for (uint32_t i = vf_zone_size(st->zone); i-- > 1;) {
 				uint32_t id = st->zone->ids[i];
 				const struct vf_reg *l = vf_state_zone_loc(st, id);
-				if ((l && is_pkt_type(l->type)) || (stack_arg && id >= VF_ZV_SLOT(0)))
+				if ((l && vf_zt_pkt_type(l->type)) || (stack_arg && id >= VF_ZV_SLOT(0)))
 					vf_zone_forget(st->zone, id);
 			}
 		}
@@ -2800,8 +2460,8 @@ static int transfer_insn(struct vf_actx *ctx, uint32_t idx, struct vf_state *st,
 		if (cmp >= 0) {
 			t_ok = apply_scalar_cond(taken, cmp, is32, ra, rb, bconst);
 			f_ok = apply_scalar_cond(st, vf_cmp_negate((enum vf_cmp)cmp), is32, ra, rb, bconst);
-			tz = !t_ok || zone_scalar_cond(taken, cmp, is32, ra, rb);
-			fz = !f_ok || zone_scalar_cond(st, vf_cmp_negate((enum vf_cmp)cmp), is32, ra, rb);
+			tz = !t_ok || vf_zt_scalar_cond(taken, cmp, is32, ra, rb);
+			fz = !f_ok || vf_zt_scalar_cond(st, vf_cmp_negate((enum vf_cmp)cmp), is32, ra, rb);
 			t_ok = t_ok && tz;
 			f_ok = f_ok && fz;
 		}
