@@ -53,6 +53,8 @@ static const char usage_text[] =
     "                     array, percpu_hash, percpu_array, prog_array, perf_event_array,\n"
     "                     lru_hash, ringbuf\n"
     "  --unprivileged     apply the rules for unprivileged loaders (warnings become errors)\n"
+    "  --linux-compat     also fail programs bpfcheck proves safe in ways the Linux\n"
+    "                     verifier cannot (VF-KERNEL-IMPRECISE notes become errors)\n"
     "  --witness N        search a witness path for at most N errors per program (default\n"
     "                     8; 0: none, every path is one to the merged state)\n"
     "  --witness-steps N  instructions each witness search may run (default 100000)\n"
@@ -211,7 +213,8 @@ int cmd_verify(int argc, char **argv)
 	char **rest = calloc(2 * (size_t)argc + 1, sizeof(char *));
 	struct bpfc_map *maps = NULL;
 	size_t map_cnt = 0;
-	bool unpriv = false, verbose = false, quiet = false, stats = false, warn_only = false;
+	bool unpriv = false, linux_compat = false, verbose = false, quiet = false, stats = false,
+	     warn_only = false;
 	int timing = -1; /* -1: text on a terminal shows times, everything else not */
 	bool show_suppressed = false, width_set = false;
 	int out_format = REPORT_TEXT, stats_format = REPORT_STATS_TABLE, color = REPORT_COLOR_AUTO;
@@ -343,6 +346,8 @@ int cmd_verify(int argc, char **argv)
 				witness_findings = n ? (uint32_t)n : VF_WITNESS_OFF;
 		} else if (strcmp(a, "--unprivileged") == 0) {
 			unpriv = true;
+		} else if (strcmp(a, "--linux-compat") == 0) {
+			linux_compat = true;
 		} else if ((strcmp(a, "-v") == 0 || strcmp(a, "--verbose") == 0)) {
 			verbose = true;
 		} else if ((strcmp(a, "--map") == 0 || strncmp(a, "--map=", 6) == 0)) {
@@ -383,6 +388,7 @@ int cmd_verify(int argc, char **argv)
 	report_run_opts_default(&ro);
 	ro.input = o.input;
 	ro.verify.privileged = !unpriv;
+	ro.verify.linux_compat = linux_compat;
 	ro.verify.witness_findings = witness_findings;
 	ro.verify.witness_steps = witness_steps;
 	ro.verify.isa = o.isa_loaded;

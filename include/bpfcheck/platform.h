@@ -220,6 +220,7 @@ enum plat_category {
 enum plat_severity {
 	PLAT_SEV_ERROR = 0,
 	PLAT_SEV_WARNING,
+	PLAT_SEV_NOTE, /* information: the program passes (VF-KERNEL-IMPRECISE) */
 };
 
 struct plat_property {

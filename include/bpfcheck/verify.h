@@ -117,6 +117,9 @@ struct vf_options {
 	 * at most witness_steps instructions (0: VF_WITNESS_DEFAULT_STEPS). */
 	uint32_t witness_findings;
 	uint64_t witness_steps;
+	/* VF-KERNEL-IMPRECISE (a proof the Linux verifier does not make) is an error instead of a
+	 * note: the program must also load on Linux, not only be safe (--linux-compat). */
+	bool linux_compat;
 };
 
 #define VF_WITNESS_OFF UINT32_MAX

@@ -226,7 +226,7 @@ static const char *const field_kind_names[PLAT_FIELD_KIND_COUNT] = {
 
 static const char *const category_names[] = {"terminates", "safe_memory", "platform_contract",
                                              "defined_behavior"};
-static const char *const severity_names[] = {"error", "warning"};
+static const char *const severity_names[] = {"error", "warning", "note"};
 static const char *const entries_names[] = {"any", "positive", "zero", "one", "pow2_pages"};
 static const char *const lookup_names[] = {"none",      "value",  "value_readonly",
                                            "inner_map", "socket", "xdp_sock"};
@@ -253,7 +253,7 @@ const char *plat_category_name(enum plat_category c)
 
 const char *plat_severity_name(enum plat_severity s)
 {
-	return (unsigned)s < 2 ? severity_names[s] : "?";
+	return (unsigned)s < 3 ? severity_names[s] : "?";
 }
 
 /* ---- helpers.json ---- */
@@ -989,20 +989,20 @@ static int parse_properties(struct plat_platform *p, struct pctx *c, json_t *roo
 		for (size_t j = 0; j < i; j++)
 			if (strcmp(p->props[j].id, pr->id) == 0)
 				return perr(c, "%s: defined twice", where);
-		int ci = name_index(category_names, 4, cat), si = name_index(severity_names, 2, sev),
-		    ui = name_index(severity_names, 2, usev);
+		int ci = name_index(category_names, 4, cat), si = name_index(severity_names, 3, sev),
+		    ui = name_index(severity_names, 3, usev);
 		if (ci < 0)
 			return perr(c, "%s: unknown category \"%s\"", where, cat);
 		if (si < 0 || ui < 0)
-			return perr(c, "%s: severities are \"error\" or \"warning\"", where);
+			return perr(c, "%s: severities are \"error\", \"warning\" or \"note\"", where);
 		pr->category = (enum plat_category)ci;
 		pr->default_severity = (enum plat_severity)si;
 		pr->unprivileged_severity = (enum plat_severity)ui;
 		/* --unprivileged never tolerates more than a root load does. */
-		if (pr->default_severity == PLAT_SEV_ERROR && pr->unprivileged_severity == PLAT_SEV_WARNING)
-			return perr(
-			    c, "%s: an error for privileged loads cannot be a warning for unprivileged ones",
-			    where);
+		if (pr->unprivileged_severity > pr->default_severity)
+			return perr(c,
+			            "%s: the unprivileged severity cannot be weaker than the privileged one",
+			            where);
 		p->prop_count++;
 	}
 	return 0;

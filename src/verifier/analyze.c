@@ -647,6 +647,10 @@ static void check_back_edge(struct run *R, uint32_t to, const struct vf_state *s
 				*(inc ? &inc_r : &dec_r) |= bit;
 			else
 				*(inc ? &inc_s : &dec_s) |= bit;
+			/* a packet pointer is bounded only by the packet's size, whether that came from
+			 * the comparison with data_end or the 64 KiB cap here */
+			if (r->type == VT_PKT || r->type == VT_PKT_META)
+				*(i < 10 ? &L->pkt_regs : &L->pkt_slots) |= bit;
 		}
 	}
 	uint16_t zp[VF_ZPAIRS];
@@ -704,6 +708,42 @@ static void check_back_edge(struct run *R, uint32_t to, const struct vf_state *s
 		L->dec_regs &= dec_r;
 		L->dec_slots &= dec_s;
 	}
+}
+
+/* A loop proven bounded only in ways Linux does not see (VF-KERNEL-IMPRECISE, reported as a note
+ * or, with --linux-compat, an error): by relations (zone_progress) with no counter of its own, or
+ * by packet pointers walking towards data_end (at most 64 KiB), with no counter. Linux follows such a loop
+ * one iteration at a time and gives up at its 1M-instruction budget (or past the packet). Returns whether it
+ * reported. */
+static bool kernel_imprecise_loop(struct vf_actx *A, const struct vf_aloop *L)
+{
+	uint64_t regs = L->inc_regs | L->dec_regs, slots = L->inc_slots | L->dec_slots;
+	if (L->zpair_all || regs == UINT64_MAX || slots == UINT64_MAX)
+		return false;
+	struct vf_finding *f = NULL;
+	if (!regs && !slots && L->zpair_cnt) {
+		f = vf_report_kernel(A, L->head,
+		                     "the loop at instruction %u is bounded only by the distance between "
+		                     "two values (relations Linux does not track): Linux will likely follow "
+		                     "it iteration by iteration and reject it (\"BPF program is too large\" "
+		                     "or \"infinite loop detected\")",
+		                     L->head);
+		if (f)
+			vf_finding_set_hint(f, "bound the counter with a constant as well, e.g. for (i = 0; "
+			                       "i < N && i < n; i++), or use bpf_loop()");
+	} else if ((regs || slots) && !(regs & ~L->pkt_regs) && !(slots & ~L->pkt_slots)) {
+		f = vf_report_kernel(A, L->head,
+		                     "the loop at instruction %u is bounded only because a packet pointer "
+		                     "cannot pass data_end (at most 64 KiB): Linux follows it iteration by "
+		                     "iteration and will likely reject it (\"invalid access to packet\" or "
+		                     "\"BPF program is too large\")",
+		                     L->head);
+		if (f)
+			vf_finding_set_hint(f, "bound the walk with a counter compared with a constant, "
+			                       "e.g. for (i = 0; i < 64; i++) { if (p + 4 > data_end) break; "
+			                       "...; p += 4; }");
+	}
+	return f != NULL;
 }
 
 /* Whether the edge from slot `from` to the loop head `to` is one of its loop's back edges. A
@@ -1511,6 +1551,8 @@ int vf_analyze(struct vf_ctx *V)
 				    f, "unroll the loop (#pragma unroll) or load the program with CAP_BPF");
 			continue;
 		}
+		if (L->seen && kernel_imprecise_loop(&A, L))
+			continue;
 		if (!L->seen || L->inc_regs || L->inc_slots || L->dec_regs || L->dec_slots || L->zpair_cnt ||
 		    L->zpair_all)
 			continue;

@@ -121,7 +121,10 @@ struct vf_aloop {
 	uint16_t zpair[VF_ZPAIRS];
 	uint8_t zpair_cnt;
 	bool zpair_all; /* every back edge so far bounded itself (at most once, may_goto) */
-	char why[160];  /* best explanation when not proven */
+	/* candidates (bits as in inc_regs) that were packet pointers on some back edge: bounded only
+	 * by the packet's size (at most 64 KiB), which Linux does not use for termination */
+	uint64_t pkt_regs, pkt_slots;
+	char why[160]; /* best explanation when not proven */
 };
 
 struct vf_actx {
@@ -193,6 +196,12 @@ int vf_transfer(struct vf_actx *ctx, uint32_t idx, struct vf_state *st, struct v
  * check and returns NULL. */
 struct vf_finding *vf_report(struct vf_actx *ctx, uint32_t idx, const char *prop, bool warn_if_privileged,
                              const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+
+/* Emits VF-KERNEL-IMPRECISE at idx (as vf_report): a note, an error under opts->linux_compat. For
+ * a check bpfcheck proved in a way the Linux verifier does not (specs/verifier.md, "Linux
+ * compatibility"). */
+struct vf_finding *vf_report_kernel(struct vf_actx *ctx, uint32_t idx, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 
 /* Text of a register's abstract value ("map_value_or_null(map=counters, value_size=8)"). */
 void vf_describe_reg(const struct vf_actx *ctx, const struct vf_reg *r, char *buf, size_t len);

@@ -71,8 +71,8 @@ static const char *func_of(const struct vf_actx *ctx, uint32_t idx)
 	return p->func_cnt ? NULL : p->name;
 }
 
-struct vf_finding *vf_report(struct vf_actx *ctx, uint32_t idx, const char *prop, bool warn_if_privileged,
-                             const char *fmt, ...)
+static struct vf_finding *vreport(struct vf_actx *ctx, uint32_t idx, const char *prop, enum vf_severity sev,
+                                  const char *fmt, va_list ap)
 {
 	if (ctx->probe) {
 		if (idx == ctx->probe->insn && strcmp(prop, ctx->probe->prop) == 0)
@@ -81,11 +81,7 @@ struct vf_finding *vf_report(struct vf_actx *ctx, uint32_t idx, const char *prop
 	}
 	if (!ctx->report || seen_before(ctx, idx, prop))
 		return NULL;
-	enum vf_severity sev = (warn_if_privileged && ctx->opts->privileged) ? VF_SEV_WARNING : VF_SEV_ERROR;
-	va_list ap;
-	va_start(ap, fmt);
 	struct vf_finding *f = vf_findings_vadd(ctx->findings, prop, sev, idx, func_of(ctx, idx), fmt, ap);
-	va_end(ap);
 	if (!f)
 		ctx->nomem = true;
 	if (f && ctx->cur)
@@ -93,6 +89,27 @@ struct vf_finding *vf_report(struct vf_actx *ctx, uint32_t idx, const char *prop
 	for (uint32_t i = 0; f && ctx->cur && i < ctx->cur->path_n; i++)
 		if (vf_finding_add_branch(f, ctx->cur->path[i].insn, ctx->cur->path[i].taken))
 			ctx->nomem = true;
+	return f;
+}
+
+struct vf_finding *vf_report(struct vf_actx *ctx, uint32_t idx, const char *prop, bool warn_if_privileged,
+                             const char *fmt, ...)
+{
+	enum vf_severity sev = (warn_if_privileged && ctx->opts->privileged) ? VF_SEV_WARNING : VF_SEV_ERROR;
+	va_list ap;
+	va_start(ap, fmt);
+	struct vf_finding *f = vreport(ctx, idx, prop, sev, fmt, ap);
+	va_end(ap);
+	return f;
+}
+
+struct vf_finding *vf_report_kernel(struct vf_actx *ctx, uint32_t idx, const char *fmt, ...)
+{
+	enum vf_severity sev = ctx->opts->linux_compat ? VF_SEV_ERROR : VF_SEV_NOTE;
+	va_list ap;
+	va_start(ap, fmt);
+	struct vf_finding *f = vreport(ctx, idx, "VF-KERNEL-IMPRECISE", sev, fmt, ap);
+	va_end(ap);
 	return f;
 }
 
@@ -693,6 +710,22 @@ static void access_pkt(struct vf_actx *ctx, struct vf_state *st, struct access *
 			struct pkt_mark m = {p->pid, (int32_t)end};
 			for_each_reg(st, pkt_range_fn, &m);
 		}
+	} else if (p->type == VT_PKT && end > p->pkt_range) {
+		/* proven by the zone alone: Linux knows only the range a comparison of this very
+		 * pointer (or one sharing its id) with data_end gave it */
+		struct vf_finding *f = vf_report_kernel(
+		    ctx, a->idx,
+		    "%s of %llu byte(s) at packet offset %lld%s is proven below data_end only through "
+		    "relations Linux does not track (the pointer's own proven range is %d byte(s)): "
+		    "Linux will likely reject it with \"invalid access to packet\"",
+		    a->acc & ACC_WRITE ? "write" : "read", (unsigned long long)a->size_hi, (long long)lo,
+		    p->pid ? " + variable" : "", p->pkt_range);
+		if (f)
+			vf_finding_set_hint(f,
+			                    "compare the pointer itself with data_end right before the "
+			                    "access, e.g. if ((void *)p + %llu > data_end) return ...;",
+			                    (unsigned long long)(end - p->off));
+		note_reg(ctx, f, st, a->regno);
 	}
 }
 

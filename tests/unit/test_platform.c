@@ -741,7 +741,7 @@ START_TEST(bad_maps_and_properties_rejected)
 	    "{\"version\": 1, \"properties\": [{\"id\": \"VF-X\", \"title\": \"t\", \"category\": "
 	    "\"terminates\", \"default_severity\": \"error\", \"unprivileged_severity\": \"warning\", "
 	    "\"explanation\": \"e\", \"hint\": \"h\"}]}",
-	    "property VF-X", "cannot be a warning for unprivileged");
+	    "property VF-X", "cannot be weaker than the privileged one");
 	expect_reject(NULL, NULL, NULL, "{\"version\": 2, \"properties\": []}", "properties.json",
 	              "unsupported version 2");
 }
