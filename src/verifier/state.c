@@ -891,6 +891,7 @@ static void reg_join(struct vf_reg *d, const struct vf_reg *s, bool widen, const
 		return;
 	struct vf_scalar dv = d->v, sv = s->v;
 	bool same_off = d->off == s->off;
+	int64_t d_off = d->off;
 	if (!same_off) {
 		dv = vn_alu(ISA_SEM_ADD, true, dv, vn_const((uint64_t)d->off));
 		sv = vn_alu(ISA_SEM_ADD, true, sv, vn_const((uint64_t)s->off));
@@ -901,7 +902,17 @@ static void reg_join(struct vf_reg *d, const struct vf_reg *s, bool widen, const
 		d->nid = (d->nid && s->nid) ? mix_id(tag, d->nid, s->nid) : 0; /* 0: linked to nothing */
 	if (d->pid != s->pid || !same_off) {
 		d->pid = mix_id(tag ^ 0x5bd1e995u, d->pid, s->pid);
-		d->pkt_range = 0;
+		/* the range counts bytes from data + the variable part, which now includes the old
+		 * fixed offsets: on each path data + var + (range - off) <= data_end still holds for
+		 * this register, as Linux (which does not join) sees on each path */
+		if (d->type == VT_PKT && s->type == VT_PKT && d->pkt_range >= 0 && s->pkt_range >= 0) {
+			int64_t rd = (int64_t)d->pkt_range - (same_off ? 0 : d_off);
+			int64_t rs = (int64_t)s->pkt_range - (same_off ? 0 : (int64_t)s->off);
+			int64_t r = rd < rs ? rd : rs;
+			d->pkt_range = r > 0 ? (int32_t)r : 0;
+		} else {
+			d->pkt_range = 0;
+		}
 	} else if (d->pkt_range < 0 || s->pkt_range < 0) {
 		/* at or past the end on every path: the weaker of the two (>=); on one path only:
 		 * nothing known */

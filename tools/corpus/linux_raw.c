@@ -24,7 +24,8 @@ struct rec {
 	char *message;
 	char *errstr; /* the kernel's expected log text for this mode */
 	uint64_t ns;
-	uint8_t path_kind; /* first error finding's enum vf_path_kind */
+	uint8_t path_kind;     /* first error finding's enum vf_path_kind */
+	bool kernel_imprecise; /* a VF-KERNEL-IMPRECISE finding (note, or error with --linux-compat) */
 };
 
 struct recs {
@@ -76,13 +77,15 @@ static const char *first_part(const char *errstr, char *buf, size_t len)
 	return buf[0] ? buf : "(no errstr)";
 }
 
-static void run_one(const struct lr_test *t, const char *type_name, bool privileged, struct recs *out)
+static void run_one(const struct lr_test *t, const char *type_name, bool privileged, bool linux_compat,
+                    struct recs *out)
 {
 	struct bpfc_prog prog = {
 	    .name = t->descr, .type = (char *)type_name, .insns = t->insns, .insn_cnt = t->insn_cnt};
 	struct vf_options opts;
 	vf_options_default(&opts);
 	opts.privileged = privileged;
+	opts.linux_compat = linux_compat;
 	struct vf_result res;
 	struct bpfc_error err;
 	bpfc_error_clear(&err);
@@ -113,7 +116,9 @@ static void run_one(const struct lr_test *t, const char *type_name, bool privile
 	r->ours = vf_result_accepted(&res) ? OUT_ACCEPT : OUT_REJECT;
 	for (size_t i = 0; i < res.findings.cnt; i++) {
 		const struct vf_finding *f = &res.findings.items[i];
-		if (f->severity != VF_SEV_ERROR)
+		if (!strcmp(f->property, "VF-KERNEL-IMPRECISE"))
+			r->kernel_imprecise = true;
+		if (f->severity != VF_SEV_ERROR || r->property)
 			continue;
 		char msg[600];
 		if (f->insn == VF_NO_INSN)
@@ -123,7 +128,6 @@ static void run_one(const struct lr_test *t, const char *type_name, bool privile
 		r->property = xstrdup(f->property);
 		r->message = xstrdup(msg);
 		r->path_kind = f->path_kind;
-		break;
 	}
 	if (!r->property) {
 		r->property = xstrdup("");
@@ -258,18 +262,19 @@ static void summary(const struct recs *rs, bool unpriv)
 static void usage(FILE *f)
 {
 	fprintf(f,
-	        "usage: corpus-linux-raw [--tsv FILE] [--no-unpriv] [--quiet] CORPUS.jsonl\n"
+	        "usage: corpus-linux-raw [--tsv FILE] [--no-unpriv] [--quiet] [--linux-compat] CORPUS.jsonl\n"
 	        "Runs vf_verify on every test of the kernel's raw verifier tests and compares verdicts.\n"
 	        "  --tsv FILE     one line per test and load mode (default: linux-raw.tsv)\n"
 	        "  --no-unpriv    skip the unprivileged runs (socket_filter, cgroup_skb tests)\n"
 	        "  --quiet        print only the counts, not the lists of disagreements\n"
+	        "  --linux-compat verify with vf_options.linux_compat (VF-KERNEL-IMPRECISE is an error)\n"
 	        "Exit 0 when the corpus was measured (whatever the agreement), 2 on usage or I/O error.\n");
 }
 
 int main(int argc, char **argv)
 {
 	const char *tsv_path = "linux-raw.tsv", *corpus = NULL;
-	bool do_unpriv = true, quiet = false;
+	bool do_unpriv = true, quiet = false, linux_compat = false;
 	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
 			usage(stdout);
@@ -280,6 +285,8 @@ int main(int argc, char **argv)
 			do_unpriv = false;
 		} else if (!strcmp(argv[i], "--quiet")) {
 			quiet = true;
+		} else if (!strcmp(argv[i], "--linux-compat")) {
+			linux_compat = true;
 		} else if (argv[i][0] != '-' && !corpus) {
 			corpus = argv[i];
 		} else {
@@ -348,9 +355,9 @@ int main(int argc, char **argv)
 			continue;
 		}
 		size_t first = rs.cnt;
-		run_one(&t, type_name, true, &rs);
+		run_one(&t, type_name, true, linux_compat, &rs);
 		if (do_unpriv && lr_runs_unprivileged(&t))
-			run_one(&t, type_name, false, &rs);
+			run_one(&t, type_name, false, linux_compat, &rs);
 		for (size_t i = first; i < rs.cnt; i++) {
 			const struct rec *r = &rs.items[i];
 			fprintf(tsv, "%" PRId64 "\t%s\t%s\t%s\t%s\t", r->id, r->unpriv ? "unpriv" : "priv",
@@ -408,6 +415,21 @@ int main(int argc, char **argv)
 		printf("%s: first error's path of those rejects: witness %zu, merged %zu, none %zu\n",
 		       pass ? "unprivileged" : "privileged", kinds[VF_PATH_WITNESS], kinds[VF_PATH_MERGED],
 		       kinds[VF_PATH_NONE]);
+	}
+	for (int pass = 0; pass < (do_unpriv ? 2 : 1); pass++) {
+		size_t on_rej = 0, on_acc = 0;
+		for (size_t i = 0; i < rs.cnt; i++) {
+			const struct rec *r = &rs.items[i];
+			if (r->unpriv != (pass == 1) || !r->kernel_imprecise)
+				continue;
+			*(r->kernel_accepts ? &on_acc : &on_rej) += 1;
+			if (!quiet)
+				printf("  VF-KERNEL-IMPRECISE on #%" PRId64 " (kernel %s): %s\n", r->id,
+				       r->kernel_accepts ? "accepts" : "rejects", r->descr);
+		}
+		/* specs/verifier.md, "Linux compatibility" */
+		printf("%s: VF-KERNEL-IMPRECISE on %zu kernel-rejected and %zu kernel-accepted tests\n",
+		       pass ? "unprivileged" : "privileged", on_rej, on_acc);
 	}
 	for (size_t i = 0; i < rs.cnt; i++) {
 		free(rs.items[i].descr);
