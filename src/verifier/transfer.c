@@ -717,7 +717,8 @@ static void access_pkt(struct vf_actx *ctx, struct vf_state *st, struct access *
 		    ctx, a->idx,
 		    "%s of %llu byte(s) at packet offset %lld%s is proven below data_end only through "
 		    "relations Linux does not track (the pointer's own proven range is %d byte(s)): "
-		    "Linux will likely reject it with \"invalid access to packet\"",
+		    "Linux will likely reject it (\"offset is outside of the packet\" or \"invalid access "
+		    "to packet\")",
 		    a->acc & ACC_WRITE ? "write" : "read", (unsigned long long)a->size_hi, (long long)lo,
 		    p->pid ? " + variable" : "", p->pkt_range);
 		if (f)

@@ -1,8 +1,11 @@
 /* Walks tests/programs/vf_*.c: each states its expected verdict on its first line
- * ("// expect: pass", "// expect: reject ID", "// expect: warn ID"), confirmed against the Linux
- * kernel. Loads the compiled object through bpfc_input_load and checks the verifier agrees:
- * pass = accepted with no finding of error severity, reject ID = rejected with an ID error,
- * warn ID = accepted with an ID warning (and rejected with ID when unprivileged). */
+ * ("// expect: pass", "// expect: reject ID", "// expect: warn ID", "// expect: note ID"), confirmed
+ * against the Linux kernel. Loads the compiled object through bpfc_input_load and checks the
+ * verifier agrees: pass = accepted with no finding of error severity, and no VF-KERNEL-IMPRECISE
+ * note (the kernel accepts it: also accepted with --linux-compat), reject ID = rejected with an ID
+ * error, warn ID = accepted with an ID warning (and rejected with ID when unprivileged), note ID =
+ * accepted with an ID note and rejected with an ID error under --linux-compat (vf_options
+ * linux_compat): safe, but the kernel rejects it. */
 #include <check.h>
 #include <dirent.h>
 #include <stdio.h>
@@ -68,12 +71,15 @@ static void check_one(const char *name, const struct expect *e)
 	struct bpfc_error err;
 	ck_assert_msg(bpfc_input_load(path, &io, &obj, &err) == BPFC_OK, "%s: %s", name, err.msg);
 	ck_assert_msg(obj->prog_cnt >= 1, "%s: no program", name);
-	for (int priv = 1; priv >= 0; priv--) {
-		if (!priv && strcmp(e->kind, "warn") != 0)
+	/* runs: 1 privileged, 0 unprivileged ("warn"), 2 privileged with linux_compat ("pass", "note") */
+	for (int run = 1; run >= 0; run = run == 1 ? (strcmp(e->kind, "warn") == 0 ? 0 : 2) : -1) {
+		if (run == 2 && strcmp(e->kind, "pass") != 0 && strcmp(e->kind, "note") != 0)
 			break;
+		int priv = run != 0;
 		struct vf_options o;
 		vf_options_default(&o);
 		o.privileged = priv;
+		o.linux_compat = run == 2;
 		o.btf = obj->btf; /* as the CLI passes it: the layout of structs behind BTF pointers */
 		struct vf_result res;
 		ck_assert_msg(vf_verify(&obj->progs[0], obj->maps, obj->map_cnt, &o, &res, &err) == BPFC_OK,
@@ -82,7 +88,17 @@ static void check_one(const char *name, const struct expect *e)
 		describe(&res, d, sizeof(d));
 		bool ok = vf_result_accepted(&res);
 		if (strcmp(e->kind, "pass") == 0) {
-			ck_assert_msg(ok, "%s: expected pass, got%s", name, d);
+			ck_assert_msg(ok && count(&res, "VF-KERNEL-IMPRECISE", VF_SEV_NOTE) == 0,
+			              "%s: expected pass%s, got%s", name,
+			              run == 2 ? " with --linux-compat" : "", d);
+		} else if (strcmp(e->kind, "note") == 0) {
+			if (run == 2)
+				ck_assert_msg(!ok && count(&res, e->prop, VF_SEV_ERROR) >= 1,
+				              "%s: expected reject %s with --linux-compat, got%s", name,
+				              e->prop, d);
+			else
+				ck_assert_msg(ok && count(&res, e->prop, VF_SEV_NOTE) >= 1,
+				              "%s: expected pass with a %s note, got%s", name, e->prop, d);
 		} else if (strcmp(e->kind, "reject") == 0) {
 			ck_assert_msg(!ok && count(&res, e->prop, VF_SEV_ERROR) >= 1,
 			              "%s: expected reject %s, got%s", name, e->prop, d);
