@@ -604,6 +604,7 @@ static void check_back_edge(struct run *R, uint32_t to, const struct vf_state *s
 	uint32_t tag = l + 1;
 	uint64_t limit = 1000000 / (R->loop_block_slots[l] ? R->loop_block_slots[l] : 1);
 	uint64_t inc_r = 0, inc_s = 0, dec_r = 0, dec_s = 0;
+	bool counter = false; /* a location other than a packet pointer progresses, bounded or not */
 	const struct vf_frame *fr = st->fr[st->nframes - 1];
 	for (int i = 0; i < 10 + VF_STACK_SLOTS; i++) {
 		const struct vf_reg *r;
@@ -625,6 +626,8 @@ static void check_back_edge(struct run *R, uint32_t to, const struct vf_state *s
 			bool inc = dir == 0;
 			if (inc ? d->dmin < 1 : d->dmax > -1)
 				continue;
+			if (r->type != VT_PKT && r->type != VT_PKT_META)
+				counter = true;
 			uint64_t n = iter_bound(r, d, inc);
 			char name[16];
 			if (i < 10)
@@ -696,6 +699,7 @@ static void check_back_edge(struct run *R, uint32_t to, const struct vf_state *s
 	} else if (!L->seen) {
 		L->zpair_all = true; /* this edge bounds itself: neutral for the pairs */
 	}
+	L->counter = L->seen ? L->counter && counter : counter;
 	if (!L->seen) {
 		L->seen = true;
 		L->inc_regs = inc_r;
@@ -712,7 +716,9 @@ static void check_back_edge(struct run *R, uint32_t to, const struct vf_state *s
 
 /* A loop proven bounded only in ways Linux does not see (VF-KERNEL-IMPRECISE, reported as a note
  * or, with --linux-compat, an error): by relations (zone_progress) with no counter of its own, or
- * by packet pointers walking towards data_end (at most 64 KiB), with no counter. Linux follows such a loop
+ * by packet pointers walking towards data_end (at most 64 KiB) with no other location moving on
+ * every back edge (a counter bpfcheck could not bound, e.g. after widening, may still bound the
+ * loop for Linux, which does not widen). Linux follows such a loop
  * one iteration at a time and gives up at its 1M-instruction budget (or past the packet). Returns whether it
  * reported. */
 static bool kernel_imprecise_loop(struct vf_actx *A, const struct vf_aloop *L)
@@ -731,13 +737,14 @@ static bool kernel_imprecise_loop(struct vf_actx *A, const struct vf_aloop *L)
 		if (f)
 			vf_finding_set_hint(f, "bound the counter with a constant as well, e.g. for (i = 0; "
 			                       "i < N && i < n; i++), or use bpf_loop()");
-	} else if ((regs || slots) && !(regs & ~L->pkt_regs) && !(slots & ~L->pkt_slots)) {
-		f = vf_report_kernel(A, L->head,
-		                     "the loop at instruction %u is bounded only because a packet pointer "
-		                     "cannot pass data_end (at most 64 KiB): Linux follows it iteration by "
-		                     "iteration and will likely reject it (\"invalid access to packet\" or "
-		                     "\"BPF program is too large\")",
-		                     L->head);
+	} else if ((regs || slots) && !(regs & ~L->pkt_regs) && !(slots & ~L->pkt_slots) && !L->counter) {
+		f = vf_report_kernel(
+		    A, L->head,
+		    "the loop at instruction %u is bounded only because a packet pointer "
+		    "cannot pass data_end (at most 64 KiB): Linux follows it iteration by "
+		    "iteration and will likely reject it (\"offset is outside of the packet\" or "
+		    "\"BPF program is too large\")",
+		    L->head);
 		if (f)
 			vf_finding_set_hint(f, "bound the walk with a counter compared with a constant, "
 			                       "e.g. for (i = 0; i < 64; i++) { if (p + 4 > data_end) break; "

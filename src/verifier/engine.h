@@ -124,6 +124,7 @@ struct vf_aloop {
 	/* candidates (bits as in inc_regs) that were packet pointers on some back edge: bounded only
 	 * by the packet's size (at most 64 KiB), which Linux does not use for termination */
 	uint64_t pkt_regs, pkt_slots;
+	bool counter;  /* on every back edge so far a location other than a packet pointer progressed */
 	char why[160]; /* best explanation when not proven */
 };
 
