@@ -542,6 +542,10 @@ START_TEST(property_catalogue)
 	ck_assert_int_eq(plat_property_find(plat, "VF-NULL-DEREF")->default_severity, PLAT_SEV_ERROR);
 	ck_assert_int_eq(plat_property_find(plat, "VF-LOOP-UNBOUNDED")->category, PLAT_CAT_TERMINATES);
 	ck_assert_str_eq(plat_severity_name(PLAT_SEV_WARNING), "warning");
+	ck_assert_int_eq(plat_property_find(plat, "VF-KERNEL-IMPRECISE")->default_severity, PLAT_SEV_NOTE);
+	ck_assert_int_eq(plat_property_find(plat, "VF-KERNEL-IMPRECISE")->unprivileged_severity,
+	                 PLAT_SEV_NOTE);
+	ck_assert_str_eq(plat_severity_name(PLAT_SEV_NOTE), "note");
 	ck_assert_ptr_null(plat_property_find(plat, "VF-NOPE"));
 	ck_assert_ptr_null(plat_property_at(plat, plat_property_count(plat)));
 	struct plat_privilege pv = plat_privilege(plat, true), up = plat_privilege(plat, false);
@@ -742,6 +746,19 @@ START_TEST(bad_maps_and_properties_rejected)
 	    "\"terminates\", \"default_severity\": \"error\", \"unprivileged_severity\": \"warning\", "
 	    "\"explanation\": \"e\", \"hint\": \"h\"}]}",
 	    "property VF-X", "cannot be weaker than the privileged one");
+	/* severities order error, warning, note: a warning for root cannot be a note unprivileged */
+	expect_reject(
+	    NULL, NULL, NULL,
+	    "{\"version\": 1, \"properties\": [{\"id\": \"VF-X\", \"title\": \"t\", \"category\": "
+	    "\"terminates\", \"default_severity\": \"warning\", \"unprivileged_severity\": \"note\", "
+	    "\"explanation\": \"e\", \"hint\": \"h\"}]}",
+	    "property VF-X", "cannot be weaker than the privileged one");
+	expect_reject(
+	    NULL, NULL, NULL,
+	    "{\"version\": 1, \"properties\": [{\"id\": \"VF-X\", \"title\": \"t\", \"category\": "
+	    "\"terminates\", \"default_severity\": \"fatal\", \"unprivileged_severity\": \"error\", "
+	    "\"explanation\": \"e\", \"hint\": \"h\"}]}",
+	    "property VF-X", "\"error\", \"warning\" or \"note\"");
 	expect_reject(NULL, NULL, NULL, "{\"version\": 2, \"properties\": []}", "properties.json",
 	              "unsupported version 2");
 }
