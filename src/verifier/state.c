@@ -891,23 +891,30 @@ static void reg_join(struct vf_reg *d, const struct vf_reg *s, bool widen, const
 		return;
 	struct vf_scalar dv = d->v, sv = s->v;
 	bool same_off = d->off == s->off;
-	int64_t d_off = d->off;
+	bool pkt = d->type == VT_PKT || d->type == VT_PKT_META;
+	/* different fixed offsets move into the variable part. For packet pointers only the part
+	 * above the smaller offset does: registers that shared a variable part on both paths, with
+	 * the same difference of fixed offsets, then still share one (they keep one packet id, below) */
+	int64_t d_off = d->off, s_off = s->off, keep = pkt ? (d_off < s_off ? d_off : s_off) : 0;
 	if (!same_off) {
-		dv = vn_alu(ISA_SEM_ADD, true, dv, vn_const((uint64_t)d->off));
-		sv = vn_alu(ISA_SEM_ADD, true, sv, vn_const((uint64_t)s->off));
-		d->off = 0;
+		dv = vn_alu(ISA_SEM_ADD, true, dv, vn_const((uint64_t)(d_off - keep)));
+		sv = vn_alu(ISA_SEM_ADD, true, sv, vn_const((uint64_t)(s_off - keep)));
+		d->off = keep;
 	}
 	d->v = widen ? vn_widen(dv, sv, thr, thr_cnt) : vn_join(dv, sv);
 	if (d->nid != s->nid)
 		d->nid = (d->nid && s->nid) ? mix_id(tag, d->nid, s->nid) : 0; /* 0: linked to nothing */
 	if (d->pid != s->pid || !same_off) {
-		d->pid = mix_id(tag ^ 0x5bd1e995u, d->pid, s->pid);
-		/* the range counts bytes from data + the variable part, which now includes the old
-		 * fixed offsets: on each path data + var + (range - off) <= data_end still holds for
-		 * this register, as Linux (which does not join) sees on each path */
+		/* the difference of the fixed offsets is part of the new id: two registers sharing a
+		 * variable part on each path but moved by different amounts no longer share one */
+		d->pid = mix_id(tag ^ 0x5bd1e995u ^ (uint32_t)(uint64_t)(d_off - s_off) * 0x27d4eb2du, d->pid,
+		                s->pid);
+		/* the range counts bytes from data + the variable part, which now includes the moved
+		 * part of the fixed offset: on each path data + var + (range - moved) <= data_end
+		 * still holds for this register, as Linux (which does not join) sees on each path */
 		if (d->type == VT_PKT && s->type == VT_PKT && d->pkt_range >= 0 && s->pkt_range >= 0) {
-			int64_t rd = (int64_t)d->pkt_range - (same_off ? 0 : d_off);
-			int64_t rs = (int64_t)s->pkt_range - (same_off ? 0 : (int64_t)s->off);
+			int64_t rd = (int64_t)d->pkt_range - (same_off ? 0 : d_off - keep);
+			int64_t rs = (int64_t)s->pkt_range - (same_off ? 0 : s_off - keep);
 			int64_t r = rd < rs ? rd : rs;
 			d->pkt_range = r > 0 ? (int32_t)r : 0;
 		} else {

@@ -68,12 +68,26 @@ END_TEST
  * join, proves the access on each): the join keeps the smaller proven range. */
 #define JOIN(ACCESS)                                                                                         \
 	XDP_HEAD                                                                                             \
-	    "r6 = r5\nif r5 > 7 goto b\nr6 &= 7\nr2 += r6\nr7 = r2\nr7 += 8\nif r7 > r3 goto out\n"          \
-	    "goto c\nb:\nr6 &= 15\nr2 += r6\nr2 += 4\nr7 = r2\nr7 += 12\nif r7 > r3 goto out\nc:\n" ACCESS   \
-	    "out:\nr0 = 0\nexit\n"
+	"r6 = r5\nif r5 > 7 goto b\nr6 &= 7\nr2 += r6\nr7 = r2\nr7 += 8\nif r7 > r3 goto out\n"              \
+	"goto c\nb:\nr6 &= 15\nr2 += r6\nr2 += 4\nr7 = r2\nr7 += 12\nif r7 > r3 goto out\nc:\n" ACCESS       \
+	"out:\nr0 = 0\nexit\n"
+
+/* r5 = r7 + 14 on two paths whose r7 differ by a fixed offset of 10 and a variable part, joined
+ * before r7 + 10 is compared with data_end */
+#define SHARED(ACCESS)                                                                                       \
+	"r7 = *(u32 *)(r1 + 0)\nr8 = *(u32 *)(r1 + 4)\nr4 = *(u32 *)(r1 + 12)\nif r4 > 100 goto a\n"         \
+	"r4 &= 15\nr7 += r4\nr7 += 10\nr5 = r7\nr5 += 14\ngoto j\na:\nr4 &= 15\nr7 += r4\nr5 = r7\n"         \
+	"r5 += 14\nj:\nr3 = r7\nr3 += 10\nif r3 >= r8 goto out\n" ACCESS "out:\nr0 = 0\nexit\n"
 
 START_TEST(join_keeps_range)
 {
+	/* r5 still shares r7's variable part, 14 bytes further: r7 + 10 < data_end proves 10 bytes
+	 * from r7 (as Linux counts a strict comparison), so r5 - 5 */
+	CLEAN("xdp", SHARED("r0 = *(u8 *)(r5 - 5)\n"));
+	/* and not r5 + 3 (this was accepted when joins moved both fixed offsets into the variable part
+	 * under one packet id: the comparison of r7's copy gave r5 a range measured from r7's base) */
+	REJECT("xdp", SHARED("r0 = *(u32 *)(r5 + 3)\n"), "VF-PACKET-BOUNDS");
+	REJECT("xdp", SHARED("r0 = *(u8 *)(r5 + 0)\n"), "VF-PACKET-BOUNDS");
 	CLEAN("xdp", JOIN("r0 = *(u64 *)(r2 + 0)\n"));
 	/* one byte more fails on the first path: still rejected */
 	REJECT("xdp", JOIN("r0 = *(u64 *)(r2 + 1)\n"), "VF-PACKET-BOUNDS");
