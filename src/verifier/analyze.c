@@ -718,9 +718,8 @@ static void check_back_edge(struct run *R, uint32_t to, const struct vf_state *s
  * or, with --linux-compat, an error): by relations (zone_progress) with no counter of its own, or
  * by packet pointers walking towards data_end (at most 64 KiB) with no other location moving on
  * every back edge (a counter bpfcheck could not bound, e.g. after widening, may still bound the
- * loop for Linux, which does not widen). Linux follows such a loop
- * one iteration at a time and gives up at its 1M-instruction budget (or past the packet). Returns whether it
- * reported. */
+ * loop for Linux, which does not widen). Linux follows such a loop one iteration at a time and
+ * gives up at its 1M-instruction budget (or past the packet). Returns whether it reported. */
 static bool kernel_imprecise_loop(struct vf_actx *A, const struct vf_aloop *L)
 {
 	uint64_t regs = L->inc_regs | L->dec_regs, slots = L->inc_slots | L->dec_slots;
