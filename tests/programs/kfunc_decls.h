@@ -1,0 +1,39 @@
+/* Declarations of the kfuncs the vf_*kfunc* test programs call (Linux 6.18 signatures), and the
+ * bpf_for loop written the way libbpf's bpf_helpers.h writes it: open-coded number iterator,
+ * destroyed by the cleanup attribute when the loop is left. */
+#ifndef KFUNC_DECLS_H
+#define KFUNC_DECLS_H
+
+#ifndef __ksym
+#define __ksym __attribute__((section(".ksyms")))
+#endif
+
+struct bpf_iter_num {
+	__u64 __opaque[1];
+} __attribute__((aligned(8)));
+
+/* defined (CO-RE) rather than forward-declared: libbpf finds a kfunc prototype naming a mere
+ * forward declaration incompatible with the kernel's */
+struct task_struct {
+	int pid;
+} __attribute__((preserve_access_index));
+
+extern int bpf_iter_num_new(struct bpf_iter_num *it, int start, int end) __ksym;
+extern int *bpf_iter_num_next(struct bpf_iter_num *it) __ksym;
+extern void bpf_iter_num_destroy(struct bpf_iter_num *it) __ksym;
+extern void bpf_rcu_read_lock(void) __ksym;
+extern void bpf_rcu_read_unlock(void) __ksym;
+extern struct task_struct *bpf_task_from_pid(__s32 pid) __ksym;
+extern struct task_struct *bpf_task_acquire(struct task_struct *p) __ksym;
+extern void bpf_task_release(struct task_struct *p) __ksym;
+
+#define bpf_for(i, start, end)                                                                               \
+	for (struct bpf_iter_num ___it __attribute__((aligned(8), cleanup(bpf_iter_num_destroy))),           \
+	     *___p __attribute__((unused)) =                                                                 \
+	         (bpf_iter_num_new(&___it, (start), (end)), (void)bpf_iter_num_destroy, (void *)0);          \
+	     ({                                                                                              \
+		     int *___t = bpf_iter_num_next(&___it);                                                  \
+		     (___t && ((i) = *___t, (i) >= (start) && (i) < (end)));                                 \
+	     });)
+
+#endif
