@@ -279,7 +279,8 @@ struct plat_platform; /* opaque */
 int plat_platform_load(const char *name, struct plat_platform **out, struct bpfc_error *err);
 
 /* Same from JSON texts (any may be NULL to use the embedded file of platform name). For tests
- * and for descriptions kept outside the library. */
+ * and for descriptions kept outside the library. The embedded kfuncs.json is read only when
+ * prog_types_json is NULL (it names the embedded program types). */
 int plat_platform_parse(const char *name, const char *helpers_json, const char *prog_types_json,
                         const char *map_types_json, const char *properties_json, struct plat_platform **out,
                         struct bpfc_error *err);

@@ -1208,10 +1208,11 @@ int plat_platform_parse(const char *name, const char *helpers_json, const char *
 		default: rc = parse_properties(p, &c, p->roots[i]); break;
 		}
 	}
-	/* kfuncs.json is optional (a platform without kfuncs) and refers to program types */
+	/* kfuncs.json is optional (a platform without kfuncs) and names the embedded program
+	 * types: it is read only with them */
 	char kpath[96];
 	snprintf(kpath, sizeof(kpath), "platforms/%s/kfuncs.json", name);
-	const char *ktext = rc ? NULL : bpfc_spec_text(kpath, NULL);
+	const char *ktext = rc || prog_types_json ? NULL : bpfc_spec_text(kpath, NULL);
 	if (ktext) {
 		struct pctx c = {kpath, err};
 		rc = load_json(&c, ktext, &p->roots[4]);

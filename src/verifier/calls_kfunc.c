@@ -31,14 +31,27 @@ static void add_ref(struct vf_actx *ctx, struct vf_state *st, uint32_t idx, uint
 		          VF_MAX_REFS);
 }
 
+/* A pointer that dies with reference ref: one holding it, or (iter) the number an iterator's
+ * next() returned, which points into the iterator. */
+static bool dies_with(const struct vf_reg *r, uint32_t ref, bool iter)
+{
+	if (iter)
+		return r->type == VT_MEM && (r->frame & VF_MEM_RDONLY) && r->pid == ref;
+	return r->ref == ref;
+}
+
 /* Every copy of the reference's pointers becomes unusable (it was released). */
-static void drop_ref(struct vf_state *st, uint32_t ref)
+static void drop_ref(struct vf_state *st, uint32_t ref, bool iter)
 {
 	for (int i = 0; i < VF_NREGS; i++)
-		if (st->r[i].ref == ref) {
+		if (dies_with(&st->r[i], ref, iter)) {
 			uint32_t origin = st->r[i].origin;
 			memset(&st->r[i], 0, sizeof(st->r[i]));
-			st->r[i].type = VT_UNUSABLE;
+			/* Linux makes an iterator's number an unknown scalar when the iterator goes */
+			if (iter)
+				vf_reg_unknown(&st->r[i]);
+			else
+				st->r[i].type = VT_UNUSABLE;
 			st->r[i].origin = origin;
 		}
 	for (uint32_t f = 0; f < st->nframes; f++) {
@@ -49,12 +62,16 @@ static void drop_ref(struct vf_state *st, uint32_t ref)
 		struct vf_frame *fr = has ? vf_frame_mut(st, f) : NULL;
 		struct vf_reg *sr = fr ? vf_frame_spills_mut(fr) : NULL;
 		for (int s = 0; sr && s < VF_STACK_SLOTS; s++)
-			if (fr->sb[s * 8] == SB_SPILL && sr[s].ref == ref) {
+			if (fr->sb[s * 8] == SB_SPILL && dies_with(&sr[s], ref, iter)) {
 				memset(&sr[s], 0, sizeof(sr[s]));
-				sr[s].type = VT_UNUSABLE;
+				if (iter)
+					vf_reg_unknown(&sr[s]);
+				else
+					sr[s].type = VT_UNUSABLE;
 			}
 	}
-	vf_state_del_ref(st, ref);
+	if (!iter)
+		vf_state_del_ref(st, ref);
 }
 
 /* ---- RCU read sections ---- */
@@ -62,16 +79,18 @@ static void drop_ref(struct vf_state *st, uint32_t ref)
 static void rcu_call(struct vf_actx *ctx, struct vf_state *st, uint32_t idx, bool lock)
 {
 	if (lock) {
-		if (st->rcu == VF_RCU_MAYBE || st->rcu >= 64) {
-			vf_report(
-			    ctx, idx, "VF-RCU", false,
-			    st->rcu == VF_RCU_MAYBE
-			        ? "bpf_rcu_read_lock where the RCU read section is open on some paths only"
-			        : "bpf_rcu_read_lock nested more than 64 deep");
-			st->rcu = VF_RCU_MAYBE;
-			return;
+		/* Linux 6.18: one section at a time ("nested rcu read lock") */
+		if (st->rcu) {
+			struct vf_finding *f =
+			    vf_report(ctx, idx, "VF-RCU", false,
+			              "bpf_rcu_read_lock inside an RCU read section%s (Linux: "
+			              "nested rcu read lock)",
+			              st->rcu == VF_RCU_MAYBE ? " open on some paths" : "");
+			if (f)
+				vf_finding_set_hint(f, "RCU read sections do not nest: unlock first");
 		}
-		st->rcu++;
+		/* the depth is kept so that the inner section's unlock is not reported again */
+		st->rcu = st->rcu == VF_RCU_MAYBE || st->rcu >= 64 ? VF_RCU_MAYBE : (uint8_t)(st->rcu + 1);
 		return;
 	}
 	if (st->rcu == 0 || st->rcu == VF_RCU_MAYBE) {
@@ -221,6 +240,7 @@ static int iter_next(struct vf_actx *ctx, struct vf_state *st, uint32_t idx, con
 	t->r[0].frame = VF_MEM_RDONLY;
 	t->r[0].v = vn_const(0);
 	t->r[0].origin = idx + 1;
+	t->r[0].pid = made; /* dies with the iterator */
 	t->iter_bound = made;
 	out[0].slot = idx + 1;
 	out[0].st = st;
@@ -242,6 +262,7 @@ static void iter_destroy(struct vf_actx *ctx, struct vf_state *st, uint32_t idx,
 		return;
 	}
 	memset(&fr->sb[s * 8], SB_INVALID, 8); /* Linux: the slots are invalid again */
+	drop_ref(st, ref, true);
 	vf_state_del_ref(st, ref);
 }
 
@@ -340,7 +361,7 @@ static bool proto_call(struct vf_actx *ctx, struct vf_state *st, uint32_t idx, c
 		          "kfunc %s releases a reference but its prototype has no struct pointer argument",
 		          kf);
 	if (release)
-		drop_ref(st, release);
+		drop_ref(st, release, false);
 	uint32_t rt = btf_size_or_type(btf, proto);
 	struct vf_reg r0;
 	memset(&r0, 0, sizeof(r0));

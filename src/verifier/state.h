@@ -154,15 +154,15 @@ struct vf_state {
 	uint32_t refs[VF_MAX_REFS]; /* acquired reference ids, sorted */
 	uint32_t nrefs;
 	bool may_goto; /* a may_goto was passed since the innermost loop head */
-	/* the bpf_spin_lock held (src/verifier/calls_lock.c): 0 none, else VF_LOCK_KEY(map, off),
-	 * or VF_LOCK_MAYBE where paths holding different locks were joined */
-	uint64_t lock;
-	/* bpf_rcu_read_lock sections open (calls_kfunc.c): depth, VF_RCU_MAYBE where paths with
-	 * different depths were joined */
+	/* bpf_rcu_read_lock sections open (calls_kfunc.c; more than one was reported as nested):
+	 * depth, VF_RCU_MAYBE where paths with different depths were joined */
 	uint8_t rcu;
 	/* since the innermost loop head: creation instruction + 1 of the last number iterator whose
 	 * next() gave a number (calls_kfunc.c), 0 none */
 	uint32_t iter_bound;
+	/* the bpf_spin_lock held (src/verifier/calls_lock.c): 0 none, else VF_LOCK_KEY(map, off),
+	 * or VF_LOCK_MAYBE where paths holding different locks were joined */
+	uint64_t lock;
 	/* relations between locations of the current frame (specs/verifier.md, "Zone"): variable
 	 * VF_ZV_REG(r) / VF_ZV_SLOT(k) is the offset from data of the packet (or meta) pointer held
 	 * in register r / spilled in slot k, or the value of the scalar held there when it lies in
