@@ -112,8 +112,8 @@ void vf_kfunc_check_exit(struct vf_actx *ctx, const struct vf_state *st, uint32_
 	if (!st->rcu)
 		return;
 	struct vf_finding *f = vf_report(ctx, idx, "VF-RCU", false,
-	                                 "the program exits %s an RCU read section (Linux: "
-	                                 "bpf_rcu_read_unlock is missing)",
+	                                 "the program exits %s an RCU read section (Linux: BPF_EXIT "
+	                                 "cannot be used inside a bpf_rcu_read_lock-ed region)",
 	                                 st->rcu == VF_RCU_MAYBE ? "possibly inside" : "inside");
 	if (f)
 		vf_finding_set_hint(f, "call bpf_rcu_read_unlock on every path before returning");
