@@ -145,7 +145,20 @@ static void gen_packet(struct gen *g)
 	uint8_t b = byte(g);
 	unsigned tmp = 2 + byte(g) % 4; /* r2..r5 */
 	int k = b % 4;
-	switch ((b >> 2) % 6) {
+	switch ((b >> 2) % 8) {
+	case 6: /* len = data_end - data; if (off + K > len) goto out; p = data + off (relational) */
+		emit(g, CLS_ALU64 | 0xb0 | SRC_X, 4, 8, 0, 0);
+		emit(g, CLS_ALU64 | 0x10 | SRC_X, 4, 7, 0, 0);               /* r4 = len */
+		emit(g, CLS_ALU64 | 0x50, 3, 0, 0, (b & 0x80) ? 0xf : 0x3f); /* r3 = off, masked */
+		emit(g, CLS_ALU64 | 0xb0 | SRC_X, 2, 3, 0, 0);
+		emit(g, CLS_ALU64 | 0x00, 2, 0, 0, (int32_t)(byte(g) % 12));
+		emit(g, CLS_JMP | ((b & 0x40) ? 0x20 : 0x30) | SRC_X, 2, 4, (int16_t)(2 + byte(g) % 6), 0);
+		emit(g, CLS_ALU64 | 0xb0 | SRC_X, 5, 7, 0, 0);
+		emit(g, CLS_ALU64 | 0x00 | SRC_X, 5, 3, 0, 0); /* r5 = data + off */
+		break;
+	case 7: /* a load through r5 (a pointer the relational case made, or whatever it is) */
+		emit(g, LDX | MODE_MEM | sizes[k], tmp == 5 ? 2 : tmp, 5, (int16_t)(byte(g) % 12), 0);
+		break;
 	case 0: /* if (data + K > data_end) goto out (K near the loads' offsets) */
 	case 1:
 		emit(g, CLS_ALU64 | 0xb0 | SRC_X, tmp, 7, 0, 0);
@@ -198,8 +211,8 @@ static void gen_loop(struct gen *g, enum pg_type type, int depth)
 static void gen_item(struct gen *g, enum pg_type type, int depth)
 {
 	/* weighted: mostly constructs a correct program uses, some that are usually wrong */
-	static const uint8_t menu[] = {0,  0,  1,  1,  2,  3,  4,  5,  5,  6,  7,  7,  8,  8,  9,
-	                               10, 10, 16, 16, 16, 11, 12, 13, 14, 14, 15, 18, 18, 19, 20};
+	static const uint8_t menu[] = {0,  0,  1,  1,  2,  3,  4,  5,  5,  6,  7,  7,  8,  8,  9,  10,
+	                               10, 16, 16, 16, 11, 12, 13, 14, 14, 15, 18, 18, 19, 20, 21, 21};
 	uint8_t what = menu[byte(g) % sizeof(menu)];
 	if (type == PG_XDP && (byte(g) & 1))
 		what = 17;
@@ -273,6 +286,21 @@ static void gen_item(struct gen *g, enum pg_type type, int depth)
 		emit(g, CLS_ALU64 | 0x00 | SRC_X, (b & 0x40) ? 0 : 7 + byte(g) % 3, (unsigned)k, 0, 0);
 		break;
 	case 19: gen_loop(g, type, depth); break;
+	case 21: /* an offset bounded by comparing it with another register, then used on r0/r7..r9 */
+		b = byte(g);
+		k = 2 + b % 4; /* r2..r5: the offset */
+		{
+			unsigned other = 2 + (b >> 2) % 4, ptr = (b & 0x80) ? 0 : 7 + byte(g) % 3;
+			if (other == (unsigned)k)
+				other = 9;
+			emit(g, CLS_ALU64 | 0xb0, other, 0, 0, (int32_t)(byte(g) % (PG_MAP_VALUE + 2)));
+			/* if off >= other (or >) skip the use: it runs with off < other (or <=) */
+			emit(g, ((b & 0x40) ? CLS_JMP32 : CLS_JMP) | ((b & 0x20) ? 0x30 : 0x20) | SRC_X,
+			     (unsigned)k, other, 2, 0);
+			emit(g, CLS_ALU64 | 0x00 | SRC_X, ptr, (unsigned)k, 0, 0);
+			emit(g, LDX | MODE_MEM | SZ_B, 1 + byte(g) % 5, ptr, 0, 0);
+		}
+		break;
 	case 20: /* call the subprogram: a pointer or a number as its first argument */
 		if (!g->calls_ok) {
 			gen_alu(g, false);
