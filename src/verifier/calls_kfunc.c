@@ -178,6 +178,7 @@ static bool iter_new(struct vf_actx *ctx, struct vf_state *st, uint32_t idx, con
 		          kf, s * 8 - VF_STACK_SIZE);
 		return true;
 	}
+	vf_stack_note_depth(ctx, st, idx, f, (int64_t)s * 8 - VF_STACK_SIZE);
 	struct vf_frame *fr = vf_frame_mut(st, f);
 	struct vf_reg *sr = fr ? vf_frame_spills_mut(fr) : NULL;
 	if (!sr) {

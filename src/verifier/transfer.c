@@ -358,6 +358,13 @@ static void note_depth(struct vf_actx *ctx, struct vf_state *st, uint32_t idx, s
 		          st->nframes, total, VF_STACK_SIZE);
 }
 
+void vf_stack_note_depth(struct vf_actx *ctx, struct vf_state *st, uint32_t idx, uint32_t frame, int64_t lo)
+{
+	struct vf_frame *fr = frame < st->nframes ? vf_frame_mut(st, frame) : NULL;
+	if (fr)
+		note_depth(ctx, st, idx, fr, lo);
+}
+
 struct access {
 	uint32_t idx;
 	int regno;   /* pointer register */
