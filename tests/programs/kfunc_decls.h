@@ -13,9 +13,13 @@ struct bpf_iter_num {
 } __attribute__((aligned(8)));
 
 /* defined (CO-RE) rather than forward-declared: libbpf finds a kfunc prototype naming a mere
- * forward declaration incompatible with the kernel's */
+ * forward declaration incompatible with the kernel's (the programs read a member of each) */
 struct task_struct {
 	int pid;
+} __attribute__((preserve_access_index));
+
+struct cgroup {
+	int level;
 } __attribute__((preserve_access_index));
 
 extern int bpf_iter_num_new(struct bpf_iter_num *it, int start, int end) __ksym;
@@ -26,6 +30,11 @@ extern void bpf_rcu_read_unlock(void) __ksym;
 extern struct task_struct *bpf_task_from_pid(__s32 pid) __ksym;
 extern struct task_struct *bpf_task_acquire(struct task_struct *p) __ksym;
 extern void bpf_task_release(struct task_struct *p) __ksym;
+extern struct cgroup *bpf_cgroup_from_id(__u64 cgid) __ksym;
+extern struct cgroup *bpf_cgroup_acquire(struct cgroup *cgrp) __ksym;
+extern struct cgroup *bpf_cgroup_ancestor(struct cgroup *cgrp, int level) __ksym;
+extern void bpf_cgroup_release(struct cgroup *cgrp) __ksym;
+extern long bpf_task_under_cgroup(struct task_struct *task, struct cgroup *ancestor) __ksym;
 
 #define bpf_for(i, start, end)                                                                               \
 	for (struct bpf_iter_num ___it __attribute__((aligned(8), cleanup(bpf_iter_num_destroy))),           \
