@@ -5,6 +5,7 @@
 #include "kfunc_decls.h"
 
 extern void *bpf_cast_to_kern_ctx(void *obj) __ksym;
+static struct task_struct *(*get_current_task_btf)(void) = (void *)158;
 
 /* Linux: unmatched rcu read unlock */
 SEC("tc")
@@ -140,6 +141,28 @@ SEC("tc")
 int unmodelled(struct __sk_buff *skb)
 {
 	return bpf_cast_to_kern_ctx(skb) != 0;
+}
+
+/* Linux: accepted (a trusted task from bpf_get_current_task_btf, acquired and released) */
+SEC("tp_btf/sched_switch")
+int current_acquire(void *ctx)
+{
+	struct task_struct *t = bpf_task_acquire(get_current_task_btf());
+	int pid;
+
+	if (!t)
+		return 0;
+	pid = t->pid;
+	bpf_task_release(t);
+	return pid == 1;
+}
+
+/* Linux: release kernel function bpf_task_release expects refcounted PTR_TO_BTF_ID */
+SEC("tp_btf/sched_switch")
+int current_release(void *ctx)
+{
+	bpf_task_release(get_current_task_btf());
+	return 0;
 }
 
 char LICENSE[] SEC("license") = "GPL";

@@ -191,6 +191,11 @@ START_TEST(task_rules)
 	oc = verify_case("unmodelled", "VF-UNSUPPORTED",
 	                 "kfunc bpf_cast_to_kern_ctx is not modelled by bpfcheck");
 	ck_assert_msg(oc.errors == 1, "%s", oc.all);
+	/* a trusted pointer the kernel holds may be acquired, not released */
+	oc = verify_case("current_acquire", NULL, NULL);
+	ck_assert_msg(oc.accepted, "%s", oc.all);
+	oc = verify_case("current_release", "VF-REF-RELEASE", "r1 holds none (not acquired by the program)");
+	ck_assert_msg(oc.errors == 1, "%s", oc.all);
 }
 END_TEST
 
