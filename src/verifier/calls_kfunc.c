@@ -161,6 +161,10 @@ static bool iter_new(struct vf_actx *ctx, struct vf_state *st, uint32_t idx, con
 {
 	uint32_t f;
 	int s = iter_slot(ctx, st, idx, 1, kf, &f);
+	struct vf_reg r0;
+	/* 0, -EINVAL (start > end) or -E2BIG (more than BPF_MAX_LOOPS) */
+	vf_reg_scalar(&r0, vn_srange(-22, 0));
+	r0.origin = idx + 1;
 	for (int r = 2; r <= 3; r++)
 		if (st->r[r].type != VT_SCALAR) {
 			char d[160];
@@ -169,6 +173,7 @@ static bool iter_new(struct vf_actx *ctx, struct vf_state *st, uint32_t idx, con
 			          false, "argument r%d of %s must be a number (%s): %s", r, kf,
 			          r == 2 ? "start" : "end", d);
 		}
+	st->r[0] = r0;
 	if (s < 0)
 		return true;
 	if (iter_at(st, f, s)) {
@@ -192,8 +197,6 @@ static bool iter_new(struct vf_actx *ctx, struct vf_state *st, uint32_t idx, con
 	sr[s].origin = idx + 1;
 	sr[s].v = vn_const(0);
 	add_ref(ctx, st, idx, idx + 1);
-	/* 0, -EINVAL (start > end) or -E2BIG (more than BPF_MAX_LOOPS) */
-	vf_reg_scalar(&st->r[0], vn_srange(-22, 0));
 	return true;
 }
 
@@ -370,12 +373,9 @@ static bool proto_call(struct vf_actx *ctx, struct vf_state *st, uint32_t idx, c
 	if (rt == 0) {
 		r0.type = VT_UNINIT;
 	} else if (is_scalar_type(btf, rt)) {
-		uint64_t sz = 0;
-		uint32_t t = btf_skip_mods(btf, rt);
-		sz = btf_kind(btf, t) == BTF_K_INT ? btf_size_or_type(btf, t) : 8;
-		vf_reg_scalar(&r0, sz && sz < 8 ? vn_urange(0, (UINT64_C(1) << (8 * sz)) - 1) : vn_top());
-		if (sz && sz < 8 && btf_kind(btf, t) == BTF_K_INT && (btf_int_encoding(btf, t) & 1))
-			r0.v = vn_top(); /* signed: sign-extended by the callee's ABI, any 64-bit value */
+		/* any 64-bit value, whatever the integer's size (Linux mark_reg_unknown): the native
+		 * calling convention leaves the bits above a narrow result undefined */
+		vf_reg_unknown(&r0);
 		r0.origin = idx + 1;
 	} else if (ptr_struct(btf, rt)) {
 		r0.type = (k->flags & PLAT_KF_RET_NULL) ? VT_BTF_PTR_OR_NULL : VT_BTF_PTR;
