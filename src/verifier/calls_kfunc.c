@@ -162,8 +162,8 @@ static bool iter_new(struct vf_actx *ctx, struct vf_state *st, uint32_t idx, con
 	uint32_t f;
 	int s = iter_slot(ctx, st, idx, 1, kf, &f);
 	struct vf_reg r0;
-	/* 0, -EINVAL (start > end) or -E2BIG (more than BPF_MAX_LOOPS) */
-	vf_reg_scalar(&r0, vn_srange(-22, 0));
+	/* an int (0, -EINVAL, -E2BIG), but its upper 32 bits are the native convention's: unknown */
+	vf_reg_unknown(&r0);
 	r0.origin = idx + 1;
 	for (int r = 2; r <= 3; r++)
 		if (st->r[r].type != VT_SCALAR) {
