@@ -114,6 +114,8 @@ bool vf_btf_is_sock_common(const struct vf_actx *ctx, const struct vf_reg *r);
  * platform's kfunc table, checks the arguments and writes r0. Returns the number of successors
  * written to out (0: the path ends, reported; an iterator's next() can give two). */
 int vf_kfunc_call(struct vf_actx *ctx, struct vf_state *st, uint32_t idx, struct vf_succ out[2]);
+/* A helper call (id): one that might sleep inside an RCU read section is VF-RCU. */
+void vf_kfunc_check_helper(struct vf_actx *ctx, const struct vf_state *st, uint32_t idx, int32_t id);
 /* The main program's exit: an RCU read section still open is reported. */
 void vf_kfunc_check_exit(struct vf_actx *ctx, const struct vf_state *st, uint32_t idx);
 /* The hint for a reference acquired by the kfunc call at instruction at and never released, or

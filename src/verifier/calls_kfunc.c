@@ -119,6 +119,18 @@ void vf_kfunc_check_exit(struct vf_actx *ctx, const struct vf_state *st, uint32_
 		vf_finding_set_hint(f, "call bpf_rcu_read_unlock on every path before returning");
 }
 
+void vf_kfunc_check_helper(struct vf_actx *ctx, const struct vf_state *st, uint32_t idx, int32_t id)
+{
+	const struct plat_helper *ph = NULL;
+	if (!st->rcu || plat_helper_lookup(ctx->plat, id, &ph) == PLAT_HELPER_UNKNOWN || !ph ||
+	    !ph->might_sleep)
+		return;
+	vf_report(ctx, idx, "VF-RCU", false,
+	          "bpf_%s (#%d) might sleep: not callable %s an RCU read section (Linux: sleepable helper "
+	          "in rcu_read_lock region)",
+	          ph->name, id, st->rcu == VF_RCU_MAYBE ? "where the program may be inside" : "inside");
+}
+
 /* ---- the number iterator ---- */
 
 /* The stack slot (in frame *frame) register regno points to, when it is a constant, 8-byte

@@ -1367,6 +1367,7 @@ static int do_helper(struct vf_actx *ctx, struct vf_state *st, uint32_t idx, int
 		snprintf(what, sizeof(what), "call of bpf_%s", h->name);
 		vf_lock_check_held(ctx, st, idx, what);
 	}
+	vf_kfunc_check_helper(ctx, st, idx, id);
 	if (strcmp(h->name, "tail_call") == 0 && st->nframes > 1 && ctx->fdepth && ctx->cfg) {
 		/* Linux check_max_stack_depth: a subprogram with a tail call must be reached with less
 		 * than 256 bytes of stack in the frames below it (each rounded up to 32 bytes) */

@@ -165,4 +165,20 @@ int current_release(void *ctx)
 	return 0;
 }
 
+static long (*copy_from_user)(void *dst, __u32 size, const void *user_ptr) = (void *)148;
+
+/* Linux: helper call might sleep in a non-sleepable prog (it checks that first; bpfcheck has no
+ * sleepable programs and reports the section: Linux says "sleepable helper ... in rcu_read_lock
+ * region" for a sleepable program) */
+SEC("tp_btf/sched_switch")
+int rcu_sleepable_helper(void *ctx)
+{
+	char buf[8];
+
+	bpf_rcu_read_lock();
+	copy_from_user(buf, sizeof(buf), (void *)0x1000);
+	bpf_rcu_read_unlock();
+	return buf[0];
+}
+
 char LICENSE[] SEC("license") = "GPL";

@@ -152,6 +152,8 @@ START_TEST(rcu)
 	/* nesting is reported once: the inner unlock then matches */
 	oc = verify_case("rcu_nested", "VF-RCU", "nested rcu read lock");
 	ck_assert_msg(!oc.accepted && oc.errors == 1, "%s", oc.all);
+	oc = verify_case("rcu_sleepable_helper", "VF-RCU", "bpf_copy_from_user (#148) might sleep");
+	ck_assert_msg(!oc.accepted && oc.errors == 1, "%s", oc.all);
 }
 END_TEST
 
