@@ -201,6 +201,38 @@ START_TEST(task_rules)
 }
 END_TEST
 
+/* Each program of kfunc_progtypes.c: ok_* are accepted, no_* refused for their program type
+ * (VF-HELPER-UNAVAILABLE, twice: from_pid and release), as Linux 6.18 does. */
+START_TEST(program_types)
+{
+#if !BPF_PROGRAMS_ENABLED
+	return;
+#endif
+	struct bpfc_object *obj = load("kfunc_progtypes");
+	ck_assert_uint_eq(obj->prog_cnt, 18);
+	for (size_t i = 0; i < obj->prog_cnt; i++) {
+		const struct bpfc_prog *p = &obj->progs[i];
+		struct vf_options o;
+		vf_options_default(&o);
+		o.btf = obj->btf;
+		struct vf_result res;
+		struct bpfc_error err;
+		ck_assert_msg(vf_verify(p, obj->maps, obj->map_cnt, &o, &res, &err) == BPFC_OK, "%s",
+		              err.msg);
+		bool ok = strncmp(p->name, "ok_", 3) == 0;
+		size_t unavailable = 0;
+		for (size_t k = 0; k < res.findings.cnt; k++)
+			if (strcmp(res.findings.items[k].property, "VF-HELPER-UNAVAILABLE") == 0)
+				unavailable++;
+		ck_assert_msg(vf_result_accepted(&res) == ok && unavailable == (ok ? 0u : 2u),
+		              "%s (%s): accepted %d, %zu VF-HELPER-UNAVAILABLE", p->name,
+		              p->type ? p->type : "?", vf_result_accepted(&res), unavailable);
+		vf_result_free(&res);
+	}
+	bpfc_object_free(obj);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("verify_kfunc");
@@ -211,6 +243,7 @@ int main(void)
 	tcase_add_test(tc, rcu);
 	tcase_add_test(tc, iterator_rules);
 	tcase_add_test(tc, task_rules);
+	tcase_add_test(tc, program_types);
 	suite_add_tcase(s, tc);
 	return tu_run_suite(s);
 }
