@@ -181,4 +181,28 @@ int rcu_sleepable_helper(void *ctx)
 	return buf[0];
 }
 
+/* Linux: calling kernel function bpf_cpumask_create is not allowed */
+SEC("tc")
+int cpumask_in_tc(struct __sk_buff *skb)
+{
+	struct bpf_cpumask *m = bpf_cpumask_create();
+
+	if (m)
+		bpf_cpumask_release(m);
+	return 0;
+}
+
+/* Linux: R2 type=scalar expected=fp (the released mask is no pointer any more) */
+SEC("tp_btf/sched_switch")
+int cpumask_after_release(void *ctx)
+{
+	struct bpf_cpumask *m = bpf_cpumask_create();
+
+	if (!m)
+		return 0;
+	bpf_cpumask_release(m);
+	bpf_cpumask_set_cpu(0, m);
+	return 0;
+}
+
 char LICENSE[] SEC("license") = "GPL";

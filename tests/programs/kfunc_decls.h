@@ -4,6 +4,8 @@
 #ifndef KFUNC_DECLS_H
 #define KFUNC_DECLS_H
 
+#include <stdbool.h>
+
 #ifndef __ksym
 #define __ksym __attribute__((section(".ksyms")))
 #endif
@@ -35,6 +37,21 @@ extern struct cgroup *bpf_cgroup_acquire(struct cgroup *cgrp) __ksym;
 extern struct cgroup *bpf_cgroup_ancestor(struct cgroup *cgrp, int level) __ksym;
 extern void bpf_cgroup_release(struct cgroup *cgrp) __ksym;
 extern long bpf_task_under_cgroup(struct task_struct *task, struct cgroup *ancestor) __ksym;
+
+struct cpumask {
+	unsigned long bits[1];
+} __attribute__((preserve_access_index));
+
+struct bpf_cpumask {
+	struct cpumask cpumask;
+} __attribute__((preserve_access_index));
+
+extern struct bpf_cpumask *bpf_cpumask_create(void) __ksym;
+extern struct bpf_cpumask *bpf_cpumask_acquire(struct bpf_cpumask *cpumask) __ksym;
+extern void bpf_cpumask_release(struct bpf_cpumask *cpumask) __ksym;
+extern void bpf_cpumask_set_cpu(__u32 cpu, struct bpf_cpumask *cpumask) __ksym;
+extern bool bpf_cpumask_test_cpu(__u32 cpu, const struct cpumask *cpumask) __ksym;
+extern __u32 bpf_cpumask_weight(const struct cpumask *cpumask) __ksym;
 
 #define bpf_for(i, start, end)                                                                               \
 	for (struct bpf_iter_num ___it __attribute__((aligned(8), cleanup(bpf_iter_num_destroy))),           \

@@ -193,6 +193,12 @@ START_TEST(task_rules)
 	oc = verify_case("unmodelled", "VF-UNSUPPORTED",
 	                 "kfunc bpf_cast_to_kern_ctx is not modelled by bpfcheck");
 	ck_assert_msg(oc.errors == 1, "%s", oc.all);
+	oc = verify_case("cpumask_in_tc", "VF-HELPER-UNAVAILABLE",
+	                 "sched_cls programs cannot call kfunc bpf_cpumask_create");
+	ck_assert_msg(oc.errors == 2, "%s", oc.all);
+	oc = verify_case("cpumask_after_release", "VF-HELPER-ARG",
+	                 "must be a trusted BTF pointer to struct bpf_cpumask: unusable");
+	ck_assert_msg(oc.errors == 1, "%s", oc.all);
 	/* a trusted pointer the kernel holds may be acquired, not released */
 	oc = verify_case("current_acquire", NULL, NULL);
 	ck_assert_msg(oc.accepted, "%s", oc.all);
