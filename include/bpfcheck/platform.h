@@ -263,6 +263,10 @@ struct plat_kfunc {
 	const char *name; /* "bpf_task_acquire" */
 	uint32_t flags;   /* enum plat_kfunc_flag */
 	enum plat_kfunc_model model;
+	/* model "prototype": the Linux prototype, result first: "void", "int" (any integer or
+	 * enum) or "struct NAME" (a pointer to it); proto_cnt 0: not given */
+	const char *proto[6];
+	uint8_t proto_cnt;
 	const char *note;
 	/* private: per program type id, 1 when callable; query with plat_kfunc_allowed */
 	const uint8_t *types;

@@ -1034,7 +1034,7 @@ const char *plat_kfunc_flag_name(uint32_t bit)
 static int parse_kfuncs(struct plat_platform *p, struct pctx *c, json_t *root)
 {
 	static const char *const top[] = {"platform", "kernel", "note", "kfuncs", NULL};
-	static const char *const keys[] = {"name", "flags", "model", "prog_types", "note", NULL};
+	static const char *const keys[] = {"name", "flags", "model", "proto", "prog_types", "note", NULL};
 	json_t *arr;
 	if (check_top(c, root, top) || get_array(c, root, "kfuncs", &arr))
 		return BPFC_ERR_INPUT;
@@ -1084,6 +1084,27 @@ static int parse_kfuncs(struct plat_platform *p, struct pctx *c, json_t *root)
 				            json_is_string(f) ? json_string_value(f) : "(not a string)");
 			k->flags |= 1u << b;
 		}
+		json_t *pr = json_object_get(o, "proto"), *pe;
+		size_t pi;
+		if (pr && (!json_is_array(pr) || json_array_size(pr) == 0 || json_array_size(pr) > 6))
+			return perr(c,
+			            "%s: \"proto\" must be an array of 1 to 6 type names (the result first)",
+			            where);
+		json_array_foreach(pr, pi, pe)
+		{
+			const char *t = json_is_string(pe) ? json_string_value(pe) : "";
+			bool ok = strcmp(t, "void") == 0 || strcmp(t, "int") == 0 ||
+			          (strncmp(t, "struct ", 7) == 0 && valid_ident(t + 7));
+			if (!ok || (pi > 0 && strcmp(t, "void") == 0))
+				return perr(c,
+				            "%s: proto entry %zu must be \"int\", \"struct NAME\" or (the "
+				            "result) \"void\"",
+				            where, pi);
+			k->proto[pi] = t;
+			k->proto_cnt = (uint8_t)(pi + 1);
+		}
+		if (k->model == PLAT_KM_PROTOTYPE && !k->proto_cnt)
+			return perr(c, "%s: a kfunc modelled by its prototype needs \"proto\"", where);
 		if ((k->flags & PLAT_KF_ACQUIRE) && (k->flags & PLAT_KF_RELEASE))
 			return perr(c, "%s: KF_ACQUIRE and KF_RELEASE together", where);
 		k->types = p->kfunc_types + i * (tl ? tl : 1);

@@ -300,11 +300,55 @@ static bool is_scalar_type(const struct btf *btf, uint32_t t)
 	return k == BTF_K_INT || k == BTF_K_ENUM || k == BTF_K_ENUM64;
 }
 
+/* Whether BTF type t (a parameter, or the result when ret) is what the platform's prototype
+ * entry want says ("void", "int", "struct NAME" for a pointer to it). */
+static bool proto_type_is(const struct btf *btf, uint32_t t, const char *want, bool ret)
+{
+	if (strcmp(want, "void") == 0)
+		return ret && t == 0;
+	if (strcmp(want, "int") == 0)
+		return t && is_scalar_type(btf, t);
+	uint32_t s = t ? ptr_struct(btf, t) : 0;
+	return s && strcmp(btf_name(btf, s), want + 7) == 0;
+}
+
+/* The object declares the kfunc as Linux defines it (the platform's proto); otherwise the call is
+ * not analysed: bpfcheck would check it against a prototype the kernel does not have. */
+static bool proto_matches(struct vf_actx *ctx, uint32_t idx, const struct plat_kfunc *k, uint32_t proto)
+{
+	const struct btf *btf = ctx->opts->btf;
+	uint32_t n = btf_vlen(btf, proto);
+	bool ok =
+	    k->proto_cnt == n + 1 && proto_type_is(btf, btf_size_or_type(btf, proto), k->proto[0], true);
+	for (uint32_t i = 0; ok && i < n; i++) {
+		struct btf_member p;
+		ok = btf_member(btf, proto, i, &p) && proto_type_is(btf, p.type, k->proto[i + 1], false);
+	}
+	if (ok)
+		return true;
+	char want[256];
+	size_t used = (size_t)snprintf(want, sizeof(want), "%s%s (", k->proto[0],
+	                               strncmp(k->proto[0], "struct ", 7) == 0 ? " *" : "");
+	for (uint8_t i = 1; i < k->proto_cnt && used < sizeof(want); i++)
+		used += (size_t)snprintf(want + used, sizeof(want) - used, "%s%s%s", i > 1 ? ", " : "",
+		                         k->proto[i], strncmp(k->proto[i], "struct ", 7) == 0 ? " *" : "");
+	if (used < sizeof(want))
+		snprintf(want + used, sizeof(want) - used, ")");
+	struct vf_finding *f =
+	    vf_report(ctx, idx, "VF-UNSUPPORTED", false,
+	              "kfunc %s is declared with a prototype Linux does not have (Linux: %s)", k->name, want);
+	if (f)
+		vf_finding_set_hint(f, "declare the kfunc as the kernel does (vmlinux.h)");
+	return false;
+}
+
 static bool proto_call(struct vf_actx *ctx, struct vf_state *st, uint32_t idx, const struct plat_kfunc *k,
                        uint32_t proto)
 {
 	const struct btf *btf = ctx->opts->btf;
 	const char *kf = k->name;
+	if (!proto_matches(ctx, idx, k, proto))
+		return false;
 	uint32_t nparams = btf_vlen(btf, proto);
 	if (nparams > KF_PARAMS) {
 		vf_report(ctx, idx, "VF-UNSUPPORTED", false, "kfunc %s takes %u arguments: not modelled", kf,

@@ -207,6 +207,30 @@ START_TEST(task_rules)
 }
 END_TEST
 
+START_TEST(prototype_must_be_linux)
+{
+#if !BPF_PROGRAMS_ENABLED
+	return;
+#endif
+	struct bpfc_object *obj = load("kfunc_badproto");
+	struct vf_options o;
+	vf_options_default(&o);
+	o.btf = obj->btf;
+	struct vf_result res;
+	struct bpfc_error err;
+	ck_assert(vf_verify(&obj->progs[0], obj->maps, obj->map_cnt, &o, &res, &err) == BPFC_OK);
+	ck_assert(!vf_result_accepted(&res));
+	ck_assert_uint_eq(res.findings.cnt, 1);
+	ck_assert_str_eq(res.findings.items[0].property, "VF-UNSUPPORTED");
+	ck_assert_msg(strstr(res.findings.items[0].message,
+	                     "kfunc bpf_task_from_pid is declared with a prototype Linux does not have "
+	                     "(Linux: struct task_struct * (int))") != NULL,
+	              "%s", res.findings.items[0].message);
+	vf_result_free(&res);
+	bpfc_object_free(obj);
+}
+END_TEST
+
 /* Each program of kfunc_progtypes.c: ok_* are accepted, no_* refused for their program type
  * (VF-HELPER-UNAVAILABLE, twice: from_pid and release), as Linux 6.18 does. */
 START_TEST(program_types)
@@ -250,6 +274,7 @@ int main(void)
 	tcase_add_test(tc, iterator_rules);
 	tcase_add_test(tc, task_rules);
 	tcase_add_test(tc, program_types);
+	tcase_add_test(tc, prototype_must_be_linux);
 	suite_add_tcase(s, tc);
 	return tu_run_suite(s);
 }
