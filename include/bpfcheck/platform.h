@@ -233,6 +233,47 @@ struct plat_property {
 	const char *hint;
 };
 
+/* ---- kfuncs (kfuncs.json) ---- */
+
+/* Linux KF_* flags of a kfunc (include/linux/btf.h), as kfuncs.json spells them. */
+enum plat_kfunc_flag {
+	PLAT_KF_ACQUIRE = 1u << 0,
+	PLAT_KF_RELEASE = 1u << 1,
+	PLAT_KF_RET_NULL = 1u << 2,
+	PLAT_KF_TRUSTED_ARGS = 1u << 3,
+	PLAT_KF_SLEEPABLE = 1u << 4,
+	PLAT_KF_DESTRUCTIVE = 1u << 5,
+	PLAT_KF_RCU = 1u << 6,
+	PLAT_KF_ITER_NEW = 1u << 7,
+	PLAT_KF_ITER_NEXT = 1u << 8,
+	PLAT_KF_ITER_DESTROY = 1u << 9,
+};
+
+/* What the verifier does for a kfunc beyond its flags and its BTF prototype. */
+enum plat_kfunc_model {
+	PLAT_KM_PROTOTYPE = 0,    /* arguments and result from the prototype and the flags */
+	PLAT_KM_RCU_READ_LOCK,    /* opens an RCU read section */
+	PLAT_KM_RCU_READ_UNLOCK,  /* closes it */
+	PLAT_KM_ITER_NUM_NEW,     /* (struct bpf_iter_num *it, int start, int end) */
+	PLAT_KM_ITER_NUM_NEXT,    /* (it): int * to 4 read-only bytes, or NULL */
+	PLAT_KM_ITER_NUM_DESTROY, /* (it) */
+	PLAT_KM_COUNT
+};
+
+struct plat_kfunc {
+	const char *name; /* "bpf_task_acquire" */
+	uint32_t flags;   /* enum plat_kfunc_flag */
+	enum plat_kfunc_model model;
+	/* model "prototype": the Linux prototype, result first: "void", "int" (any integer or
+	 * enum) or "struct NAME" (a pointer to it); proto_cnt 0: not given */
+	const char *proto[6];
+	uint8_t proto_cnt;
+	const char *note;
+	/* private: per program type id, 1 when callable; query with plat_kfunc_allowed */
+	const uint8_t *types;
+	uint32_t types_len;
+};
+
 struct plat_platform; /* opaque */
 
 /* ---- loading ---- */
@@ -243,7 +284,8 @@ struct plat_platform; /* opaque */
 int plat_platform_load(const char *name, struct plat_platform **out, struct bpfc_error *err);
 
 /* Same from JSON texts (any may be NULL to use the embedded file of platform name). For tests
- * and for descriptions kept outside the library. */
+ * and for descriptions kept outside the library. The embedded kfuncs.json is read only when
+ * prog_types_json is NULL (it names the embedded program types). */
 int plat_platform_parse(const char *name, const char *helpers_json, const char *prog_types_json,
                         const char *map_types_json, const char *properties_json, struct plat_platform **out,
                         struct bpfc_error *err);
@@ -257,6 +299,15 @@ const struct plat_platform *plat_linux(void);
 
 /* Name given at load ("linux"). */
 const char *plat_platform_name(const struct plat_platform *p);
+
+/* The kfunc named name (with its bpf_ prefix), or NULL when the platform does not model it. */
+const struct plat_kfunc *plat_kfunc_by_name(const struct plat_platform *p, const char *name);
+/* Number of kfuncs the platform models. */
+size_t plat_kfunc_count(const struct plat_platform *p);
+/* Whether programs of type t may call kfunc k (Linux register_btf_kfunc_id_set per type). */
+bool plat_kfunc_allowed(const struct plat_kfunc *k, const struct plat_prog_type *t);
+/* Name of a KF_* flag bit ("KF_ACQUIRE"), NULL for an unknown bit. */
+const char *plat_kfunc_flag_name(uint32_t bit);
 
 /* What the platform tolerates for privileged (root) or unprivileged loads. */
 struct plat_privilege {

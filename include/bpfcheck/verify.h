@@ -105,8 +105,9 @@ struct vf_options {
 	const struct isa_table *isa; /* NULL: isa_table_default() */
 	bool structure_only; /* run only the structural passes (size, CFG, WTO, structure): no analysis */
 	/* Optional: the object's BTF (bpfc_object.btf), for the layout of the kernel structs BTF
-	 * pointers point to (kptrs, bpf_skc_to_*; the maps' special fields are in bpfc_map.fields).
-	 * NULL for raw/assembly input. */
+	 * pointers point to (kptrs, bpf_skc_to_*; the maps' special fields are in bpfc_map.fields)
+	 * and the names and prototypes of the kfuncs called (a src=2 call's imm is its FUNC id here;
+	 * without it every kfunc call is VF-UNSUPPORTED). NULL for raw/assembly input. */
 	const struct btf *btf;
 	/* Optional: called by the analysis in its final pass with each instruction's abstract state
 	 * as text (one call per instruction and state), for `bpfcheck verify -v`. */

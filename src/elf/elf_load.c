@@ -1085,8 +1085,11 @@ static int apply_reloc(struct ctx *c, struct esec *s, const char *rel_name, size
 				            "symbol '%s', which is "
 				            "not a kfunc",
 				            s->name, idx, sname);
+			/* the object's BTF id of the extern's FUNC (0: none): the verifier finds the
+			 * kfunc's name and prototype by it (specs/elf.md) */
 			insn->src = SRC_PSEUDO_KFUNC_CALL;
-			insn->imm = 0;
+			uint32_t fid = c->priv->externs[e].btf_type_id;
+			insn->imm = fid <= INT32_MAX ? (int32_t)fid : 0;
 			return 0;
 		}
 		if (!ts || ts->kind != SK_CODE)

@@ -22,7 +22,7 @@ enum { HB_PRIV = 1, HB_UNPRIV = 2 };
 
 struct plat_platform {
 	char name[32];
-	json_t *roots[4];            /* parsed files; every const char * below points into them */
+	json_t *roots[5];            /* parsed files; every const char * below points into them */
 	struct plat_helper *helpers; /* indexed by id, helper_limit entries */
 	uint8_t *helper_known;
 	uint32_t helper_limit;
@@ -41,6 +41,9 @@ struct plat_platform {
 	struct plat_property *props;
 	size_t prop_count;
 	struct plat_privilege priv, unpriv;
+	struct plat_kfunc *kfuncs; /* kfuncs.json (optional file) */
+	size_t kfunc_count;
+	uint8_t *kfunc_types; /* kfunc_count rows of types_len bytes */
 };
 
 /* ---- error and JSON access helpers ---- */
@@ -1008,6 +1011,148 @@ static int parse_properties(struct plat_platform *p, struct pctx *c, json_t *roo
 	return 0;
 }
 
+/* ---- kfuncs.json ---- */
+
+static const char *const kfunc_flag_names[] = {
+    "KF_ACQUIRE",   "KF_RELEASE",      "KF_RET_NULL", "KF_TRUSTED_ARGS",
+    "KF_SLEEPABLE", "KF_DESTRUCTIVE",  "KF_RCU",      "KF_ITER_NEW",
+    "KF_ITER_NEXT", "KF_ITER_DESTROY", NULL};
+
+static const char *const kfunc_model_names[PLAT_KM_COUNT] = {
+    "prototype", "rcu_read_lock", "rcu_read_unlock", "iter_num_new", "iter_num_next", "iter_num_destroy"};
+
+const char *plat_kfunc_flag_name(uint32_t bit)
+{
+	for (int i = 0; kfunc_flag_names[i]; i++)
+		if (bit == 1u << i)
+			return kfunc_flag_names[i];
+	return NULL;
+}
+
+/* Needs the program types (prog_types.json is parsed first): "prog_types" names them, or is
+ * "all". */
+static int parse_kfuncs(struct plat_platform *p, struct pctx *c, json_t *root)
+{
+	static const char *const top[] = {"platform", "kernel", "note", "kfuncs", NULL};
+	static const char *const keys[] = {"name", "flags", "model", "proto", "prog_types", "note", NULL};
+	json_t *arr;
+	if (check_top(c, root, top) || get_array(c, root, "kfuncs", &arr))
+		return BPFC_ERR_INPUT;
+	size_t n = json_array_size(arr);
+	uint32_t tl = 0;
+	for (size_t i = 0; i < p->type_count; i++)
+		if (p->types[i].id + 1 > tl)
+			tl = p->types[i].id + 1;
+	p->kfuncs = calloc(n, sizeof(*p->kfuncs));
+	p->kfunc_types = calloc(n * (tl ? tl : 1), 1);
+	if (!p->kfuncs || !p->kfunc_types)
+		return bpfc_error_set(c->err, BPFC_ERR_NOMEM, "out of memory reading %s", c->file);
+	for (size_t i = 0; i < n; i++) {
+		char where[64];
+		json_t *o;
+		if (get_element(c, arr, "kfuncs", i, keys, where, sizeof(where), &o))
+			return BPFC_ERR_INPUT;
+		struct plat_kfunc *k = &p->kfuncs[i];
+		const char *model = NULL;
+		if (get_string(c, o, "name", &k->name, 1, where) ||
+		    get_string(c, o, "model", &model, 0, where) ||
+		    get_string(c, o, "note", &k->note, 0, where))
+			return BPFC_ERR_INPUT;
+		snprintf(where, sizeof(where), "kfunc %.40s", k->name);
+		if (!valid_ident(k->name))
+			return perr(c, "%s: the name must be a C identifier in lower case", where);
+		for (size_t j = 0; j < i; j++)
+			if (strcmp(p->kfuncs[j].name, k->name) == 0)
+				return perr(c, "%s: listed twice", where);
+		k->model = PLAT_KM_PROTOTYPE;
+		if (model) {
+			int m = name_index(kfunc_model_names, PLAT_KM_COUNT, model);
+			if (m < 0)
+				return perr(c, "%s: unknown model \"%s\"", where, model);
+			k->model = (enum plat_kfunc_model)m;
+		}
+		json_t *fl = json_object_get(o, "flags"), *f;
+		size_t fi;
+		if (fl && !json_is_array(fl))
+			return perr(c, "%s: \"flags\" must be an array of KF_* names", where);
+		json_array_foreach(fl, fi, f)
+		{
+			int b =
+			    json_is_string(f) ? name_index(kfunc_flag_names, 10, json_string_value(f)) : -1;
+			if (b < 0)
+				return perr(c, "%s: unknown flag %s", where,
+				            json_is_string(f) ? json_string_value(f) : "(not a string)");
+			k->flags |= 1u << b;
+		}
+		json_t *pr = json_object_get(o, "proto"), *pe;
+		size_t pi;
+		if (pr && (!json_is_array(pr) || json_array_size(pr) == 0 || json_array_size(pr) > 6))
+			return perr(c,
+			            "%s: \"proto\" must be an array of 1 to 6 type names (the result first)",
+			            where);
+		json_array_foreach(pr, pi, pe)
+		{
+			const char *t = json_is_string(pe) ? json_string_value(pe) : "";
+			bool ok = strcmp(t, "void") == 0 || strcmp(t, "int") == 0 ||
+			          (strncmp(t, "struct ", 7) == 0 && valid_ident(t + 7));
+			if (!ok || (pi > 0 && strcmp(t, "void") == 0))
+				return perr(c,
+				            "%s: proto entry %zu must be \"int\", \"struct NAME\" or (the "
+				            "result) \"void\"",
+				            where, pi);
+			k->proto[pi] = t;
+			k->proto_cnt = (uint8_t)(pi + 1);
+		}
+		if (k->model == PLAT_KM_PROTOTYPE && !k->proto_cnt)
+			return perr(c, "%s: a kfunc modelled by its prototype needs \"proto\"", where);
+		if ((k->flags & PLAT_KF_ACQUIRE) && (k->flags & PLAT_KF_RELEASE))
+			return perr(c, "%s: KF_ACQUIRE and KF_RELEASE together", where);
+		k->types = p->kfunc_types + i * (tl ? tl : 1);
+		k->types_len = tl;
+		uint8_t *ty = p->kfunc_types + i * (tl ? tl : 1);
+		json_t *pt = json_object_get(o, "prog_types"), *t;
+		size_t ti;
+		if (json_is_string(pt) && strcmp(json_string_value(pt), "all") == 0) {
+			memset(ty, 1, tl);
+			continue;
+		}
+		if (!json_is_array(pt) || json_array_size(pt) == 0)
+			return perr(
+			    c,
+			    "%s: \"prog_types\" must be \"all\" or a non-empty array of program type names",
+			    where);
+		json_array_foreach(pt, ti, t)
+		{
+			const struct plat_prog_type *T =
+			    json_is_string(t) ? plat_prog_type_by_name(p, json_string_value(t)) : NULL;
+			if (!T)
+				return perr(c, "%s: unknown program type %s", where,
+				            json_is_string(t) ? json_string_value(t) : "(not a string)");
+			ty[T->id] = 1;
+		}
+	}
+	p->kfunc_count = n;
+	return 0;
+}
+
+const struct plat_kfunc *plat_kfunc_by_name(const struct plat_platform *p, const char *name)
+{
+	for (size_t i = 0; name && i < p->kfunc_count; i++)
+		if (strcmp(p->kfuncs[i].name, name) == 0)
+			return &p->kfuncs[i];
+	return NULL;
+}
+
+size_t plat_kfunc_count(const struct plat_platform *p)
+{
+	return p->kfunc_count;
+}
+
+bool plat_kfunc_allowed(const struct plat_kfunc *k, const struct plat_prog_type *t)
+{
+	return t && t->id < k->types_len && k->types[t->id];
+}
+
 /* ---- loading ---- */
 
 static int load_json(struct pctx *c, const char *text, json_t **out)
@@ -1025,8 +1170,10 @@ void plat_platform_free(struct plat_platform *p)
 {
 	if (!p)
 		return;
-	for (int i = 0; i < 4; i++)
+	for (int i = 0; i < 5; i++)
 		json_decref(p->roots[i]);
+	free(p->kfuncs);
+	free(p->kfunc_types);
 	for (size_t i = 0; i < p->layout_count; i++)
 		free(p->layout_fields[i]);
 	for (size_t i = 0; i < p->type_count; i++)
@@ -1081,6 +1228,17 @@ int plat_platform_parse(const char *name, const char *helpers_json, const char *
 		case 2: rc = parse_prog_types(p, &c, p->roots[i]); break;
 		default: rc = parse_properties(p, &c, p->roots[i]); break;
 		}
+	}
+	/* kfuncs.json is optional (a platform without kfuncs) and names the embedded program
+	 * types: it is read only with them */
+	char kpath[96];
+	snprintf(kpath, sizeof(kpath), "platforms/%s/kfuncs.json", name);
+	const char *ktext = rc || prog_types_json ? NULL : bpfc_spec_text(kpath, NULL);
+	if (ktext) {
+		struct pctx c = {kpath, err};
+		rc = load_json(&c, ktext, &p->roots[4]);
+		if (!rc)
+			rc = parse_kfuncs(p, &c, p->roots[4]);
 	}
 	if (rc) {
 		plat_platform_free(p);

@@ -596,6 +596,28 @@ static void zone_var_name(uint32_t id, char *buf, size_t len)
 		snprintf(buf, len, "r%u", id - VF_ZV_REG(0));
 }
 
+/* A number iterator bounds this iteration of loop l (head slot head): since the head, its
+ * next() gave a number, and it was made by a bpf_iter_num_new outside the loop in the loop's
+ * function, so nothing in the loop can renew its budget (specs/verifier.md "kfuncs"). */
+static bool iter_bounded(const struct run *R, uint32_t l, uint32_t head, const struct vf_state *st)
+{
+	const struct vf_actx *A = R->A;
+	if (!st->iter_bound || !A->cfg)
+		return false;
+	uint32_t c = st->iter_bound - 1;
+	if (c >= A->n || vf_cfg_func_of(A->cfg, c) != vf_cfg_func_of(A->cfg, head))
+		return false;
+	const struct vf_wto *w = R->V->wto;
+	const struct vf_cfg *cfg = R->V->cfg;
+	uint32_t b = c < cfg->slot_cnt ? cfg->block_of[c] : VF_NONE;
+	uint32_t depth = 0;
+	for (uint32_t x = b == VF_NONE || w->pos[b] == VF_NONE ? VF_NONE : w->loop_of[b];
+	     x != VF_NONE && depth <= w->max_depth; x = w->loops[x].parent, depth++)
+		if (x == l)
+			return false;
+	return true;
+}
+
 static void check_back_edge(struct run *R, uint32_t to, const struct vf_state *st)
 {
 	struct vf_actx *A = R->A;
@@ -670,7 +692,7 @@ static void check_back_edge(struct run *R, uint32_t to, const struct vf_state *s
 		         "(limit %llu)",
 		         a, b, (long long)zwhy_step, (unsigned long long)zwhy_n, (unsigned long long)limit);
 	}
-	bool any = st->may_goto;
+	bool any = st->may_goto || iter_bounded(R, l, to, st);
 	/* no progress, but from this state the loop cannot come round again (a branch that was
 	 * taken now goes the other way): this back edge is taken at most once */
 	if (!any && !(inc_r | inc_s | dec_r | dec_s) && !zcnt && reenters_head(R, to, st) == 0)
@@ -940,6 +962,7 @@ static void reset_deltas(const struct run *R, struct vf_state *st, uint32_t h)
 		if (fr->sb[s * 8] == SB_SPILL)
 			vf_reg_delta_enter(&sr[s], R->chain, len, VF_LOC_SLOT(s));
 	st->may_goto = false;
+	st->iter_bound = 0;
 }
 
 /* Runs from head slot h with state in through every block that has no state of its own (blocks

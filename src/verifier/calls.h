@@ -56,6 +56,10 @@ int64_t vf_lock_offset(const struct vf_actx *ctx, uint32_t mi);
  * looked up by name in the object's BTF) */
 #define VF_BTF_HELPER(id) (0x80000000u | ((uint32_t)(id)&0x7fffffffu))
 
+/* reg.size of a BTF pointer: struct (or forward declaration) `id` of the object's BTF (what a
+ * kfunc's prototype returns, calls_kfunc.c) */
+#define VF_BTF_OBJ(id) (0x40000000u | ((uint32_t)(id)&0x3fffffffu))
+
 /* A load, store or helper access of a map value, for the special-field rules. */
 struct vf_field_access {
 	uint32_t idx;
@@ -100,6 +104,23 @@ struct vf_finding *vf_btf_arg(struct vf_actx *ctx, const struct vf_state *st, ui
 /* A socket argument that may also be a BTF pointer (ptr_to_btf_sock_common): true when register
  * regno is a non-NULL BTF pointer whose struct is, or starts with, struct sock_common. */
 bool vf_btf_is_sock_common(const struct vf_actx *ctx, const struct vf_reg *r);
+
+/* ---- kfunc calls (calls_kfunc.c, specs/verifier.md "kfuncs") ---- */
+
+/* reg.frame bit of VT_MEM / VT_MEM_OR_NULL: read-only memory (bpf_iter_num_next's int *) */
+#define VF_MEM_RDONLY 1u
+
+/* Runs the kfunc call (call src=2) at idx: resolves it through the object's BTF and the
+ * platform's kfunc table, checks the arguments and writes r0. Returns the number of successors
+ * written to out (0: the path ends, reported; an iterator's next() can give two). */
+int vf_kfunc_call(struct vf_actx *ctx, struct vf_state *st, uint32_t idx, struct vf_succ out[2]);
+/* A helper call (id): one that might sleep inside an RCU read section is VF-RCU. */
+void vf_kfunc_check_helper(struct vf_actx *ctx, const struct vf_state *st, uint32_t idx, int32_t id);
+/* The main program's exit: an RCU read section still open is reported. */
+void vf_kfunc_check_exit(struct vf_actx *ctx, const struct vf_state *st, uint32_t idx);
+/* The hint for a reference acquired by the kfunc call at instruction at and never released, or
+ * NULL when at is not a kfunc call. */
+const char *vf_kfunc_leak_hint(const struct vf_actx *ctx, uint32_t at);
 
 /* Unprivileged loads (unpriv.c): checks the result res of adding the number sc (register sc_reg,
  * -1 for an immediate) to a pointer, written to dst; nothing for privileged loads. */

@@ -31,7 +31,8 @@ const char *vf_rtype_name(unsigned t)
 	                                    "tcp_sock",
 	                                    "tcp_sock_or_null",
 	                                    "btf_ptr",
-	                                    "btf_ptr_or_null"};
+	                                    "btf_ptr_or_null",
+	                                    "iter_num"};
 	return t < sizeof(names) / sizeof(names[0]) ? names[t] : "?";
 }
 
@@ -90,8 +91,8 @@ void vf_describe_reg(const struct vf_actx *ctx, const struct vf_reg *r, char *bu
 	case VT_MEM:
 	case VT_MEM_OR_NULL:
 		off_str(r, n, sizeof(n));
-		snprintf(buf, len, "%s(size=%u, off=%s%s)", vf_rtype_name(r->type), r->size, n,
-		         r->ref ? ", acquired" : "");
+		snprintf(buf, len, "%s(size=%u, off=%s%s%s)", vf_rtype_name(r->type), r->size, n,
+		         r->ref ? ", acquired" : "", (r->frame & VF_MEM_RDONLY) ? ", read-only" : "");
 		return;
 	case VT_STACK:
 		off_str(r, n, sizeof(n));

@@ -191,6 +191,10 @@ struct vf_succ {
  * Findings are emitted only when ctx->report is set. */
 int vf_transfer(struct vf_actx *ctx, uint32_t idx, struct vf_state *st, struct vf_succ out[2]);
 
+/* A use of the stack of frame `frame` down to offset lo (< 0) by instruction idx (a kfunc's stack
+ * object): counts towards the frame's depth and the combined stack size (VF-STACK-SIZE). */
+void vf_stack_note_depth(struct vf_actx *ctx, struct vf_state *st, uint32_t idx, uint32_t frame, int64_t lo);
+
 /* Emits a finding (once per slot and property, only in the reporting pass). Returns it, or NULL
  * when suppressed. A finding made while an instruction runs on a state (ctx->cur) carries that
  * state's path as VF_PATH_MERGED. With ctx->probe set it only records whether it is the probed

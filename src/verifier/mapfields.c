@@ -20,6 +20,16 @@ struct btf_struct {
 /* The struct a BTF pointer's handle names; false when the handle is not valid. */
 static bool struct_of(const struct vf_actx *ctx, uint32_t handle, struct btf_struct *out)
 {
+	if ((handle & 0xc0000000u) == 0x40000000u) { /* VF_BTF_OBJ: a struct of the object's BTF */
+		const struct btf *btf = ctx->opts->btf;
+		uint32_t id = handle & 0x3fffffffu;
+		if (!btf || (btf_kind(btf, id) != BTF_K_STRUCT && btf_kind(btf, id) != BTF_K_FWD))
+			return false;
+		out->name = btf_name(btf, id);
+		out->btf_id = btf_kind(btf, id) == BTF_K_STRUCT ? id : 0;
+		out->size = out->btf_id ? btf_size_or_type(btf, id) : 0;
+		return true;
+	}
 	if (handle & 0x80000000u) {
 		const struct plat_helper *ph = NULL;
 		if (plat_helper_lookup(ctx->plat, handle & 0x7fffffffu, &ph) != PLAT_HELPER_OK || !ph ||

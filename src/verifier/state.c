@@ -412,6 +412,8 @@ bool vf_state_copy(struct vf_state *dst, const struct vf_state *src)
 	dst->nrefs = src->nrefs;
 	dst->may_goto = src->may_goto;
 	dst->lock = src->lock;
+	dst->rcu = src->rcu;
+	dst->iter_bound = src->iter_bound;
 	dst->path_n = src->path_n;
 	memcpy(dst->path, src->path, sizeof(dst->path));
 	if (dst == src)
@@ -709,7 +711,7 @@ static bool reg_same_shape(const struct vf_reg *a, const struct vf_reg *b)
 	case VT_MAP_VALUE_OR_NULL:
 	case VT_MAP_PTR_OR_NULL: return a->map == b->map;
 	case VT_MEM:
-	case VT_MEM_OR_NULL:
+	case VT_MEM_OR_NULL: return a->size == b->size && a->frame == b->frame;
 	case VT_FUNC: return a->size == b->size;
 	case VT_BTF_PTR:
 	case VT_BTF_PTR_OR_NULL: return a->size == b->size && a->frame == b->frame;
@@ -748,7 +750,7 @@ bool vf_state_same_shape(const struct vf_state *a, const struct vf_state *b, boo
 		for (int i = 0; i < VF_NREGS; i++)
 			if (bool_class(&a->r[i]) != bool_class(&b->r[i]))
 				return false;
-	if (!vf_state_same_calls(a, b) || a->nrefs != b->nrefs || a->lock != b->lock)
+	if (!vf_state_same_calls(a, b) || a->nrefs != b->nrefs || a->lock != b->lock || a->rcu != b->rcu)
 		return false;
 	if (memcmp(a->refs, b->refs, a->nrefs * sizeof(a->refs[0])) != 0)
 		return false;
@@ -1127,6 +1129,10 @@ void vf_state_join(struct vf_state *dst, const struct vf_state *src, bool widen,
 	dst->may_goto = dst->may_goto && src->may_goto;
 	if (dst->lock != src->lock)
 		dst->lock = VF_LOCK_MAYBE;
+	if (dst->rcu != src->rcu)
+		dst->rcu = VF_RCU_MAYBE;
+	if (dst->iter_bound != src->iter_bound)
+		dst->iter_bound = 0;
 	zone_join_end(dst, &zout, zset);
 	vf_state_canon(dst, head_tag);
 }
@@ -1145,7 +1151,7 @@ static bool reg_eq(const struct vf_reg *a, const struct vf_reg *b)
 bool vf_state_eq(const struct vf_state *a, const struct vf_state *b)
 {
 	if (!vf_state_same_calls(a, b) || a->nrefs != b->nrefs || a->may_goto != b->may_goto ||
-	    a->lock != b->lock)
+	    a->lock != b->lock || a->rcu != b->rcu || a->iter_bound != b->iter_bound)
 		return false;
 	if (memcmp(a->refs, b->refs, a->nrefs * sizeof(a->refs[0])) != 0)
 		return false;

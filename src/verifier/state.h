@@ -69,6 +69,9 @@ enum vf_rtype {
 	 * (VF_BTF_KPTR), frame its flags (VF_BTF_UNTRUSTED) */
 	VT_BTF_PTR,
 	VT_BTF_PTR_OR_NULL,
+	/* a struct bpf_iter_num on the stack (calls_kfunc.c): only as a spilled slot, ref is the
+	 * iterator's reference (its bpf_iter_num_new instruction + 1) */
+	VT_ITER_NUM,
 };
 
 /* Loop termination (specs/verifier.md "Loops must terminate"), a run of loops: for every loop
@@ -151,6 +154,12 @@ struct vf_state {
 	uint32_t refs[VF_MAX_REFS]; /* acquired reference ids, sorted */
 	uint32_t nrefs;
 	bool may_goto; /* a may_goto was passed since the innermost loop head */
+	/* bpf_rcu_read_lock sections open (calls_kfunc.c; more than one was reported as nested):
+	 * depth, VF_RCU_MAYBE where paths with different depths were joined */
+	uint8_t rcu;
+	/* since the innermost loop head: creation instruction + 1 of the last number iterator whose
+	 * next() gave a number (calls_kfunc.c), 0 none */
+	uint32_t iter_bound;
 	/* the bpf_spin_lock held (src/verifier/calls_lock.c): 0 none, else VF_LOCK_KEY(map, off),
 	 * or VF_LOCK_MAYBE where paths holding different locks were joined */
 	uint64_t lock;
@@ -211,6 +220,7 @@ void vf_state_zone_bounds(struct vf_state *s, uint32_t id);
 
 #define VF_LOCK_KEY(map, off) ((((uint64_t)(map) + 1) << 32) | (uint32_t)(off))
 #define VF_LOCK_MAYBE UINT64_MAX
+#define VF_RCU_MAYBE 0xffu
 
 #define VF_NONE_SLOT UINT32_MAX
 #define VF_PKT_BEYOND (-1) /* pkt_range: the pointer is past data_end (pkt > end) */

@@ -375,6 +375,13 @@ static void note_depth(struct vf_actx *ctx, struct vf_state *st, uint32_t idx, s
 		          st->nframes, total, VF_STACK_SIZE);
 }
 
+void vf_stack_note_depth(struct vf_actx *ctx, struct vf_state *st, uint32_t idx, uint32_t frame, int64_t lo)
+{
+	struct vf_frame *fr = frame < st->nframes ? vf_frame_mut(st, frame) : NULL;
+	if (fr)
+		note_depth(ctx, st, idx, fr, lo);
+}
+
 struct access {
 	uint32_t idx;
 	int regno;   /* pointer register */
@@ -449,6 +456,14 @@ static void access_stack(struct vf_actx *ctx, struct vf_state *st, struct access
 				    "can only be filled whole (8 bytes)",
 				    (long long)n, vf_rtype_name(fr->sp->r[slot].type), (long long)lo);
 				note_reg(ctx, f, st, a->regno);
+			} else if (fr->sb[lo + VF_STACK_SIZE] == SB_SPILL &&
+			           fr->sp->r[slot].type == VT_ITER_NUM) {
+				/* Linux: an iterator's stack slots are not readable (STACK_ITER) */
+				vf_report(
+				    ctx, a->idx, "VF-INVALID-DEREF", false,
+				    "reads the struct bpf_iter_num at stack offset %lld: an iterator is "
+				    "used only through its kfuncs",
+				    (long long)lo);
 			} else if (whole && fr->sb[slot * 8] == SB_SPILL) {
 				a->loaded = fr->sp->r[slot];
 			} else if (n <= 8 && fr->sb[lo + VF_STACK_SIZE] == SB_SPILL && (lo & 7) == 0 &&
@@ -812,7 +827,13 @@ static void access_mem(struct vf_actx *ctx, struct vf_state *st, struct access *
 		kconfig_load(ctx, a, p, m);
 		return;
 	}
-	case VT_MEM: access_sized(ctx, st, a, p, p->size, "VF-MEM-BOUNDS", "memory region"); return;
+	case VT_MEM:
+		if ((a->acc & ACC_WRITE) && (p->frame & VF_MEM_RDONLY))
+			vf_report(ctx, a->idx, "VF-READ-ONLY", false, "%s into read-only memory (r%d: %s)",
+			          a->helper ? "a helper writes" : "write", a->regno,
+			          "the number a kfunc returned");
+		access_sized(ctx, st, a, p, p->size, "VF-MEM-BOUNDS", "memory region");
+		return;
 	default: {
 		char d[160];
 		vf_describe_reg(ctx, p, d, sizeof(d));
@@ -1380,6 +1401,7 @@ static int do_helper(struct vf_actx *ctx, struct vf_state *st, uint32_t idx, int
 		snprintf(what, sizeof(what), "call of bpf_%s", h->name);
 		vf_lock_check_held(ctx, st, idx, what);
 	}
+	vf_kfunc_check_helper(ctx, st, idx, id);
 	if (strcmp(h->name, "tail_call") == 0 && st->nframes > 1 && ctx->fdepth && ctx->cfg) {
 		/* Linux check_max_stack_depth: a subprogram with a tail call must be reached with less
 		 * than 256 bytes of stack in the frames below it (each rounded up to 32 bytes) */
@@ -1859,6 +1881,7 @@ static int do_exit(struct vf_actx *ctx, struct vf_state *st, uint32_t idx, struc
 	}
 	if (st->nframes == 1) {
 		vf_lock_check_held(ctx, st, idx, "exit");
+		vf_kfunc_check_exit(ctx, st, idx);
 		if (vf_reg_is_ptr(r0) || r0->type == VT_UNUSABLE) {
 			struct vf_finding *f = vf_report(ctx, idx, "VF-POINTER-LEAK", true,
 			                                 "the program returns a pointer (%s) as its result",
@@ -1893,8 +1916,10 @@ static int do_exit(struct vf_actx *ctx, struct vf_state *st, uint32_t idx, struc
 				bool kptr = at < ctx->n && ctx->prog->insns[at].src == 0 && ph &&
 				            strcmp(ph->name, "kptr_xchg") == 0;
 				vf_finding_add_related(f, at, "the reference was acquired here");
+				const char *kh = vf_kfunc_leak_hint(ctx, at);
 				vf_finding_set_hint(
-				    f, rec    ? "submit or discard the record on every path"
+				    f, kh     ? kh
+				       : rec  ? "submit or discard the record on every path"
 				       : kptr ? "store the pointer back with bpf_kptr_xchg (or release it) "
 				                "on every path"
 				              : "release the socket with bpf_sk_release on every path");
@@ -2456,10 +2481,7 @@ static int transfer_insn(struct vf_actx *ctx, uint32_t idx, struct vf_state *st,
 		out[1].st = t;
 		return 2;
 	}
-	case ISA_SEM_CALL_BTF:
-		vf_report(ctx, idx, "VF-HELPER-UNKNOWN", false,
-		          "kfunc calls need kernel BTF; not supported (call with src=2, BTF id %d)", s->imm);
-		return 0;
+	case ISA_SEM_CALL_BTF: return vf_kfunc_call(ctx, st, idx, out);
 	case ISA_SEM_CALLX:
 	case ISA_SEM_GOTOX:
 		vf_report(ctx, idx, "VF-UNSUPPORTED", false, "indirect %s is not supported by bpfcheck yet",
