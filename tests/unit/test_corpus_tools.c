@@ -10,6 +10,7 @@
 #include "bpfcheck/verify.h"
 #include "linux_raw_parse.h"
 #include "prevail_translate.h"
+#include "testutil.h"
 
 static int parse(const char *line, struct lr_test *t, struct bpfc_error *err)
 {
@@ -295,9 +296,5 @@ int main(void)
 	tcase_add_test(tp, prevail_rewrites);
 	tcase_add_test(tp, prevail_assume_and_fallthrough);
 	suite_add_tcase(s, tp);
-	SRunner *sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return tu_run_suite(s);
 }

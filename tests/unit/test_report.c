@@ -664,9 +664,5 @@ int main(void)
 	tcase_add_test(tc, cli_compare);
 	tcase_add_test(tc, runner_directory_and_errors);
 	suite_add_tcase(s, tc);
-	SRunner *sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return tu_run_suite(s);
 }

@@ -7,6 +7,7 @@
 
 #include "bpfcheck/asm.h"
 #include "bpfcheck/verify.h"
+#include "testutil.h"
 #include "vftest.h"
 
 static struct bpfc_map test_maps[5];
@@ -573,9 +574,5 @@ static Suite *suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(suite());
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return tu_run_suite(suite());
 }

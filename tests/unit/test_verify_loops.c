@@ -10,6 +10,7 @@
 #include "bpfcheck/asm.h"
 #include "bpfcheck/verify.h"
 #include "verifier/state.h"
+#include "testutil.h"
 #include "vftest.h"
 
 static struct vft_outcome run(const char *src, const char *prop, const struct vf_options *o)
@@ -388,9 +389,5 @@ static Suite *suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(suite());
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return tu_run_suite(suite());
 }

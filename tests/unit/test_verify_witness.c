@@ -8,6 +8,7 @@
 
 #include "bpfcheck/asm.h"
 #include "bpfcheck/verify.h"
+#include "testutil.h"
 
 static const struct bpfc_map maps[1] = {
     {.name = "counters", .type = 2, .key_size = 4, .value_size = 8, .max_entries = 4, .inner_map = -1},
@@ -277,9 +278,5 @@ static Suite *suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(suite());
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return tu_run_suite(suite());
 }

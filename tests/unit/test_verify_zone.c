@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "bpfcheck/verify.h"
+#include "testutil.h"
 #include "vftest.h"
 
 #define PASS(type, src)                                                                                      \
@@ -328,9 +329,5 @@ static Suite *suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(suite());
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return tu_run_suite(suite());
 }
