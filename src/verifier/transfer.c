@@ -1992,6 +1992,18 @@ static bool valid_reg(int r)
 	return r >= 0 && r < VF_NREGS;
 }
 
+/* A 64-bit immediate load naming map #imm (src 1, 2, 5, 6): false, with the finding made and r
+ * unknown, when no such map was declared. */
+static bool map_index_ok(struct vf_actx *ctx, uint32_t idx, int32_t imm, struct vf_reg *r)
+{
+	if ((uint32_t)imm < ctx->map_cnt)
+		return true;
+	vf_report(ctx, idx, "VF-BAD-MAP-REF", false, "map #%d does not exist (%zu map(s) declared)", imm,
+	          ctx->map_cnt);
+	vf_reg_unknown(r);
+	return false;
+}
+
 static int transfer_insn(struct vf_actx *ctx, uint32_t idx, struct vf_state *st, struct vf_succ out[2]);
 
 /* Keeps the zone's invariant (a variable exists only while its location holds the packet
@@ -2367,25 +2379,15 @@ static int transfer_insn(struct vf_actx *ctx, uint32_t idx, struct vf_state *st,
 			break;
 		case 1:
 		case 5:
-			if ((uint32_t)s->imm >= ctx->map_cnt) {
-				vf_report(ctx, idx, "VF-BAD-MAP-REF", false,
-				          "map #%d does not exist (%zu map(s) declared)", s->imm,
-				          ctx->map_cnt);
-				vf_reg_unknown(&r);
+			if (!map_index_ok(ctx, idx, s->imm, &r))
 				break;
-			}
 			r.type = VT_MAP_PTR;
 			r.map = (uint16_t)s->imm;
 			break;
 		case 2:
 		case 6:
-			if ((uint32_t)s->imm >= ctx->map_cnt) {
-				vf_report(ctx, idx, "VF-BAD-MAP-REF", false,
-				          "map #%d does not exist (%zu map(s) declared)", s->imm,
-				          ctx->map_cnt);
-				vf_reg_unknown(&r);
+			if (!map_index_ok(ctx, idx, s->imm, &r))
 				break;
-			}
 			if ((uint32_t)s2->imm >= ctx->maps[s->imm].value_size &&
 			    ctx->maps[s->imm].value_size) {
 				vf_report(ctx, idx, "VF-BAD-MAP-REF", false,
