@@ -22,15 +22,6 @@ struct run_ctx {
 	char bad[256]; /* a helper argument bpfcheck should have refused */
 };
 
-static uint64_t next_rand(uint64_t *s)
-{
-	/* splitmix64: a different, reproducible context per (seed, run) */
-	uint64_t z = (*s += 0x9e3779b97f4a7c15ull);
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-	return z ^ (z >> 31);
-}
-
 static int lddw_cb(void *ctx, unsigned src, int32_t imm, int32_t next_imm, uint64_t *value)
 {
 	(void)ctx;
@@ -88,8 +79,8 @@ static int helper_cb(void *ctx, const struct isa_interp_call *call, uint64_t *re
 		*ret = k < PG_MAP_ENTRIES ? MAP_VALUES + (uint64_t)k * VALUE_STRIDE : 0;
 		return 0;
 	}
-	case 5: *ret = next_rand(&rc->rng); return 0;           /* bpf_ktime_get_ns */
-	case 7: *ret = (uint32_t)next_rand(&rc->rng); return 0; /* bpf_get_prandom_u32 */
+	case 5: *ret = pg_rand(&rc->rng); return 0;           /* bpf_ktime_get_ns */
+	case 7: *ret = (uint32_t)pg_rand(&rc->rng); return 0; /* bpf_get_prandom_u32 */
 	default: snprintf(msg, msg_len, "harness: helper %" PRId64 " not modelled", call->id); return 1;
 	}
 }
@@ -114,7 +105,7 @@ static bool run_once(const struct isa_slot *insns, size_t cnt, enum pg_type type
 	uint8_t ctx[PG_CTX_SIZE];
 	size_t ctx_len = type == PG_XDP ? PG_XDP_CTX_SIZE : PG_CTX_SIZE;
 	for (size_t i = 0; i < sizeof(ctx); i++)
-		ctx[i] = (uint8_t)next_rand(&rc.rng);
+		ctx[i] = (uint8_t)pg_rand(&rc.rng);
 	if (r == 0)
 		memset(ctx, 0, sizeof(ctx));
 	/* xdp: the packet lies at a 32-bit address, so the u32 context fields data / data_end /
@@ -122,7 +113,7 @@ static bool run_once(const struct isa_slot *insns, size_t cnt, enum pg_type type
 	static const uint32_t pkt_lens[] = {0, 64, 14, 1, 20, 34, 8, 40, 63, 4};
 	uint32_t pkt_len = pkt_lens[r % (sizeof(pkt_lens) / sizeof(pkt_lens[0]))];
 	for (size_t i = 0; i < sizeof(o->pkt); i++)
-		o->pkt[i] = (uint8_t)next_rand(&rc.rng);
+		o->pkt[i] = (uint8_t)pg_rand(&rc.rng);
 	if (type == PG_XDP) {
 		uint32_t data = (uint32_t)PKT_ADDR, end = data + pkt_len;
 		memcpy(ctx + 0, &data, 4);

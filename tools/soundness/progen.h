@@ -34,6 +34,15 @@ struct pg_program {
 	size_t cnt;
 };
 
+/* splitmix64: the generator's and the oracle's reproducible random numbers (advances *state). */
+static inline uint64_t pg_rand(uint64_t *state)
+{
+	uint64_t z = (*state += 0x9e3779b97f4a7c15ull);
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+	return z ^ (z >> 31);
+}
+
 /* Builds a program from data[0..len) (bytes past the end read as 0). At most max_ops menu items
  * (each a few slots); always ends with an exit. */
 void pg_generate(const uint8_t *data, size_t len, size_t max_ops, enum pg_type type, struct pg_program *out);

@@ -15,14 +15,6 @@
 #include "oracle.h"
 #include "progen.h"
 
-static uint64_t splitmix(uint64_t *s)
-{
-	uint64_t z = (*s += 0x9e3779b97f4a7c15ull);
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-	return z ^ (z >> 31);
-}
-
 /* The program as LLVM assembly: numbered for reading, or bare (--dump) for `bpfcheck verify`. */
 static void print_prog(const struct pg_program *p, bool numbered)
 {
@@ -147,7 +139,7 @@ int main(int argc, char **argv)
 	for (uint64_t k = 0; k < count; k++) {
 		uint64_t s = seed * 0x100000001b3ull + k;
 		for (size_t i = 0; i < sizeof(bytes); i += 8) {
-			uint64_t r = splitmix(&s);
+			uint64_t r = pg_rand(&s);
 			memcpy(bytes + i, &r, 8);
 		}
 		pg_generate(bytes, sizeof(bytes), (size_t)ops, type, &prog);
